@@ -1,0 +1,1 @@
+"""The HTTP gateway: browsers and simple clients in front of the gRPC services."""

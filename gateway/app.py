@@ -1,0 +1,42 @@
+"""create_app(settings): the FastAPI application, built from settings passed in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import make_asgi_app
+
+from gateway.clients import open_clients
+from gateway.errors import install_error_handlers
+from gateway.middleware import BodyLimitMiddleware, MetricsMiddleware
+from gateway.routers import cases, health
+from gateway.settings import GatewaySettings
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.clients = open_clients(settings)
+        try:
+            yield
+        finally:
+            await app.state.clients.close()
+
+    app = FastAPI(
+        title="servicehall gateway",
+        summary="HTTP API of the county administrative service center",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(cases.router)
+    app.include_router(health.router)
+    app.mount("/metrics", make_asgi_app())
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    return app

@@ -1,0 +1,33 @@
+"""Liveness (the process answers) and readiness (the services it needs answer SERVING)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from gateway.dependencies import Clients
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(clients: Clients) -> JSONResponse:
+    async def check(name: str) -> tuple[str, str]:
+        stub = health_pb2_grpc.HealthStub(clients.channels[name])
+        try:
+            answer = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
+            return name, health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)
+        except Exception:
+            return name, "UNREACHABLE"
+
+    results = dict(await asyncio.gather(*(check(name) for name in clients.channels)))
+    ready = all(state == "SERVING" for state in results.values())
+    return JSONResponse({"ready": ready, "services": results}, status_code=200 if ready else 503)

@@ -1,0 +1,1 @@
+"""The attendance service: fingerprint punches now; leave-post registration, leave and duty later."""

@@ -1,0 +1,4 @@
+from services.attendance.server import DEFINITION
+from shared.service import main
+
+main(DEFINITION)

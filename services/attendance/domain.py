@@ -1,0 +1,58 @@
+"""Fingerprint punches: recording them and reading a staff member's day."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.attendance import events
+from services.attendance.models import Punch
+from shared.errors import FieldViolation, InvalidArgument
+from shared.timeutil import as_utc, shanghai_day, utcnow
+
+_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def record_punch(
+    session: Session, *, staff_id: str, department_code: str, window_code: str, punched_at: datetime | None, max_skew: timedelta
+) -> Punch:
+    problems = [
+        FieldViolation(name, "is required: letters, digits, '-' or '_', at most 40")
+        for name, value in (("staff_id", staff_id), ("department_code", department_code), ("window_code", window_code))
+        if not _CODE.match(value)
+    ]
+    now = utcnow()
+    moment = as_utc(punched_at) if punched_at is not None else now
+    if moment > now + max_skew:
+        problems.append(FieldViolation("punched_at", "is in the future"))
+    if problems:
+        raise InvalidArgument("the punch is invalid", problems)
+    punch = Punch(
+        punch_id=str(uuid.uuid4()),
+        staff_id=staff_id,
+        department_code=department_code,
+        window_code=window_code,
+        punched_at=moment,
+        day=shanghai_day(moment),
+    )
+    session.add(punch)
+    events.punch_recorded(session, punch)
+    return punch
+
+
+def list_punches(session: Session, *, staff_id: str, day: str) -> list[Punch]:
+    problems = []
+    if not staff_id:
+        problems.append(FieldViolation("staff_id", "is required"))
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        problems.append(FieldViolation("day", "must be YYYY-MM-DD"))
+    if problems:
+        raise InvalidArgument("the query is invalid", problems)
+    query = sa.select(Punch).where(Punch.staff_id == staff_id, Punch.day == wanted).order_by(Punch.punched_at)
+    return list(session.scalars(query))

@@ -1,0 +1,1 @@
+"""The evaluation service: window throughput now; inspections, bulletins and appraisals later."""

@@ -1,0 +1,56 @@
+"""Window throughput: how many applications each window received, per hall day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.evaluation.models import WindowDailyThroughput
+from shared.db import upsert
+from shared.errors import FieldViolation, InvalidArgument
+from shared.timeutil import shanghai_day
+
+
+def count_case_received(session: Session, *, department_code: str, window_code: str, submitted_at: datetime) -> None:
+    """Add one to the window's count for the day; an upsert, safe with concurrent consumers."""
+    table = WindowDailyThroughput.__table__
+    statement = (
+        upsert(session, table)
+        .values(department_code=department_code, window_code=window_code, day=shanghai_day(submitted_at), cases_received=1)
+        .on_conflict_do_update(
+            index_elements=["department_code", "window_code", "day"],
+            set_={"cases_received": table.c.cases_received + 1},
+        )
+    )
+    session.execute(statement)
+
+
+def window_throughput(session: Session, *, department_code: str = "", window_code: str = "", day: str = "") -> list[WindowDailyThroughput]:
+    query = sa.select(WindowDailyThroughput).order_by(
+        WindowDailyThroughput.day, WindowDailyThroughput.department_code, WindowDailyThroughput.window_code
+    )
+    if department_code:
+        query = query.where(WindowDailyThroughput.department_code == department_code)
+    if window_code:
+        query = query.where(WindowDailyThroughput.window_code == window_code)
+    if day:
+        query = query.where(WindowDailyThroughput.day == _parse_day(day))
+    return list(session.scalars(query))
+
+
+def totals_by_window(session: Session) -> list[tuple[str, str, int]]:
+    """All-time totals per window, for the Prometheus counter."""
+    table = WindowDailyThroughput
+    query = sa.select(table.department_code, table.window_code, sa.func.sum(table.cases_received)).group_by(
+        table.department_code, table.window_code
+    )
+    return [(d, w, int(n)) for d, w, n in session.execute(query)]
+
+
+def _parse_day(day: str) -> date:
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        raise InvalidArgument("day must be YYYY-MM-DD", [FieldViolation("day", "must be YYYY-MM-DD")]) from None

@@ -1,0 +1,4 @@
+from services.evaluation.models import Base
+from shared.db import run_migrations_online
+
+run_migrations_online(Base.metadata)

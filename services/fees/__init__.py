@@ -1,0 +1,1 @@
+"""The fees service: fee standards now; assessment, one-point collection and receipts later."""

@@ -1,0 +1,1 @@
+"""The notification service: notices to applicants, made from the other services' events."""

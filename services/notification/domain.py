@@ -1,0 +1,44 @@
+"""Notices to applicants: what is said, to whom, over which channel."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.notification.models import Notice
+from servicehall.events.v1 import cases_pb2 as case_events
+from shared.errors import FieldViolation, InvalidArgument
+from shared.timeutil import utcnow
+
+
+def notice_for_case_submitted(session: Session, event_id: str, event: case_events.CaseSubmitted) -> Notice:
+    """The receipt notice: the applicant learns the case number and the promised time limit."""
+    channel, recipient = ("sms", event.applicant_phone) if event.applicant_phone else ("email", event.applicant_email)
+    if event.case_kind == "instant":
+        limit = "即办件，当场办结"
+    else:
+        limit = f"承诺办结时限 {event.promised_days} 个工作日"
+    notice = Notice(
+        notice_id=str(uuid.uuid4()),
+        case_number=event.case_number,
+        channel=channel,
+        recipient=recipient,
+        subject=f"申请已收到：{event.service_item_name}",
+        body=(
+            f"{event.applicant_name}，您好！您申请的“{event.service_item_name}”已由窗口收件，"
+            f"办件编号 {event.case_number}，{limit}。可凭办件编号和查询码查询办理进度。"
+        ),
+        created_at=utcnow(),
+        source_event_id=event_id,
+    )
+    session.add(notice)
+    return notice
+
+
+def list_notices(session: Session, case_number: str) -> list[Notice]:
+    if not case_number:
+        raise InvalidArgument("case_number is required", [FieldViolation("case_number", "is required")])
+    query = sa.select(Notice).where(Notice.case_number == case_number).order_by(Notice.created_at)
+    return list(session.scalars(query))

@@ -1,0 +1,37 @@
+"""The notification service's tables (its own database)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import OutboxMessageMixin, ProcessedEventMixin
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OutboxMessage(OutboxMessageMixin, Base):
+    pass
+
+
+class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+class Notice(Base):
+    __tablename__ = "notices"
+
+    notice_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    case_number: Mapped[str] = mapped_column(sa.String(40), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))  # sms | email
+    # The real address, needed to deliver; it leaves the service only masked.
+    recipient: Mapped[str] = mapped_column(sa.String(200))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # One notice per event, enforced by the database as well as by the consumer.
+    source_event_id: Mapped[str] = mapped_column(sa.String(36), unique=True)

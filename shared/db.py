@@ -1,0 +1,171 @@
+"""Database access shared by every service: engine, sessions, migrations, outbox tables.
+
+Each service owns its database and its models; what is common here is how an engine is
+made (SQLite pragmas, tracing), the two tables of the event machinery (outbox, processed
+events) and how Alembic is run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from shared.timeutil import utcnow
+
+# Integer primary keys that autoincrement on SQLite and are 64-bit on PostgreSQL.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    _instrument(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the outbox relay read while a request writes; busy_timeout waits instead of
+    # failing when two threads write at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _instrument(engine: Engine) -> None:
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+    SQLAlchemyInstrumentor().instrument(engine=engine, enable_commenter=False)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back (and write nothing) on any error."""
+    with session_factory() as session, session.begin():
+        yield session
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def upsert(session: Session, table: sa.Table) -> Any:
+    """An INSERT that supports on_conflict_do_update, for the session's database.
+
+    Counters and sequences are bumped with one upsert statement, never read-modify-write,
+    so concurrent writers cannot lose an update."""
+    if is_postgresql(session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+class OutboxMessageMixin:
+    """An event waiting to be published; written in the same transaction as the change."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(sa.String(200))
+    topic: Mapped[str] = mapped_column(sa.String(200))
+    partition_key: Mapped[str] = mapped_column(sa.String(200))
+    # The serialized EventEnvelope, exactly as it will be published.
+    envelope: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # W3C trace context of the request that wrote the event, carried into the Kafka headers.
+    trace_headers: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class ProcessedEventMixin:
+    """An event this service has applied; its id makes a redelivery a no-op."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    topic: Mapped[str] = mapped_column(sa.String(200))
+    event_type: Mapped[str] = mapped_column(sa.String(200))
+    processed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+def create_event_tables(op: Any) -> None:
+    """Called from every service's first migration: the outbox and processed-event tables."""
+    op.create_table(
+        "outbox_messages",
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("partition_key", sa.String(200), nullable=False),
+        sa.Column("envelope", sa.LargeBinary, nullable=False),
+        sa.Column("trace_headers", sa.JSON, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    )
+    op.create_index("ix_outbox_messages_published_at", "outbox_messages", ["published_at"])
+    op.create_table(
+        "processed_events",
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def drop_event_tables(op: Any) -> None:
+    op.drop_table("processed_events")
+    op.drop_index("ix_outbox_messages_published_at", table_name="outbox_messages")
+    op.drop_table("outbox_messages")
+
+
+def migrate(database_url: str, migrations_dir: Path, revision: str = "head") -> None:
+    """Upgrade a service's database with its own Alembic scripts (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    # Passed as an attribute, not an option: a password may contain '%'.
+    config.attributes["database_url"] = database_url
+    command.upgrade(config, revision)
+
+
+def run_migrations_online(target_metadata: sa.MetaData) -> None:
+    """The body of every service's migrations/env.py."""
+    from alembic import context
+
+    url = context.config.attributes.get("database_url")
+    engine = sa.create_engine(url) if url else None
+    if engine is None:
+        raise RuntimeError("run migrations through shared.db.migrate (the service's `migrate` command)")
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

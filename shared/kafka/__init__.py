@@ -1,0 +1,1 @@
+"""Events over Kafka: envelope, topics, producer, transactional outbox relay, consumer."""
