@@ -18,7 +18,7 @@ class Strict(BaseModel):
 
 class ApplicantIn(Strict):
     name: str = Field(min_length=1, max_length=50, examples=["张三"])
-    id_card_number: str = Field(min_length=1, max_length=18, examples=["34072319900101001X"])
+    id_card_number: str = Field(min_length=1, max_length=18, examples=["340723199001010019"])
     phone: str = Field("", max_length=11, examples=["13812345678"])
     email: str = Field("", max_length=200)
 

@@ -1,0 +1,163 @@
+"""Each service's gRPC API on a real server bound to port 0, over a real channel, against its
+own migrated database (PostgreSQL when TEST_DATABASE_URL is set). Kafka is not started here:
+what a call publishes is checked in the outbox, where the relay would pick it up."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+import sqlalchemy as sa
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_status import rpc_status
+
+from services.attendance.server import DEFINITION as ATTENDANCE
+from services.cases.models import Case, OutboxMessage
+from services.cases.server import DEFINITION as CASES
+from services.evaluation.server import DEFINITION as EVALUATION
+from services.fees.server import DEFINITION as FEES
+from services.notification.server import DEFINITION as NOTIFICATION
+from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
+from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
+from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
+from shared.errors import field_violations
+from shared.kafka.envelope import decode
+from tests.support import VALID_ID_CARD
+
+
+def channel(service) -> grpc.aio.Channel:
+    return grpc.aio.insecure_channel(f"127.0.0.1:{service.port}")
+
+
+def valid_application(**changes) -> cases_pb2.SubmitApplicationRequest:
+    request = cases_pb2.SubmitApplicationRequest(
+        service_item_code="AIC-002",
+        applicant=cases_pb2.Applicant(name="张三", id_card_number=VALID_ID_CARD, phone="13812345678"),
+    )
+    for key, value in changes.items():
+        setattr(request, key, value)
+    return request
+
+
+def rows(service, model) -> list:
+    with service.runtime.session_factory() as session:
+        return list(session.scalars(sa.select(model)))
+
+
+@pytest.mark.parametrize("definition", [CASES, FEES, ATTENDANCE, EVALUATION, NOTIFICATION], ids=lambda d: d.name)
+async def test_health_and_reflection(start_service, definition):
+    service = await start_service(definition)
+    async with channel(service) as ch:
+        answer = await health_pb2_grpc.HealthStub(ch).Check(health_pb2.HealthCheckRequest())
+        assert answer.status == health_pb2.HealthCheckResponse.SERVING
+        stream = reflection_pb2_grpc.ServerReflectionStub(ch).ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+        )
+        names = {s.name async for response in stream for s in response.list_services_response.service}
+    assert f"servicehall.{definition.name}.v1.{definition.name.capitalize()}Service" in names
+    assert "grpc.health.v1.Health" in names
+
+
+async def test_submit_stores_the_case_and_its_event_in_one_transaction(start_service):
+    service = await start_service(CASES)
+    async with channel(service) as ch:
+        case = await cases_pb2_grpc.CasesServiceStub(ch).SubmitApplication(valid_application())
+    assert case.case_number.startswith("AIC-") and case.case_number.endswith("-00001")
+    assert len(case.query_code) == 6
+    assert case.applicant.id_card_number == "340723********0019"  # masked on the way out
+    assert case.applicant.phone == "138****5678"
+    [stored] = rows(service, Case)
+    assert stored.applicant_id_card_number == VALID_ID_CARD
+    [message] = rows(service, OutboxMessage)
+    envelope, payload = decode(message.envelope)
+    assert envelope.event_type == "servicehall.events.v1.CaseSubmitted"
+    assert message.partition_key == payload.case_number == case.case_number
+    assert payload.window_code == "AIC-01" and payload.promised_days == 3
+    assert message.published_at is None
+
+
+async def test_case_numbers_are_sequential_per_department_and_day(start_service):
+    service = await start_service(CASES)
+    async with channel(service) as ch:
+        stub = cases_pb2_grpc.CasesServiceStub(ch)
+        numbers = [(await stub.SubmitApplication(valid_application())).case_number for _ in range(3)]
+        other = await stub.SubmitApplication(valid_application(service_item_code="LAND-001"))
+    assert [n[-5:] for n in numbers] == ["00001", "00002", "00003"]
+    assert other.case_number.startswith("LAND-") and other.case_number.endswith("-00001")
+
+
+async def test_invalid_application_names_every_bad_field_and_writes_nothing(start_service):
+    service = await start_service(CASES)
+    request = cases_pb2.SubmitApplicationRequest(
+        service_item_code="NO-SUCH-ITEM",
+        applicant=cases_pb2.Applicant(name="", id_card_number="110105194912310021", phone="12345"),
+    )
+    async with channel(service) as ch:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await cases_pb2_grpc.CasesServiceStub(ch).SubmitApplication(request)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    fields = {v.field for v in field_violations(rpc_status.from_call(caught.value))}
+    assert fields == {"service_item_code", "applicant.name", "applicant.id_card_number", "applicant.phone"}
+    assert rows(service, Case) == [] and rows(service, OutboxMessage) == []
+
+
+async def test_error_messages_never_carry_an_id_card_number(start_service):
+    service = await start_service(CASES)
+    async with channel(service) as ch:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await cases_pb2_grpc.CasesServiceStub(ch).GetCase(cases_pb2.GetCaseRequest(case_number=VALID_ID_CARD))
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    assert VALID_ID_CARD not in caught.value.details()
+
+
+async def test_get_case_does_not_reveal_the_query_code(start_service):
+    service = await start_service(CASES)
+    async with channel(service) as ch:
+        stub = cases_pb2_grpc.CasesServiceStub(ch)
+        submitted = await stub.SubmitApplication(valid_application())
+        read = await stub.GetCase(cases_pb2.GetCaseRequest(case_number=submitted.case_number))
+    assert read.case_number == submitted.case_number and read.query_code == ""
+    assert read.service_item.department_name == "县工商行政管理局"
+
+
+async def test_catalog_is_seeded_and_filterable(start_service):
+    service = await start_service(CASES)
+    async with channel(service) as ch:
+        stub = cases_pb2_grpc.CasesServiceStub(ch)
+        everything = await stub.ListServiceItems(cases_pb2.ListServiceItemsRequest())
+        land = await stub.ListServiceItems(cases_pb2.ListServiceItemsRequest(department_code="LAND"))
+    assert len({i.department_code for i in everything.items}) >= 8
+    assert {i.case_kind for i in everything.items} >= {cases_pb2.CASE_KIND_INSTANT, cases_pb2.CASE_KIND_COMMITTED}
+    assert [i.code for i in land.items] == ["LAND-001"]
+    assert all(i.promised_days <= i.statutory_days for i in everything.items)
+
+
+async def test_fee_standards_are_read_from_the_database(start_service):
+    service = await start_service(FEES)
+    async with channel(service) as ch:
+        answer = await fees_pb2_grpc.FeesServiceStub(ch).ListFeeStandards(fees_pb2.ListFeeStandardsRequest())
+    by_code = {s.code: s for s in answer.standards}
+    assert by_code["TAX-DEED"].fee_type == fees_pb2.FEE_TYPE_DEED_TAX
+    assert by_code["TAX-DEED"].rate_basis_points == 300
+    assert by_code["FEE-PSB-IDCARD"].fixed_amount_fen == 2000
+
+
+async def test_punches_are_recorded_and_listed_by_hall_day(start_service):
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    service = await start_service(ATTENDANCE)
+    # 23:30 UTC on 27 Nov is 07:30 on 28 Nov in the hall.
+    stamp = Timestamp()
+    stamp.FromJsonString("2026-11-27T23:30:00Z")
+    async with channel(service) as ch:
+        stub = attendance_pb2_grpc.AttendanceServiceStub(ch)
+        punch = await stub.RecordPunch(
+            attendance_pb2.RecordPunchRequest(staff_id="S-001", department_code="AIC", window_code="AIC-01", punched_at=stamp)
+        )
+        listed = await stub.ListPunches(attendance_pb2.ListPunchesRequest(staff_id="S-001", day="2026-11-28"))
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.RecordPunch(attendance_pb2.RecordPunchRequest(staff_id="", department_code="AIC", window_code="x y"))
+    assert punch.day == "2026-11-28"
+    assert [p.punch_id for p in listed.punches] == [punch.punch_id]
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert {v.field for v in field_violations(rpc_status.from_call(caught.value))} == {"staff_id", "window_code"}
