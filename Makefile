@@ -12,6 +12,12 @@ export PIP_CACHE_DIR := $(CACHE)/pip
 # Pinned tool versions (Go modules).
 HELM_VERSION := v3.19.0
 GRPCURL_VERSION := v1.9.3
+# What helm's own release build stamps in (from its client-go v0.34); a plain `go install`
+# would leave "v3.19" and a default Kubernetes of 1.20, which our chart refuses.
+HELM_LDFLAGS := -X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION) \
+	-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=34 \
+	-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=34
+GO_ENV := GOPATH=$(CACHE)/go GOBIN=$(GOBIN) GOFLAGS=-buildvcs=false GOMODCACHE=$(CACHE)/go/pkg/mod
 
 .DEFAULT_GOAL := help
 
@@ -35,13 +41,16 @@ proto-check: venv ## Fail when the generated code is stale
 kafka-jars: ## Resolve the Kafka broker jars from Maven Central into .cache/
 	$(PYTHON) -c 'from pathlib import Path; from tools.kafka.broker import ensure_jars; ensure_jars(Path("."))'
 
-$(GOBIN)/helm:
-	GOPATH=$(CACHE)/go GOBIN=$(GOBIN) GOFLAGS=-buildvcs=false go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+# Stamp files name the version, so changing a pin rebuilds the tool.
+$(GOBIN)/.helm-$(HELM_VERSION):
+	$(GO_ENV) go install -ldflags '$(HELM_LDFLAGS)' helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	touch $@
 
-$(GOBIN)/grpcurl:
-	GOPATH=$(CACHE)/go GOBIN=$(GOBIN) GOFLAGS=-buildvcs=false go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+$(GOBIN)/.grpcurl-$(GRPCURL_VERSION):
+	$(GO_ENV) go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+	touch $@
 
-tools: $(GOBIN)/helm $(GOBIN)/grpcurl ## Build helm and grpcurl (pinned) with go install
+tools: $(GOBIN)/.helm-$(HELM_VERSION) $(GOBIN)/.grpcurl-$(GRPCURL_VERSION) ## Build helm and grpcurl (pinned) with go install
 
 up: proto kafka-jars ## Start Kafka and the platform in the background; prints every URL
 	$(PY) tools/stack.py up
@@ -52,7 +61,7 @@ down: ## Stop everything `make up` started
 status: ## Show what is running
 	$(PY) tools/stack.py status
 
-helm-lint: venv $(GOBIN)/helm ## helm lint + kubernetes-validate --strict on the rendered chart
+helm-lint: venv tools ## helm lint + kubernetes-validate --strict on the rendered chart
 	HELM=$(GOBIN)/helm $(PY) tools/helm_validate.py
 
 test: venv proto-check kafka-jars tools ## All tests: unit, integration (real Kafka, PostgreSQL if TEST_DATABASE_URL), e2e, chart

@@ -1,0 +1,148 @@
+"""Outbox relay and consumers against the real Kafka broker and the real databases
+(PostgreSQL when TEST_DATABASE_URL is set): publication, idempotent consumption, the
+dead-letter topic, explicit topics, and the trace that crosses Kafka."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+import sqlalchemy as sa
+from kafka import KafkaProducer
+from kafka.admin import KafkaAdminClient
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from services.cases.models import OutboxMessage
+from services.cases.server import DEFINITION as CASES
+from services.evaluation.models import WindowDailyThroughput
+from services.evaluation.server import DEFINITION as EVALUATION
+from services.notification.models import Notice
+from services.notification.server import DEFINITION as NOTIFICATION
+from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
+from servicehall.events.v1 import cases_pb2 as case_events
+from shared.kafka.envelope import new_envelope
+from shared.kafka.producer import make_producer
+from shared.kafka.topics import CASES_EVENTS, dead_letter_topic
+from shared.telemetry import setup_tracing
+from tests.support import VALID_ID_CARD, eventually, read_topic
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def spans() -> InMemorySpanExporter:
+    exporter = InMemorySpanExporter()
+    setup_tracing("integration-tests", extra_processor=SimpleSpanProcessor(exporter))
+    return exporter
+
+
+def count(service, model, *where) -> int:
+    with service.runtime.session_factory() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+async def submit(service, item: str = "AIC-002") -> cases_pb2.Case:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as channel:
+        return await cases_pb2_grpc.CasesServiceStub(channel).SubmitApplication(
+            cases_pb2.SubmitApplicationRequest(
+                service_item_code=item,
+                applicant=cases_pb2.Applicant(name="王五", id_card_number=VALID_ID_CARD, phone="13912345678"),
+            )
+        )
+
+
+async def test_a_submitted_case_reaches_notification_and_evaluation(start_service, kafka_broker, spans):
+    bootstrap = kafka_broker.bootstrap_servers
+    cases = await start_service(CASES, kafka=bootstrap)
+    notification = await start_service(NOTIFICATION, kafka=bootstrap)
+    evaluation = await start_service(EVALUATION, kafka=bootstrap)
+
+    case = await submit(cases, "LAND-001")
+
+    eventually(lambda: count(notification, Notice, Notice.case_number == case.case_number) == 1)
+    eventually(lambda: count(evaluation, WindowDailyThroughput, WindowDailyThroughput.window_code == "LAND-01") == 1)
+    eventually(lambda: count(cases, OutboxMessage, OutboxMessage.published_at.is_(None)) == 0)
+    with notification.runtime.session_factory() as session:
+        notice = session.scalar(sa.select(Notice).where(Notice.case_number == case.case_number))
+    assert notice.channel == "sms" and notice.recipient == "13912345678"
+    assert case.case_number in notice.body and "10 个工作日" in notice.body
+
+    # One trace from the gRPC call through the outbox and Kafka into both consumers.
+    def trace_of_case():
+        finished = spans.get_finished_spans()
+        server = [s for s in finished if s.name == "/servicehall.cases.v1.CasesService/SubmitApplication"]
+        consumers = [s for s in finished if s.name == f"{CASES_EVENTS} process"]
+        return (server, consumers) if server and len(consumers) >= 2 else None
+
+    server, consumers = eventually(trace_of_case)
+    trace_id = server[-1].context.trace_id
+    assert sum(1 for s in consumers if s.context.trace_id == trace_id) == 2
+    publish = [s for s in spans.get_finished_spans() if s.name == f"{CASES_EVENTS} publish"]
+    assert any(s.context.trace_id == trace_id for s in publish)
+
+
+async def test_a_redelivered_event_has_no_second_effect(start_service, kafka_broker):
+    notification = await start_service(NOTIFICATION, kafka=kafka_broker.bootstrap_servers)
+    event = case_events.CaseSubmitted(
+        case_number="PSB-20261128-07777", service_item_name="居民身份证申领", department_code="PSB",
+        window_code="PSB-01", case_kind="committed", applicant_name="赵六", applicant_phone="13712345678",
+        promised_days=30,
+    )
+    value = new_envelope(event, source="cases", partition_key=event.case_number).SerializeToString()
+    producer = make_producer(kafka_broker.bootstrap_servers, "test-redelivery")
+    for _ in range(3):  # the same envelope, as a relay that crashed before marking would send it
+        producer.send(CASES_EVENTS, value=value, key=event.case_number.encode()).get(timeout=10)
+    producer.close()
+
+    eventually(lambda: count(notification, Notice, Notice.case_number == event.case_number) == 1)
+    # Give the two copies time to be consumed, then check they changed nothing.
+    processed = eventually(lambda: _consumed(notification, "duplicate") >= 2)
+    assert processed
+    assert count(notification, Notice, Notice.case_number == event.case_number) == 1
+
+
+def _consumed(service, outcome: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(
+        "servicehall_events_consumed_total", {"service": service.definition.name, "topic": CASES_EVENTS, "outcome": outcome}
+    ) or 0.0
+
+
+async def test_an_undecodable_record_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(start_service, kafka_broker):
+    bootstrap = kafka_broker.bootstrap_servers
+    notification = await start_service(NOTIFICATION, kafka=bootstrap)
+    producer = KafkaProducer(bootstrap_servers=bootstrap)
+    producer.send(CASES_EVENTS, value=b"\x08\x96\x01 not an envelope", key=b"poison").get(timeout=10)
+    good = case_events.CaseSubmitted(case_number="QTS-20261128-00042", case_kind="instant", applicant_phone="13612345678")
+    envelope = new_envelope(good, source="cases", partition_key="poison")  # same key: same partition, after the poison
+    producer.send(CASES_EVENTS, value=envelope.SerializeToString(), key=b"poison").get(timeout=10)
+    producer.close()
+
+    eventually(lambda: count(notification, Notice, Notice.case_number == good.case_number) == 1)
+    dead = [r for r in read_topic(bootstrap, dead_letter_topic("notification"), expect=1) if r.key == b"poison"]
+    assert len(dead) == 1
+    headers = dict(dead[0].headers)
+    assert headers["deadletter.topic"] == CASES_EVENTS.encode()
+    assert b"not an EventEnvelope" in headers["deadletter.reason"]
+    assert dead[0].value == b"\x08\x96\x01 not an envelope"
+
+
+async def test_topics_are_created_explicitly_with_several_partitions(start_service, kafka_broker):
+    await start_service(NOTIFICATION, kafka=kafka_broker.bootstrap_servers)
+    admin = KafkaAdminClient(bootstrap_servers=kafka_broker.bootstrap_servers)
+    try:
+        described = {t["name"]: t for t in admin.describe_topics([CASES_EVENTS, dead_letter_topic("notification")])}
+    finally:
+        admin.close()
+    assert len(described[CASES_EVENTS]["partitions"]) == 3
+    assert len(described[dead_letter_topic("notification")]["partitions"]) == 3
+
+
+def test_the_producer_is_acks_all_and_idempotent(kafka_broker):
+    producer = make_producer(kafka_broker.bootstrap_servers, "test-config")
+    try:
+        assert producer.config["acks"] == -1
+        assert producer.config["enable_idempotence"] is True
+    finally:
+        producer.close()
