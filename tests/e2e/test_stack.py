@@ -1,0 +1,200 @@
+"""The whole platform as separate processes (tools/stack.py, what `make up` runs), with its
+own Kafka broker and its own databases (PostgreSQL when TEST_DATABASE_URL is set), driven
+over HTTP and gRPC like a newcomer would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from servicehall.events.v1 import cases_pb2 as case_events
+from servicehall.events.v1.envelope_pb2 import EventEnvelope
+from shared.kafka.topics import CASES_EVENTS
+from tests.conftest import Databases
+from tests.support import VALID_ID_CARD, eventually, free_port, read_topic
+from tools.stack import SERVICES, Stack
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+APPLICATION = {
+    "service_item_code": "TRANS-001",
+    "applicant": {"name": "孙七", "id_card_number": VALID_ID_CARD, "phone": "13512345678"},
+}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("stack")
+    databases = Databases(folder)
+    stack = Stack(
+        run_dir=folder / "run",
+        python=sys.executable,
+        grpc_ports={name: free_port() for name in SERVICES},
+        metrics_ports={name: free_port() for name in SERVICES},
+        http_port=free_port(),
+        kafka_port=free_port(),
+        kafka_controller_port=free_port(),
+        database_urls={name: databases.make(name) for name in SERVICES},
+    )
+    try:
+        stack.up()
+        yield stack
+    finally:
+        stack.down()
+        databases.drop_all()
+
+
+def http(stack: Stack, method: str, path: str, body: bytes | None = None, content_type: str = "application/json"):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{stack.http_port}{path}", data=body, method=method, headers={"content-type": content_type}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def submit(stack: Stack, application: dict = APPLICATION) -> dict:
+    status, body = http(stack, "POST", "/api/v1/cases", json.dumps(application).encode())
+    assert status == 201, body
+    return body
+
+
+def notices(stack: Stack, case_number: str) -> list[dict]:
+    status, body = http(stack, "GET", f"/api/v1/cases/{case_number}/notices")
+    assert status == 200, body
+    return body["notices"]
+
+
+def metric(stack: Stack, service: str, name: str, labels: str) -> float:
+    with urllib.request.urlopen(f"http://127.0.0.1:{stack.metrics_ports[service]}/metrics", timeout=5) as answer:
+        for line in answer.read().decode().splitlines():
+            if line.startswith(f"{name}{{") and labels in line:
+                return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def stored_cases(stack: Stack) -> int:
+    engine = sa.create_engine(stack.database_urls["cases"])
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("SELECT count(*) FROM cases")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def unpublished_outbox_rows(stack: Stack, case_number: str) -> int:
+    engine = sa.create_engine(stack.database_urls["cases"])
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                sa.text("SELECT count(*) FROM outbox_messages WHERE partition_key = :key AND published_at IS NULL"),
+                {"key": case_number},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_a_case_flows_from_the_gateway_to_notification_and_evaluation(stack):
+    window = 'window="TRANS-01"'
+    before = metric(stack, "evaluation", "servicehall_window_cases_received_total", window)
+    case = submit(stack)
+    started = time.monotonic()
+    [notice] = eventually(lambda: notices(stack, case["case_number"]), timeout=5)
+    print(f"notice visible {time.monotonic() - started:.2f}s after the submission")
+    assert notice["channel"] == "sms" and notice["recipient"] == "135****5678"
+    assert case["case_number"] in notice["body"]
+    eventually(lambda: metric(stack, "evaluation", "servicehall_window_cases_received_total", window) == before + 1, timeout=5)
+
+
+def test_an_independent_consumer_decodes_the_case_submitted_event(stack):
+    case = submit(stack)
+    wanted = case["case_number"].encode()
+
+    def find():
+        return [r for r in read_topic(stack.bootstrap, CASES_EVENTS, expect=1, timeout=10) if r.key == wanted]
+
+    [record] = eventually(find, timeout=30)
+    envelope = EventEnvelope.FromString(record.value)
+    event = case_events.CaseSubmitted()
+    assert envelope.payload.Unpack(event)
+    assert envelope.event_type == "servicehall.events.v1.CaseSubmitted" and envelope.source == "cases"
+    assert envelope.partition_key == event.case_number == case["case_number"]
+    assert event.service_item_code == "TRANS-001" and event.window_code == "TRANS-01"
+    assert dict(record.headers)["traceparent"]  # the trace rides along
+
+
+def test_bad_requests_get_4xx_and_leave_no_case_and_no_event(stack):
+    submit(stack)  # something is on the topic before we count
+    cases_before = stored_cases(stack)
+    events_before = len(read_topic(stack.bootstrap, CASES_EVENTS, expect=10**6, timeout=3))
+
+    status, body = http(stack, "POST", "/api/v1/cases", json.dumps({**APPLICATION, "service_item_code": "NOPE"}).encode())
+    assert status == 422 and body["errors"][0]["field"] == "service_item_code"
+    invalid_id = {**APPLICATION, "applicant": {**APPLICATION["applicant"], "id_card_number": "123"}}
+    status, body = http(stack, "POST", "/api/v1/cases", json.dumps(invalid_id).encode())
+    assert status == 422 and body["errors"][0]["field"] == "applicant.id_card_number"
+    status, body = http(stack, "POST", "/api/v1/cases", b"{not json")
+    assert status == 400
+    status, body = http(stack, "POST", "/api/v1/cases", b"x" * (200 * 1024))
+    assert status == 413
+
+    time.sleep(2)  # what a wrongly written event would need to reach the topic
+    assert stored_cases(stack) == cases_before
+    assert len(read_topic(stack.bootstrap, CASES_EVENTS, expect=10**6, timeout=3)) == events_before
+
+
+def test_grpcurl_lists_every_service_and_health_is_serving(stack):
+    grpcurl = shutil.which("grpcurl") or str(ROOT / ".cache" / "bin" / "grpcurl")
+    assert os.access(grpcurl, os.X_OK), "grpcurl is missing: run `make tools`"
+    for name in SERVICES:
+        address = f"127.0.0.1:{stack.grpc_ports[name]}"
+        listed = subprocess.run([grpcurl, "-plaintext", address, "list"], capture_output=True, text=True, check=True)
+        assert f"servicehall.{name}.v1." in listed.stdout
+        health = subprocess.run(
+            [grpcurl, "-plaintext", address, "grpc.health.v1.Health/Check"], capture_output=True, text=True, check=True
+        )
+        assert json.loads(health.stdout) == {"status": "SERVING"}
+
+
+def test_a_case_submitted_while_the_broker_is_down_is_notified_exactly_once(stack):
+    stack.stop_kafka()
+    try:
+        case = submit(stack)  # the submission does not need Kafka: the outbox holds the event
+        assert unpublished_outbox_rows(stack, case["case_number"]) == 1
+        time.sleep(2)
+        assert notices(stack, case["case_number"]) == []
+    finally:
+        stack.start_kafka()
+    eventually(lambda: notices(stack, case["case_number"]), timeout=60)
+    eventually(lambda: unpublished_outbox_rows(stack, case["case_number"]) == 0, timeout=30)
+    time.sleep(3)  # a duplicate would show up by now
+    assert len(notices(stack, case["case_number"])) == 1
+
+
+def test_down_leaves_no_process(stack):
+    pids = [stack.pid(name) for name in [*SERVICES, "gateway", "kafka"]]
+    assert all(pids), pids
+    stack.down()
+    assert [pid for pid in pids if running(pid)] == []
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an exited process whose parent has not reaped it yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
