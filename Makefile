@@ -17,7 +17,7 @@ GRPCURL_VERSION := v1.9.3
 HELM_LDFLAGS := -X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION) \
 	-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=34 \
 	-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=34
-GO_ENV := GOPATH=$(CACHE)/go GOBIN=$(GOBIN) GOFLAGS=-buildvcs=false GOMODCACHE=$(CACHE)/go/pkg/mod
+GO_ENV := GOPATH=$(CACHE)/go GOBIN=$(GOBIN) GOFLAGS="-buildvcs=false -modcacherw" GOMODCACHE=$(CACHE)/go/pkg/mod
 
 .DEFAULT_GOAL := help
 

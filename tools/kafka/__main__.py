@@ -1,0 +1,5 @@
+import sys
+
+from tools.kafka.broker import main
+
+sys.exit(main())
