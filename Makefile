@@ -65,7 +65,7 @@ helm-lint: venv tools ## helm lint + kubernetes-validate --strict on the rendere
 	HELM=$(GOBIN)/helm $(PY) tools/helm_validate.py
 
 test: venv proto-check kafka-jars tools ## All tests: unit, integration (real Kafka, PostgreSQL if TEST_DATABASE_URL), e2e, chart
-	PATH=$(GOBIN):$$PATH $(PY) -m pytest -ra
+	PATH=$(GOBIN):$$PATH $(PY) -m pytest -rA --durations=10
 
 test-unit: venv ## Only the fast unit tests
 	$(PY) -m pytest -ra tests/unit

@@ -27,13 +27,13 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    _instrument_sqlalchemy()
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
-    _instrument(engine)
     return engine
 
 
@@ -47,10 +47,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _instrument(engine: Engine) -> None:
+def _instrument_sqlalchemy() -> None:
+    """Trace every engine made from now on (the instrumentor wraps create_engine once per
+    process; instrumenting engine by engine would silently skip all but the first)."""
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
-    SQLAlchemyInstrumentor().instrument(engine=engine, enable_commenter=False)
+    instrumentor = SQLAlchemyInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument(enable_commenter=False)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

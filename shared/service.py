@@ -12,8 +12,9 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from prometheus_client import REGISTRY, start_http_server
@@ -48,21 +49,60 @@ class Runtime:
             self.relay.wake()
 
 
+@dataclass(frozen=True)
+class Servicer:
+    """One gRPC service a process serves: the generated add_*_to_server, the servicer class
+    (built with the Runtime) and the full protobuf service name (for health and reflection)."""
+
+    add_to_server: Callable[[Any, Any], None]
+    servicer_class: Callable[[Runtime], Any]
+    service_name: str
+
+
 @dataclass
 class ServiceDefinition:
+    """What a service is, declared once in its server.py.
+
+    `models` is the service's models module (it defines OutboxMessage and ProcessedEvent);
+    `events` is its events module (PUBLISHES, CONSUMES, HANDLERS). Migrations live in the
+    `migrations` folder beside the models."""
+
     name: str
     settings_class: type[ServiceSettings]
-    migrations_dir: Path
-    outbox_model: type[OutboxMessageMixin]
-    processed_model: type[ProcessedEventMixin]
-    registrations: Callable[[Runtime], list[Registration]]
-    publishes: list[str] = field(default_factory=list)
-    # Topics to read and, per event type, what to do with it.
-    consumes: list[str] = field(default_factory=list)
-    handlers: dict[str, Handler] = field(default_factory=dict)
+    models: ModuleType
+    events: ModuleType
+    servicers: list[Servicer]
     seed: Callable[[Session], int] | None = None
     # Prometheus collectors that read the service's database at scrape time.
     collectors: Callable[[Runtime], list[Any]] = lambda runtime: []
+
+    @property
+    def migrations_dir(self) -> Path:
+        return Path(self.models.__file__).parent / "migrations"
+
+    @property
+    def outbox_model(self) -> type[OutboxMessageMixin]:
+        return self.models.OutboxMessage
+
+    @property
+    def processed_model(self) -> type[ProcessedEventMixin]:
+        return self.models.ProcessedEvent
+
+    @property
+    def publishes(self) -> list[str]:
+        return list(self.events.PUBLISHES)
+
+    @property
+    def consumes(self) -> list[str]:
+        return list(self.events.CONSUMES)
+
+    @property
+    def handlers(self) -> dict[str, Handler]:
+        return dict(self.events.HANDLERS)
+
+    def create_server(self, settings: ServiceSettings) -> tuple[ObservedServer, int]:
+        """A server not yet started, bound to settings.grpc_port (0 = any free port)."""
+        return build_server(self, build_runtime(self, settings))
 
 
 def build_runtime(definition: ServiceDefinition, settings: ServiceSettings) -> Runtime:
@@ -71,7 +111,10 @@ def build_runtime(definition: ServiceDefinition, settings: ServiceSettings) -> R
 
 
 def build_server(definition: ServiceDefinition, runtime: Runtime) -> tuple[ObservedServer, int]:
-    return create_server(runtime.settings, definition.registrations(runtime))
+    registrations = [
+        Registration(s.add_to_server, s.servicer_class(runtime), s.service_name) for s in definition.servicers
+    ]
+    return create_server(runtime.settings, registrations)
 
 
 class RunningService:
@@ -102,12 +145,15 @@ class RunningService:
             )
             producer_factory = lambda: make_producer(settings.kafka_bootstrap_servers, f"servicehall-{definition.name}")  # noqa: E731
             if definition.publishes:
+                # Made now so that a producer that is not acks=all+idempotent stops the start.
+                producer = await asyncio.to_thread(producer_factory)
                 self.runtime.relay = OutboxRelay(
                     service_name=definition.name,
                     session_factory=self.runtime.session_factory,
                     model=definition.outbox_model,
                     producer_factory=producer_factory,
                     poll_seconds=settings.outbox_poll_seconds,
+                    producer=producer,
                 )
                 self.runtime.relay.start()
             if definition.consumes:

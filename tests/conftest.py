@@ -87,15 +87,15 @@ async def start_service(database_url: Callable[[str], str]):
     async def start(definition, *, kafka: str | None = None, **overrides) -> RunningService:
         url = database_url(definition.name)
         migrate(url, definition.migrations_dir)
-        settings = definition.settings_class(
-            database_url=url,
-            grpc_port=0,
-            metrics_port=0,
-            kafka_bootstrap_servers=kafka or "",
-            outbox_poll_seconds=0.05,
-            shutdown_grace_seconds=1,
-            **overrides,
-        )
+        options = {
+            "database_url": url,
+            "grpc_port": 0,
+            "metrics_port": 0,
+            "kafka_bootstrap_servers": kafka or "",
+            "outbox_poll_seconds": 0.05,
+            "shutdown_grace_seconds": 1,
+        }
+        settings = definition.settings_class(**{**options, **overrides})
         run_seed(definition, settings)
         service = RunningService(definition, settings, kafka=kafka is not None)
         await service.start()

@@ -7,12 +7,13 @@ from sqlalchemy.orm import Session
 from services.attendance.models import OutboxMessage, Punch
 from servicehall.events.v1 import attendance_pb2 as attendance_events
 from shared.kafka.outbox import add_event
+from shared.kafka.consumer import Handler
 from shared.kafka.topics import ATTENDANCE_EVENTS
 from shared.timeutil import to_timestamp
 
 PUBLISHES = [ATTENDANCE_EVENTS]
 CONSUMES: list[str] = []
-HANDLERS: dict = {}
+HANDLERS: dict[str, Handler] = {}
 
 
 def punch_recorded(session: Session, punch: Punch) -> str:

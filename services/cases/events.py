@@ -7,10 +7,13 @@ from sqlalchemy.orm import Session
 from services.cases.models import Case, OutboxMessage, ServiceItem
 from servicehall.events.v1 import cases_pb2 as case_events
 from shared.kafka.outbox import add_event
+from shared.kafka.consumer import Handler
 from shared.kafka.topics import CASES_EVENTS
 from shared.timeutil import to_timestamp
 
 PUBLISHES = [CASES_EVENTS]
+CONSUMES: list[str] = []
+HANDLERS: dict[str, Handler] = {}
 
 
 def case_submitted(session: Session, case: Case, item: ServiceItem) -> str:

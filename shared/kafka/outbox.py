@@ -70,6 +70,7 @@ class OutboxRelay:
         producer_factory: Callable[[], KafkaProducer],
         poll_seconds: float = 0.2,
         batch_size: int = 100,
+        producer: KafkaProducer | None = None,
     ) -> None:
         self.service_name = service_name
         self.session_factory = session_factory
@@ -77,7 +78,8 @@ class OutboxRelay:
         self.producer_factory = producer_factory
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
-        self._producer: KafkaProducer | None = None
+        # Made (and its config checked) at start-up when given; remade after a failure.
+        self._producer: KafkaProducer | None = producer
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"{service_name}-outbox-relay", daemon=True)

@@ -146,3 +146,25 @@ def test_the_producer_is_acks_all_and_idempotent(kafka_broker):
         assert producer.config["enable_idempotence"] is True
     finally:
         producer.close()
+
+
+async def test_stopping_a_service_publishes_what_its_outbox_still_holds(start_service, kafka_broker):
+    from shared.db import transaction
+    from shared.kafka.outbox import add_event
+
+    # A long poll: only the shutdown drain can publish this row in time.
+    cases = await start_service(CASES, kafka=kafka_broker.bootstrap_servers, outbox_poll_seconds=300)
+    event = case_events.CaseSubmitted(case_number="HCB-20261128-00999", window_code="HCB-01")
+    with transaction(cases.runtime.session_factory) as session:
+        event_id = add_event(session, OutboxMessage, event, source="cases", topic=CASES_EVENTS, key=event.case_number)
+    await cases.stop()
+
+    engine = sa.create_engine(cases.settings.database_url)
+    with engine.connect() as connection:
+        published = connection.execute(
+            sa.select(OutboxMessage.published_at).where(OutboxMessage.event_id == event_id)
+        ).scalar_one()
+    engine.dispose()
+    assert published is not None
+    records = read_topic(kafka_broker.bootstrap_servers, CASES_EVENTS, expect=10**6, timeout=3)
+    assert [r for r in records if r.key == event.case_number.encode()]

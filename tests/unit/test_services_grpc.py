@@ -161,3 +161,22 @@ async def test_punches_are_recorded_and_listed_by_hall_day(start_service):
     assert [p.punch_id for p in listed.punches] == [punch.punch_id]
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert {v.field for v in field_violations(rpc_status.from_call(caught.value))} == {"staff_id", "window_code"}
+
+
+async def test_create_server_binds_port_zero_and_drains_on_stop(database_url):
+    from services.fees.server import create_server
+    from services.fees.settings import FeesSettings
+    from shared.db import migrate
+
+    url = database_url("fees")
+    migrate(url, FEES.migrations_dir)
+    server, port = create_server(FeesSettings(database_url=url, grpc_port=0))
+    assert port > 0
+    await server.server.start()
+    await server.set_serving(True)
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        health = health_pb2_grpc.HealthStub(ch)
+        assert (await health.Check(health_pb2.HealthCheckRequest())).status == health_pb2.HealthCheckResponse.SERVING
+        await server.set_serving(False)  # what SIGTERM does first
+        assert (await health.Check(health_pb2.HealthCheckRequest())).status == health_pb2.HealthCheckResponse.NOT_SERVING
+    await server.server.stop(1)
