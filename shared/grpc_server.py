@@ -89,8 +89,15 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 log.exception("unhandled error", extra={"grpc_method": handler_call_details.method})
                 await context.abort(grpc.StatusCode.INTERNAL, "internal error")
             finally:
+                elapsed = time.perf_counter() - started
                 HANDLED.labels(service, method, code.name).inc()
-                HANDLING_SECONDS.labels(service, method).observe(time.perf_counter() - started)
+                HANDLING_SECONDS.labels(service, method).observe(elapsed)
+                if service != "grpc.health.v1.Health":  # probes would drown the log
+                    log.info(
+                        "rpc handled",
+                        extra={"grpc_method": handler_call_details.method, "grpc_code": code.name,
+                               "duration_ms": round(elapsed * 1000, 1)},
+                    )
 
         return grpc.unary_unary_rpc_method_handler(
             observed,

@@ -32,10 +32,6 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": mask_text(record.getMessage()),
         }
-        span_context = trace.get_current_span().get_span_context()
-        if span_context.is_valid:
-            entry["trace_id"] = format(span_context.trace_id, "032x")
-            entry["span_id"] = format(span_context.span_id, "016x")
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = mask_text(str(value)) if isinstance(value, str) else value
@@ -44,8 +40,27 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+_default_factory = logging.getLogRecordFactory()
+
+
+def _record_with_trace(*args: object, **kwargs: object) -> logging.LogRecord:
+    record = _default_factory(*args, **kwargs)
+    span_context = trace.get_current_span().get_span_context()
+    if span_context.is_valid:
+        record.trace_id = format(span_context.trace_id, "032x")
+        record.span_id = format(span_context.span_id, "016x")
+    return record
+
+
+def install_trace_context() -> None:
+    """Stamp the current trace and span ids on every record when it is created (in the
+    caller's context), not when a handler formats it, possibly elsewhere."""
+    logging.setLogRecordFactory(_record_with_trace)
+
+
 def configure_logging(service_name: str, level: str = "INFO") -> None:
     """Send every logger's records to stderr as JSON. Safe to call more than once."""
+    install_trace_context()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service_name))
     root = logging.getLogger()

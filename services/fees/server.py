@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.fees import domain, events, models
+from services.fees import domain, events, metrics, models
 from services.fees.servicer import FeesServicer
 from services.fees.settings import FeesSettings
 from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
@@ -21,6 +21,7 @@ DEFINITION = ServiceDefinition(
         )
     ],
     seed=domain.seed,
+    collectors=metrics.collectors,
 )
 
 create_server = DEFINITION.create_server

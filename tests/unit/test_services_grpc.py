@@ -4,6 +4,8 @@ what a call publishes is checked in the outbox, where the relay would pick it up
 
 from __future__ import annotations
 
+import json
+
 import grpc
 import pytest
 import sqlalchemy as sa
@@ -180,3 +182,38 @@ async def test_create_server_binds_port_zero_and_drains_on_stop(database_url):
         await server.set_serving(False)  # what SIGTERM does first
         assert (await health.Check(health_pb2.HealthCheckRequest())).status == health_pb2.HealthCheckResponse.NOT_SERVING
     await server.server.stop(1)
+
+
+async def test_domain_metrics_are_read_from_the_database(start_service):
+    from prometheus_client import REGISTRY
+
+    await start_service(FEES)
+    in_force = REGISTRY.get_sample_value("servicehall_fee_standards_in_force", {"department": "FIN", "fee_type": "deed_tax"})
+    assert in_force == 1
+
+
+async def test_every_call_is_counted_and_logged_with_its_trace(start_service, caplog):
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from prometheus_client import REGISTRY
+
+    from shared.logging import JsonFormatter, install_trace_context
+    from shared.telemetry import setup_tracing
+
+    spans = InMemorySpanExporter()
+    setup_tracing("unit-tests", extra_processor=SimpleSpanProcessor(spans))
+    install_trace_context()
+    service = await start_service(CASES)
+    labels = {"grpc_service": "servicehall.cases.v1.CasesService", "grpc_method": "GetCase", "grpc_code": "NOT_FOUND"}
+    before = REGISTRY.get_sample_value("grpc_server_handled_total", labels) or 0
+    caplog.set_level("INFO", logger="shared.grpc_server")
+    async with channel(service) as ch:
+        with pytest.raises(grpc.aio.AioRpcError):
+            await cases_pb2_grpc.CasesServiceStub(ch).GetCase(cases_pb2.GetCaseRequest(case_number="X-1"))
+    assert REGISTRY.get_sample_value("grpc_server_handled_total", labels) == before + 1
+    [record] = [r for r in caplog.records if getattr(r, "grpc_method", "") == "/servicehall.cases.v1.CasesService/GetCase"]
+    assert record.grpc_code == "NOT_FOUND"
+    [server_span] = [s for s in spans.get_finished_spans() if s.name == "/servicehall.cases.v1.CasesService/GetCase"]
+    line = json.loads(JsonFormatter("cases").format(record))
+    assert line["trace_id"] == format(server_span.context.trace_id, "032x")
+    assert line["grpc_code"] == "NOT_FOUND" and line["duration_ms"] >= 0
