@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import uuid
 
+import servicehall.events.v1 as _event_package
 from google.protobuf import symbol_database
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-# Import every event module so their types are registered for unpacking.
-from servicehall.events.v1 import attendance_pb2 as _attendance  # noqa: F401
-from servicehall.events.v1 import cases_pb2 as _cases  # noqa: F401
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
+
+# Import every event module so that every payload type can be unpacked by name.
+for _module in pkgutil.iter_modules(_event_package.__path__):
+    if _module.name.endswith("_pb2"):
+        importlib.import_module(f"{_event_package.__name__}.{_module.name}")
 
 SCHEMA_VERSION = 1
 

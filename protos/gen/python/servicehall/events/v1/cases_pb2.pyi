@@ -1,9 +1,10 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -33,3 +34,58 @@ class CaseSubmitted(_message.Message):
     submitted_at: _timestamp_pb2.Timestamp
     promised_days: int
     def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., service_item_name: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised_days: _Optional[int] = ...) -> None: ...
+
+class CaseStatusChanged(_message.Message):
+    __slots__ = ("case_number", "department_code", "window_code", "case_kind", "from_status", "to_status", "actor", "reason", "changed_at")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_KIND_FIELD_NUMBER: _ClassVar[int]
+    FROM_STATUS_FIELD_NUMBER: _ClassVar[int]
+    TO_STATUS_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    department_code: str
+    window_code: str
+    case_kind: str
+    from_status: str
+    to_status: str
+    actor: str
+    reason: str
+    changed_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseAccepted(_message.Message):
+    __slots__ = ("case_number", "service_item_code", "department_code", "window_code", "fee_item_codes", "declared_values", "accepted_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256")
+    class DeclaredValuesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    FEE_ITEM_CODES_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_VALUES_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTED_AT_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    service_item_code: str
+    department_code: str
+    window_code: str
+    fee_item_codes: _containers.RepeatedScalarFieldContainer[str]
+    declared_values: _containers.ScalarMap[str, int]
+    accepted_at: _timestamp_pb2.Timestamp
+    applicant_name: str
+    applicant_phone: str
+    applicant_email: str
+    query_code_sha256: str
+    def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., fee_item_codes: _Optional[_Iterable[str]] = ..., declared_values: _Optional[_Mapping[str, int]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
