@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.cases import events
 from services.cases.models import Case, CaseNumberSequence, ServiceItem
+from shared.auth import query_code_digest
 from shared.db import upsert
 from shared.errors import FieldViolation, InvalidArgument, NotFound
 from shared.timeutil import shanghai_day, utcnow
@@ -28,16 +29,18 @@ class ApplicantInput:
     email: str = ""
 
 
-def submit_application(session: Session, *, service_item_code: str, applicant: ApplicantInput, remarks: str = "") -> tuple[Case, ServiceItem]:
+def submit_application(session: Session, *, service_item_code: str, applicant: ApplicantInput, remarks: str = "") -> tuple[Case, ServiceItem, str]:
     """Receive an application: validate it against the catalog, store the case and queue the
     case-submitted event in the same transaction. Nothing is written when it is invalid."""
     item = session.get(ServiceItem, service_item_code) if service_item_code else None
     _validate(service_item_code, item, applicant, remarks)
     assert item is not None
     now = utcnow()
+    case_number = _next_case_number(session, item.department_code, now)
+    query_code = f"{secrets.randbelow(10**6):06d}"
     case = Case(
-        case_number=_next_case_number(session, item.department_code, now),
-        query_code=f"{secrets.randbelow(10**6):06d}",
+        case_number=case_number,
+        query_code_sha256=query_code_digest(case_number, query_code),
         service_item_code=item.code,
         department_code=item.department_code,
         window_code=item.window_code,
@@ -53,7 +56,7 @@ def submit_application(session: Session, *, service_item_code: str, applicant: A
     session.add(case)
     session.flush()
     events.case_submitted(session, case, item)
-    return case, item
+    return case, item, query_code
 
 
 def _validate(code: str, item: ServiceItem | None, applicant: ApplicantInput, remarks: str) -> None:

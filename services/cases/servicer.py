@@ -37,10 +37,10 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
 
         def submit() -> cases_pb2.Case:
             with transaction(self.runtime.session_factory) as session:
-                case, item = domain.submit_application(
+                case, item, query_code = domain.submit_application(
                     session, service_item_code=request.service_item_code, applicant=applicant, remarks=request.remarks
                 )
-            return case_message(case, item, with_query_code=True)
+            return case_message(case, item, query_code=query_code)
 
         message = await asyncio.to_thread(submit)
         self.runtime.events_written()
@@ -80,12 +80,12 @@ def item_message(item: ServiceItem) -> cases_pb2.ServiceItem:
     )
 
 
-def case_message(case: Case, item: ServiceItem, *, with_query_code: bool = False) -> cases_pb2.Case:
+def case_message(case: Case, item: ServiceItem, *, query_code: str = "") -> cases_pb2.Case:
     # Identifiers leave the service masked; the full values stay in its database. The query
     # code goes only to the applicant who submitted, never to whoever knows the case number.
     return cases_pb2.Case(
         case_number=case.case_number,
-        query_code=case.query_code if with_query_code else "",
+        query_code=query_code,
         service_item=item_message(item),
         applicant=cases_pb2.Applicant(
             name=case.applicant_name,
