@@ -19,6 +19,7 @@ from servicehall.notification.v1 import notification_pb2_grpc
 class ServiceClients:
     channels: dict[str, grpc.aio.Channel]
     cases: cases_pb2_grpc.CasesServiceStub
+    catalog: cases_pb2_grpc.CatalogServiceStub
     fees: fees_pb2_grpc.FeesServiceStub
     attendance: attendance_pb2_grpc.AttendanceServiceStub
     evaluation: evaluation_pb2_grpc.EvaluationServiceStub
@@ -45,6 +46,7 @@ def open_clients(settings: GatewaySettings) -> ServiceClients:
     return ServiceClients(
         channels=channels,
         cases=cases_pb2_grpc.CasesServiceStub(channels["cases"]),
+        catalog=cases_pb2_grpc.CatalogServiceStub(channels["cases"]),
         fees=fees_pb2_grpc.FeesServiceStub(channels["fees"]),
         attendance=attendance_pb2_grpc.AttendanceServiceStub(channels["attendance"]),
         evaluation=evaluation_pb2_grpc.EvaluationServiceStub(channels["evaluation"]),

@@ -21,12 +21,50 @@ class ApplicantIn(Strict):
     id_card_number: str = Field(min_length=1, max_length=18, examples=["340723199001010019"])
     phone: str = Field("", max_length=11, examples=["13812345678"])
     email: str = Field("", max_length=200)
+    enterprise_code: str = Field("", max_length=18, description="unified social credit code of an enterprise")
 
 
 class CaseSubmission(Strict):
     service_item_code: str = Field(min_length=1, max_length=40, examples=["AIC-002"])
     applicant: ApplicantIn
     remarks: str = Field("", max_length=2000)
+    materials_supplied: list[str] = Field(default_factory=list, max_length=50)
+    declared_values: dict[str, int] = Field(default_factory=dict, description="integer units, e.g. declared_price_fen")
+
+
+class FormSubmission(Strict):
+    applicant: ApplicantIn
+    form_data: dict[str, str] = Field(default_factory=dict)
+    remarks: str = Field("", max_length=2000)
+
+
+class Reason(Strict):
+    reason: str = Field("", max_length=2000)
+
+
+class Materials(Strict):
+    materials: list[str] = Field(default_factory=list, max_length=50)
+    note: str = Field("", max_length=2000)
+
+
+class JointDecision(Strict):
+    approve: bool
+    reason: str = Field("", max_length=2000)
+
+
+class PauseIn(Strict):
+    reason: str = Field(description="correction | hearing | testing | inspection | expert_review")
+    note: str = Field("", max_length=2000)
+
+
+class ExtensionIn(Strict):
+    extra_days: int = Field(ge=1, le=15)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SupervisionOrderIn(Strict):
+    due_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-15"])
+    note: str = Field(min_length=1, max_length=2000)
 
 
 class ServiceItemOut(BaseModel):
@@ -38,6 +76,18 @@ class ServiceItemOut(BaseModel):
     case_kind: str
     statutory_days: int
     promised_days: int
+    version: int
+    fee_item_codes: list[str]
+    needs_seal: bool
+
+
+class JointTaskOut(BaseModel):
+    department_code: str
+    item_code: str
+    status: str
+    due_on: str | None
+    decided_by: str
+    reason: str
 
 
 class ApplicantOut(BaseModel):
@@ -55,6 +105,60 @@ class CaseOut(BaseModel):
     applicant: ApplicantOut
     submitted_at: datetime
     remarks: str
+    accepted_on: str | None = None
+    promised_due: str | None = None
+    statutory_due: str | None = None
+    due_provisional: bool = False
+    supervision_level: str = "none"
+    clock_paused: bool = False
+    fees_settled: bool = False
+    sealed_at: datetime | None = None
+    concluded_at: datetime | None = None
+    joint_tasks: list[JointTaskOut] = []
+    form_code: str | None = None
+
+
+class CaseList(BaseModel):
+    cases: list[CaseOut]
+    next_page_token: str | None
+
+
+class TransitionOut(BaseModel):
+    from_status: str
+    to_status: str
+    actor: str
+    reason: str
+    at: datetime
+
+
+class History(BaseModel):
+    case_number: str
+    transitions: list[TransitionOut]
+
+
+class VoucherOut(BaseModel):
+    number: str
+    kind: str
+    title: str
+    content: str
+    issued_by: str
+    issued_at: datetime
+
+
+class VoucherList(BaseModel):
+    vouchers: list[VoucherOut]
+
+
+class Guide(BaseModel):
+    item: ServiceItemOut
+    text: str
+
+
+class ScanResult(BaseModel):
+    warnings: int
+    yellow_cards: int
+    red_cards: int
+    deemed_accepted: int
 
 
 class NoticeOut(BaseModel):
@@ -93,6 +197,9 @@ def item_out(item: cases_pb2.ServiceItem) -> ServiceItemOut:
         case_kind=_enum_name(cases_pb2.CaseKind, item.case_kind, "CASE_KIND_"),
         statutory_days=item.statutory_days,
         promised_days=item.promised_days,
+        version=item.version,
+        fee_item_codes=list(item.fee_item_codes),
+        needs_seal=item.needs_seal,
     )
 
 
@@ -110,7 +217,32 @@ def case_out(case: cases_pb2.Case) -> CaseOut:
         ),
         submitted_at=shown(case.submitted_at),
         remarks=case.remarks,
+        accepted_on=case.accepted_on or None,
+        promised_due=case.promised_due or None,
+        statutory_due=case.statutory_due or None,
+        due_provisional=case.due_provisional,
+        supervision_level=case.supervision_level or "none",
+        clock_paused=case.clock_paused,
+        fees_settled=case.fees_settled,
+        sealed_at=shown(case.sealed_at) if case.HasField("sealed_at") else None,
+        concluded_at=shown(case.concluded_at) if case.HasField("concluded_at") else None,
+        joint_tasks=[
+            JointTaskOut(department_code=t.department_code, item_code=t.item_code, status=t.status,
+                         due_on=t.due_on or None, decided_by=t.decided_by, reason=t.reason)
+            for t in case.joint_tasks
+        ],
+        form_code=case.form_code or None,
     )
+
+
+def transition_out(row: cases_pb2.Transition) -> TransitionOut:
+    return TransitionOut(from_status=row.from_status, to_status=row.to_status, actor=row.actor, reason=row.reason,
+                         at=shown(row.at))
+
+
+def voucher_out(row: cases_pb2.Voucher) -> VoucherOut:
+    return VoucherOut(number=row.number, kind=row.kind, title=row.title, content=row.content,
+                      issued_by=row.issued_by, issued_at=shown(row.issued_at))
 
 
 def notice_out(notice: notification_pb2.Notice) -> NoticeOut:

@@ -173,3 +173,28 @@ def run_migrations_online(target_metadata: sa.MetaData) -> None:
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+def run_in_transaction(session_factory: sessionmaker[Session], work: Any, *, attempts: int = 5) -> Any:
+    """work(session) in a transaction, retried from the start when the database reports a
+    write conflict (a stale optimistic version, a serialization failure, SQLite busy):
+    the loser of a race sees the winner's result instead of overwriting it."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+    from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+    def conflict(error: BaseException) -> bool:
+        if isinstance(error, StaleDataError):
+            return True
+        if isinstance(error, OperationalError) and "locked" in str(error).lower():
+            return True
+        code = getattr(getattr(error, "orig", None), "sqlstate", None)
+        return isinstance(error, DBAPIError) and code in ("40001", "40P01")  # serialization, deadlock
+
+    @retry(retry=retry_if_exception(conflict), stop=stop_after_attempt(attempts),
+           wait=wait_random_exponential(multiplier=0.01, max=0.2), reraise=True)
+    def once() -> Any:
+        with transaction(session_factory) as session:
+            return work(session)
+
+    return once()

@@ -11,8 +11,9 @@ import argparse
 import asyncio
 import logging
 import signal
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -59,6 +60,36 @@ class Servicer:
     service_name: str
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work a service does on a timer in a background thread (e.g. the supervision scan).
+    interval(settings) in seconds; 0 switches the job off."""
+
+    name: str
+    run: Callable[[Runtime], Any]
+    interval: Callable[[ServiceSettings], float]
+
+
+class _JobThread:
+    def __init__(self, job: PeriodicJob, runtime: Runtime, interval: float) -> None:
+        self.job, self.runtime, self.interval = job, runtime, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=job.name, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.job.run(self.runtime)
+                self.runtime.events_written()
+            except Exception:
+                log.exception("periodic job failed; next run as scheduled", extra={"job": self.job.name})
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+
 @dataclass
 class ServiceDefinition:
     """What a service is, declared once in its server.py.
@@ -75,6 +106,7 @@ class ServiceDefinition:
     seed: Callable[[Session], int] | None = None
     # Prometheus collectors that read the service's database at scrape time.
     collectors: Callable[[Runtime], list[Any]] = lambda runtime: []
+    jobs: list[PeriodicJob] = field(default_factory=list)
 
     @property
     def migrations_dir(self) -> Path:
@@ -128,6 +160,7 @@ class RunningService:
         self.server, self.port = build_server(definition, self.runtime)
         self.consumer: EventConsumer | None = None
         self._collectors: list[Any] = []
+        self._jobs: list[_JobThread] = []
 
     async def start(self) -> None:
         settings, definition = self.settings, self.definition
@@ -170,6 +203,10 @@ class RunningService:
         for collector in definition.collectors(self.runtime):
             REGISTRY.register(collector)
             self._collectors.append(collector)
+        for job in definition.jobs:
+            interval = job.interval(settings)
+            if interval > 0:
+                self._jobs.append(_JobThread(job, self.runtime, interval))
         await self.server.server.start()
         await self.server.set_serving(True)
         log.info("serving", extra={"grpc_port": self.port, "metrics_port": settings.metrics_port})
@@ -179,12 +216,15 @@ class RunningService:
         then the consumer stops and the relay publishes what is left and flushes."""
         await self.server.set_serving(False)
         await self.server.server.stop(self.settings.shutdown_grace_seconds)
+        for job in self._jobs:
+            await asyncio.to_thread(job.stop)
         if self.consumer is not None:
             await asyncio.to_thread(self.consumer.stop)
         if self.runtime.relay is not None:
             await asyncio.to_thread(self.runtime.relay.stop)
         for collector in self._collectors:
             REGISTRY.unregister(collector)
+        self._collectors.clear()
         self.runtime.engine.dispose()
 
 

@@ -16,7 +16,9 @@ made 2018-12-29 a working day and 2018-12-30..31 holidays).
 A date in a year the calendar does not cover raises YearNotCovered; the packages' own
 NotImplementedError never reaches the caller.
 
-Counting convention (《行政许可法》 第六十八条/期间 rule: a period counts from the next day):
+Counting convention (《行政许可法》第八十二条: time limits are working days, statutory holidays
+excluded; as for every statutory period, the day it begins on is not counted, so the period
+counts from the next day):
 - the day of acceptance is day 0 and is never counted, whether it is a working day or not;
 - the first working day after it is day 1; a limit of n working days is due on day n, i.e.
   `add_working_days(start, n).due` is the n-th working day after `start`;

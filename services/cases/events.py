@@ -1,34 +1,169 @@
-"""Events the cases service writes (topic servicehall.cases.v1) and reads (none yet)."""
+"""Events the cases service writes (topic servicehall.cases.v1) and reads (fees settled)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import sqlalchemy as sa
+from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
-from services.cases.models import Case, OutboxMessage, ServiceItem
+from services.cases.models import Case, CaseTransition, OutboxMessage, ServiceItem
 from servicehall.events.v1 import cases_pb2 as case_events
-from shared.kafka.outbox import add_event
+from servicehall.events.v1 import fees_pb2 as fee_events
+from servicehall.events.v1.envelope_pb2 import EventEnvelope
 from shared.kafka.consumer import Handler
-from shared.kafka.topics import CASES_EVENTS
-from shared.timeutil import to_timestamp
+from shared.kafka.outbox import add_event
+from shared.kafka.topics import CASES_EVENTS, FEES_EVENTS
+from shared.timeutil import from_timestamp, to_timestamp, utcnow
 
 PUBLISHES = [CASES_EVENTS]
-CONSUMES: list[str] = []
-HANDLERS: dict[str, Handler] = {}
+CONSUMES = [FEES_EVENTS]
+
+
+def _publish(session: Session, case: Case, payload: Message) -> str:
+    # Keyed by case number: every event of one case lands in one partition, in order.
+    return add_event(session, OutboxMessage, payload, source="cases", topic=CASES_EVENTS, key=case.case_number)
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
 
 
 def case_submitted(session: Session, case: Case, item: ServiceItem) -> str:
-    payload = case_events.CaseSubmitted(
-        case_number=case.case_number,
-        service_item_code=item.code,
-        service_item_name=item.name,
-        department_code=case.department_code,
-        window_code=case.window_code,
-        case_kind=case.case_kind,
-        applicant_name=case.applicant_name,
-        applicant_phone=case.applicant_phone,
-        applicant_email=case.applicant_email,
-        submitted_at=to_timestamp(case.submitted_at),
-        promised_days=item.promised_days,
+    return _publish(
+        session,
+        case,
+        case_events.CaseSubmitted(
+            case_number=case.case_number,
+            service_item_code=item.code,
+            service_item_name=item.name,
+            department_code=case.department_code,
+            window_code=case.window_code,
+            case_kind=case.case_kind,
+            applicant_name=case.applicant_name,
+            applicant_phone=case.applicant_phone,
+            applicant_email=case.applicant_email,
+            submitted_at=to_timestamp(case.submitted_at),
+            promised_days=item.promised_days,
+            query_code_sha256=case.query_code_sha256,
+        ),
     )
-    # Keyed by case number: every event of one case lands in one partition, in order.
-    return add_event(session, OutboxMessage, payload, source="cases", topic=CASES_EVENTS, key=case.case_number)
+
+
+def status_changed(session: Session, case: Case, transition: CaseTransition) -> str:
+    return _publish(
+        session,
+        case,
+        case_events.CaseStatusChanged(
+            case_number=case.case_number,
+            department_code=case.department_code,
+            window_code=case.window_code,
+            case_kind=case.case_kind,
+            from_status=transition.from_status,
+            to_status=transition.to_status,
+            actor=transition.actor,
+            reason=transition.reason,
+            changed_at=to_timestamp(transition.at),
+        ),
+    )
+
+
+def case_accepted(session: Session, case: Case, fee_item_codes: list[str]) -> str:
+    return _publish(
+        session,
+        case,
+        case_events.CaseAccepted(
+            case_number=case.case_number,
+            service_item_code=case.service_item_code,
+            department_code=case.department_code,
+            window_code=case.window_code,
+            fee_item_codes=fee_item_codes,
+            declared_values={k: int(v) for k, v in (case.declared_values or {}).items()},
+            accepted_at=to_timestamp(utcnow()),
+            applicant_name=case.applicant_name,
+            applicant_phone=case.applicant_phone,
+            applicant_email=case.applicant_email,
+            query_code_sha256=case.query_code_sha256,
+        ),
+    )
+
+
+def supervision_raised(session: Session, case: Case, level: str, order_due: date | None) -> str:
+    return _publish(
+        session,
+        case,
+        case_events.SupervisionRaised(
+            case_number=case.case_number,
+            department_code=case.department_code,
+            window_code=case.window_code,
+            level=level,
+            promised_due=_day(case.promised_due),
+            order_due=_day(order_due),
+            raised_at=to_timestamp(utcnow()),
+        ),
+    )
+
+
+def supervision_ordered(session: Session, case: Case, *, manager: str, due_on: date, note: str) -> str:
+    return _publish(
+        session,
+        case,
+        case_events.SupervisionOrdered(
+            case_number=case.case_number,
+            department_code=case.department_code,
+            manager=manager,
+            due_on=due_on.isoformat(),
+            note=note,
+            ordered_at=to_timestamp(utcnow()),
+        ),
+    )
+
+
+def extension_granted(session: Session, case: Case, *, extra_days: int, approver: str, reason: str) -> str:
+    return _publish(
+        session,
+        case,
+        case_events.ExtensionGranted(
+            case_number=case.case_number,
+            department_code=case.department_code,
+            extra_days=extra_days,
+            approver=approver,
+            reason=reason,
+            statutory_due=_day(case.statutory_due),
+            promised_due=_day(case.promised_due),
+            applicant_name=case.applicant_name,
+            applicant_phone=case.applicant_phone,
+            applicant_email=case.applicant_email,
+        ),
+    )
+
+
+def seal_used(session: Session, case: Case | None, *, seal_code: str, window_code: str, department_code: str,
+              staff_id: str) -> str:
+    payload = case_events.SealUsed(
+        seal_code=seal_code,
+        window_code=window_code,
+        department_code=department_code,
+        case_number=case.case_number if case else "",
+        staff_id=staff_id,
+        used_at=to_timestamp(utcnow()),
+    )
+    return add_event(
+        session, OutboxMessage, payload, source="cases", topic=CASES_EVENTS,
+        key=case.case_number if case else f"seal:{seal_code}",
+    )
+
+
+def on_fees_settled(session: Session, envelope: EventEnvelope, payload: Message) -> None:
+    """The fees service says every notice of the case is paid or waived: it may conclude."""
+    assert isinstance(payload, fee_events.FeesSettled)
+    session.execute(
+        sa.update(Case)
+        .where(Case.case_number == payload.case_number, Case.fees_settled_at.is_(None))
+        .values(fees_settled_at=from_timestamp(payload.settled_at))
+        .execution_options(synchronize_session=False)
+    )
+
+
+HANDLERS: dict[str, Handler] = {fee_events.FeesSettled.DESCRIPTOR.full_name: on_fees_settled}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from services.cases import catalog, events, models
-from services.cases.servicer import CasesServicer
+from services.cases import catalog, events, metrics, models, supervision
+from services.cases.servicer import CasesServicer, CatalogServicer
 from services.cases.settings import CasesSettings
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
-from shared.service import ServiceDefinition, Servicer
+from shared.service import PeriodicJob, ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(
     name="cases",
@@ -18,9 +18,24 @@ DEFINITION = ServiceDefinition(
             cases_pb2_grpc.add_CasesServiceServicer_to_server,
             CasesServicer,
             cases_pb2.DESCRIPTOR.services_by_name["CasesService"].full_name,
-        )
+        ),
+        Servicer(
+            cases_pb2_grpc.add_CatalogServiceServicer_to_server,
+            CatalogServicer,
+            cases_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name,
+        ),
     ],
     seed=catalog.seed,
+    collectors=metrics.collectors,
+    jobs=[
+        PeriodicJob(
+            "supervision-scan",
+            lambda runtime: supervision.scan(
+                runtime.session_factory, warning_days=runtime.settings.supervision_warning_days
+            ),
+            lambda settings: settings.supervision_scan_seconds,
+        )
+    ],
 )
 
 create_server = DEFINITION.create_server

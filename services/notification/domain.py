@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from services.notification.models import Notice
 from servicehall.events.v1 import cases_pb2 as case_events
-from shared.errors import FieldViolation, InvalidArgument
+from shared.auth import Caller, query_code_matches
+from shared.errors import FieldViolation, InvalidArgument, PermissionDenied
 from shared.timeutil import utcnow
 
 
@@ -32,13 +33,27 @@ def notice_for_case_submitted(session: Session, event_id: str, event: case_event
         ),
         created_at=utcnow(),
         source_event_id=event_id,
+        department_code=event.department_code,
+        query_code_sha256=event.query_code_sha256,
     )
     session.add(notice)
     return notice
 
 
-def list_notices(session: Session, case_number: str) -> list[Notice]:
+def list_notices(session: Session, case_number: str, caller: Caller) -> list[Notice]:
+    """A case's notices: for staff of its department or the applicant with the query code.
+    No notice yet reads as an empty list for staff; an applicant's code is checked against
+    the notices themselves, so before the first one arrives the applicant sees nothing."""
     if not case_number:
         raise InvalidArgument("case_number is required", [FieldViolation("case_number", "is required")])
     query = sa.select(Notice).where(Notice.case_number == case_number).order_by(Notice.created_at)
-    return list(session.scalars(query))
+    notices = list(session.scalars(query))
+    if caller.is_staff:
+        for notice in notices:
+            caller.require_department(notice.department_code)
+        return notices
+    if caller.query_code and all(
+        query_code_matches(case_number, caller.query_code, n.query_code_sha256) for n in notices
+    ):
+        return notices
+    raise PermissionDenied("notices are shown to the case's department or to the applicant with the query code")

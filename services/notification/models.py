@@ -35,3 +35,6 @@ class Notice(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     # One notice per event, enforced by the database as well as by the consumer.
     source_event_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    # Who may read it: staff of this department, or the applicant with the case's query code.
+    department_code: Mapped[str] = mapped_column(sa.String(20), default="")
+    query_code_sha256: Mapped[str] = mapped_column(sa.String(64), default="")

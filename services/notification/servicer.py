@@ -9,6 +9,7 @@ import grpc
 from services.notification import domain
 from services.notification.models import Notice
 from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
+from shared.auth import caller_from_metadata
 from shared.masking import mask_email, mask_phone
 from shared.service import Runtime
 from shared.timeutil import to_timestamp
@@ -19,9 +20,11 @@ class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
         self.runtime = runtime
 
     async def ListNotices(self, request: notification_pb2.ListNoticesRequest, context: grpc.aio.ServicerContext) -> notification_pb2.ListNoticesResponse:
+        caller = caller_from_metadata(context.invocation_metadata())
+
         def read() -> notification_pb2.ListNoticesResponse:
             with self.runtime.session_factory() as session:
-                notices = domain.list_notices(session, request.case_number)
+                notices = domain.list_notices(session, request.case_number, caller)
                 return notification_pb2.ListNoticesResponse(notices=[notice_message(n) for n in notices])
 
         return await asyncio.to_thread(read)

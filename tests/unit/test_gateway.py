@@ -67,9 +67,11 @@ async def test_submit_returns_201_with_case_number_and_location(client):
     assert response.headers["location"] == f"/api/v1/cases/{body['case_number']}"
     assert body["applicant"]["id_card_number"] == "340723********0019"
     assert body["submitted_at"].endswith("+08:00")  # shown in Asia/Shanghai
-    read = await client.get(f"/api/v1/cases/{body['case_number']}")
+    as_applicant = {"X-Query-Code": body["query_code"]}
+    read = await client.get(f"/api/v1/cases/{body['case_number']}", headers=as_applicant)
     assert read.status_code == 200 and read.json()["query_code"] is None
-    notices = await client.get(f"/api/v1/cases/{body['case_number']}/notices")
+    assert_problem(await client.get(f"/api/v1/cases/{body['case_number']}"), 403)  # no code, no case
+    notices = await client.get(f"/api/v1/cases/{body['case_number']}/notices", headers=as_applicant)
     assert notices.status_code == 200 and notices.json() == {"notices": []}  # no Kafka here
 
 

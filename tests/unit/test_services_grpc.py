@@ -117,7 +117,8 @@ async def test_get_case_does_not_reveal_the_query_code(start_service):
     async with channel(service) as ch:
         stub = cases_pb2_grpc.CasesServiceStub(ch)
         submitted = await stub.SubmitApplication(valid_application())
-        read = await stub.GetCase(cases_pb2.GetCaseRequest(case_number=submitted.case_number))
+        read = await stub.GetCase(cases_pb2.GetCaseRequest(case_number=submitted.case_number),
+                                  metadata=(("x-query-code", submitted.query_code),))
     assert read.case_number == submitted.case_number and read.query_code == ""
     assert read.service_item.department_name == "县工商行政管理局"
 
@@ -125,7 +126,7 @@ async def test_get_case_does_not_reveal_the_query_code(start_service):
 async def test_catalog_is_seeded_and_filterable(start_service):
     service = await start_service(CASES)
     async with channel(service) as ch:
-        stub = cases_pb2_grpc.CasesServiceStub(ch)
+        stub = cases_pb2_grpc.CatalogServiceStub(ch)
         everything = await stub.ListServiceItems(cases_pb2.ListServiceItemsRequest())
         land = await stub.ListServiceItems(cases_pb2.ListServiceItemsRequest(department_code="LAND"))
     assert len({i.department_code for i in everything.items}) >= 8

@@ -21,15 +21,31 @@ class CaseStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CASE_STATUS_UNSPECIFIED: _ClassVar[CaseStatus]
     CASE_STATUS_RECEIVED: _ClassVar[CaseStatus]
+    CASE_STATUS_ACCEPTED: _ClassVar[CaseStatus]
+    CASE_STATUS_REJECTED: _ClassVar[CaseStatus]
+    CASE_STATUS_CORRECTION_REQUESTED: _ClassVar[CaseStatus]
+    CASE_STATUS_IN_REVIEW: _ClassVar[CaseStatus]
+    CASE_STATUS_APPROVED: _ClassVar[CaseStatus]
+    CASE_STATUS_DENIED: _ClassVar[CaseStatus]
+    CASE_STATUS_CONCLUDED: _ClassVar[CaseStatus]
+    CASE_STATUS_WITHDRAWN: _ClassVar[CaseStatus]
 CASE_KIND_UNSPECIFIED: CaseKind
 CASE_KIND_INSTANT: CaseKind
 CASE_KIND_COMMITTED: CaseKind
 CASE_KIND_JOINT: CaseKind
 CASE_STATUS_UNSPECIFIED: CaseStatus
 CASE_STATUS_RECEIVED: CaseStatus
+CASE_STATUS_ACCEPTED: CaseStatus
+CASE_STATUS_REJECTED: CaseStatus
+CASE_STATUS_CORRECTION_REQUESTED: CaseStatus
+CASE_STATUS_IN_REVIEW: CaseStatus
+CASE_STATUS_APPROVED: CaseStatus
+CASE_STATUS_DENIED: CaseStatus
+CASE_STATUS_CONCLUDED: CaseStatus
+CASE_STATUS_WITHDRAWN: CaseStatus
 
 class ServiceItem(_message.Message):
-    __slots__ = ("code", "name", "department_code", "department_name", "window_code", "case_kind", "statutory_days", "promised_days")
+    __slots__ = ("code", "name", "department_code", "department_name", "window_code", "case_kind", "statutory_days", "promised_days", "version", "fee_item_codes", "needs_seal")
     CODE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -38,6 +54,9 @@ class ServiceItem(_message.Message):
     CASE_KIND_FIELD_NUMBER: _ClassVar[int]
     STATUTORY_DAYS_FIELD_NUMBER: _ClassVar[int]
     PROMISED_DAYS_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    FEE_ITEM_CODES_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_SEAL_FIELD_NUMBER: _ClassVar[int]
     code: str
     name: str
     department_code: str
@@ -46,29 +65,64 @@ class ServiceItem(_message.Message):
     case_kind: CaseKind
     statutory_days: int
     promised_days: int
-    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department_code: _Optional[str] = ..., department_name: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[_Union[CaseKind, str]] = ..., statutory_days: _Optional[int] = ..., promised_days: _Optional[int] = ...) -> None: ...
+    version: int
+    fee_item_codes: _containers.RepeatedScalarFieldContainer[str]
+    needs_seal: bool
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department_code: _Optional[str] = ..., department_name: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[_Union[CaseKind, str]] = ..., statutory_days: _Optional[int] = ..., promised_days: _Optional[int] = ..., version: _Optional[int] = ..., fee_item_codes: _Optional[_Iterable[str]] = ..., needs_seal: _Optional[bool] = ...) -> None: ...
 
 class Applicant(_message.Message):
-    __slots__ = ("name", "id_card_number", "phone", "email")
+    __slots__ = ("name", "id_card_number", "phone", "email", "enterprise_code")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ID_CARD_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_CODE_FIELD_NUMBER: _ClassVar[int]
     name: str
     id_card_number: str
     phone: str
     email: str
-    def __init__(self, name: _Optional[str] = ..., id_card_number: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+    enterprise_code: str
+    def __init__(self, name: _Optional[str] = ..., id_card_number: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., enterprise_code: _Optional[str] = ...) -> None: ...
 
 class SubmitApplicationRequest(_message.Message):
-    __slots__ = ("service_item_code", "applicant", "remarks")
+    __slots__ = ("service_item_code", "applicant", "remarks", "materials_supplied", "declared_values")
+    class DeclaredValuesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
     SERVICE_ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
     APPLICANT_FIELD_NUMBER: _ClassVar[int]
     REMARKS_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_SUPPLIED_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_VALUES_FIELD_NUMBER: _ClassVar[int]
     service_item_code: str
     applicant: Applicant
     remarks: str
-    def __init__(self, service_item_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., remarks: _Optional[str] = ...) -> None: ...
+    materials_supplied: _containers.RepeatedScalarFieldContainer[str]
+    declared_values: _containers.ScalarMap[str, int]
+    def __init__(self, service_item_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., remarks: _Optional[str] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., declared_values: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
+class SubmitFormRequest(_message.Message):
+    __slots__ = ("form_code", "applicant", "form_data", "remarks")
+    class FormDataEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    FORM_CODE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_FIELD_NUMBER: _ClassVar[int]
+    FORM_DATA_FIELD_NUMBER: _ClassVar[int]
+    REMARKS_FIELD_NUMBER: _ClassVar[int]
+    form_code: str
+    applicant: Applicant
+    form_data: _containers.ScalarMap[str, str]
+    remarks: str
+    def __init__(self, form_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., form_data: _Optional[_Mapping[str, str]] = ..., remarks: _Optional[str] = ...) -> None: ...
 
 class GetCaseRequest(_message.Message):
     __slots__ = ("case_number",)
@@ -76,8 +130,24 @@ class GetCaseRequest(_message.Message):
     case_number: str
     def __init__(self, case_number: _Optional[str] = ...) -> None: ...
 
+class JointTask(_message.Message):
+    __slots__ = ("department_code", "item_code", "status", "due_on", "decided_by", "reason")
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DUE_ON_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    department_code: str
+    item_code: str
+    status: str
+    due_on: str
+    decided_by: str
+    reason: str
+    def __init__(self, department_code: _Optional[str] = ..., item_code: _Optional[str] = ..., status: _Optional[str] = ..., due_on: _Optional[str] = ..., decided_by: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
 class Case(_message.Message):
-    __slots__ = ("case_number", "query_code", "service_item", "applicant", "status", "submitted_at", "remarks")
+    __slots__ = ("case_number", "query_code", "service_item", "applicant", "status", "submitted_at", "remarks", "accepted_on", "promised_due", "statutory_due", "due_provisional", "supervision_level", "joint_tasks", "clock_paused", "fees_settled", "sealed_at", "concluded_at", "materials_supplied", "form_code")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     QUERY_CODE_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ITEM_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +155,18 @@ class Case(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     REMARKS_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTED_ON_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_DUE_FIELD_NUMBER: _ClassVar[int]
+    STATUTORY_DUE_FIELD_NUMBER: _ClassVar[int]
+    DUE_PROVISIONAL_FIELD_NUMBER: _ClassVar[int]
+    SUPERVISION_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    JOINT_TASKS_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_PAUSED_FIELD_NUMBER: _ClassVar[int]
+    FEES_SETTLED_FIELD_NUMBER: _ClassVar[int]
+    SEALED_AT_FIELD_NUMBER: _ClassVar[int]
+    CONCLUDED_AT_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_SUPPLIED_FIELD_NUMBER: _ClassVar[int]
+    FORM_CODE_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     query_code: str
     service_item: ServiceItem
@@ -92,7 +174,173 @@ class Case(_message.Message):
     status: CaseStatus
     submitted_at: _timestamp_pb2.Timestamp
     remarks: str
-    def __init__(self, case_number: _Optional[str] = ..., query_code: _Optional[str] = ..., service_item: _Optional[_Union[ServiceItem, _Mapping]] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., remarks: _Optional[str] = ...) -> None: ...
+    accepted_on: str
+    promised_due: str
+    statutory_due: str
+    due_provisional: bool
+    supervision_level: str
+    joint_tasks: _containers.RepeatedCompositeFieldContainer[JointTask]
+    clock_paused: bool
+    fees_settled: bool
+    sealed_at: _timestamp_pb2.Timestamp
+    concluded_at: _timestamp_pb2.Timestamp
+    materials_supplied: _containers.RepeatedScalarFieldContainer[str]
+    form_code: str
+    def __init__(self, case_number: _Optional[str] = ..., query_code: _Optional[str] = ..., service_item: _Optional[_Union[ServiceItem, _Mapping]] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., remarks: _Optional[str] = ..., accepted_on: _Optional[str] = ..., promised_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., due_provisional: _Optional[bool] = ..., supervision_level: _Optional[str] = ..., joint_tasks: _Optional[_Iterable[_Union[JointTask, _Mapping]]] = ..., clock_paused: _Optional[bool] = ..., fees_settled: _Optional[bool] = ..., sealed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., concluded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., form_code: _Optional[str] = ...) -> None: ...
+
+class ListCasesRequest(_message.Message):
+    __slots__ = ("department_code", "status", "supervision_level", "window_code", "page_size", "page_token")
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SUPERVISION_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    department_code: str
+    status: str
+    supervision_level: str
+    window_code: str
+    page_size: int
+    page_token: str
+    def __init__(self, department_code: _Optional[str] = ..., status: _Optional[str] = ..., supervision_level: _Optional[str] = ..., window_code: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListCasesResponse(_message.Message):
+    __slots__ = ("cases", "next_page_token")
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[Case]
+    next_page_token: str
+    def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class Transition(_message.Message):
+    __slots__ = ("from_status", "to_status", "actor", "reason", "at")
+    FROM_STATUS_FIELD_NUMBER: _ClassVar[int]
+    TO_STATUS_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    from_status: str
+    to_status: str
+    actor: str
+    reason: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseHistory(_message.Message):
+    __slots__ = ("case_number", "transitions")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    TRANSITIONS_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    transitions: _containers.RepeatedCompositeFieldContainer[Transition]
+    def __init__(self, case_number: _Optional[str] = ..., transitions: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ...) -> None: ...
+
+class Voucher(_message.Message):
+    __slots__ = ("number", "kind", "title", "content", "issued_by", "issued_at")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_BY_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    number: str
+    kind: str
+    title: str
+    content: str
+    issued_by: str
+    issued_at: _timestamp_pb2.Timestamp
+    def __init__(self, number: _Optional[str] = ..., kind: _Optional[str] = ..., title: _Optional[str] = ..., content: _Optional[str] = ..., issued_by: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListVouchersResponse(_message.Message):
+    __slots__ = ("vouchers",)
+    VOUCHERS_FIELD_NUMBER: _ClassVar[int]
+    vouchers: _containers.RepeatedCompositeFieldContainer[Voucher]
+    def __init__(self, vouchers: _Optional[_Iterable[_Union[Voucher, _Mapping]]] = ...) -> None: ...
+
+class CaseActionRequest(_message.Message):
+    __slots__ = ("case_number", "reason")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    reason: str
+    def __init__(self, case_number: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RequestCorrectionRequest(_message.Message):
+    __slots__ = ("case_number", "materials", "note")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    materials: _containers.RepeatedScalarFieldContainer[str]
+    note: str
+    def __init__(self, case_number: _Optional[str] = ..., materials: _Optional[_Iterable[str]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class SupplyMaterialsRequest(_message.Message):
+    __slots__ = ("case_number", "materials")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    materials: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, case_number: _Optional[str] = ..., materials: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DecideJointTaskRequest(_message.Message):
+    __slots__ = ("case_number", "department_code", "approve", "reason")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    APPROVE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    department_code: str
+    approve: bool
+    reason: str
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., approve: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class PauseClockRequest(_message.Message):
+    __slots__ = ("case_number", "reason", "note")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    reason: str
+    note: str
+    def __init__(self, case_number: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class GrantExtensionRequest(_message.Message):
+    __slots__ = ("case_number", "extra_days", "reason")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_DAYS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    extra_days: int
+    reason: str
+    def __init__(self, case_number: _Optional[str] = ..., extra_days: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class IssueSupervisionOrderRequest(_message.Message):
+    __slots__ = ("case_number", "due_on", "note")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DUE_ON_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    due_on: str
+    note: str
+    def __init__(self, case_number: _Optional[str] = ..., due_on: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class RunSupervisionScanRequest(_message.Message):
+    __slots__ = ("today",)
+    TODAY_FIELD_NUMBER: _ClassVar[int]
+    today: str
+    def __init__(self, today: _Optional[str] = ...) -> None: ...
+
+class RunSupervisionScanResponse(_message.Message):
+    __slots__ = ("warnings", "yellow_cards", "red_cards", "deemed_accepted")
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    YELLOW_CARDS_FIELD_NUMBER: _ClassVar[int]
+    RED_CARDS_FIELD_NUMBER: _ClassVar[int]
+    DEEMED_ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    warnings: int
+    yellow_cards: int
+    red_cards: int
+    deemed_accepted: int
+    def __init__(self, warnings: _Optional[int] = ..., yellow_cards: _Optional[int] = ..., red_cards: _Optional[int] = ..., deemed_accepted: _Optional[int] = ...) -> None: ...
 
 class ListServiceItemsRequest(_message.Message):
     __slots__ = ("department_code",)
@@ -105,3 +353,17 @@ class ListServiceItemsResponse(_message.Message):
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[ServiceItem]
     def __init__(self, items: _Optional[_Iterable[_Union[ServiceItem, _Mapping]]] = ...) -> None: ...
+
+class GetServiceGuideRequest(_message.Message):
+    __slots__ = ("service_item_code",)
+    SERVICE_ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    service_item_code: str
+    def __init__(self, service_item_code: _Optional[str] = ...) -> None: ...
+
+class ServiceGuide(_message.Message):
+    __slots__ = ("item", "text")
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    item: ServiceItem
+    text: str
+    def __init__(self, item: _Optional[_Union[ServiceItem, _Mapping]] = ..., text: _Optional[str] = ...) -> None: ...

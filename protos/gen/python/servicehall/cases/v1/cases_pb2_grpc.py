@@ -39,15 +39,110 @@ class CasesServiceStub:
                 request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SubmitApplicationRequest.SerializeToString,
                 response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
                 _registered_method=True)
+        self.SubmitForm = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/SubmitForm',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SubmitFormRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
         self.GetCase = channel.unary_unary(
                 '/servicehall.cases.v1.CasesService/GetCase',
                 request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetCaseRequest.SerializeToString,
                 response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
                 _registered_method=True)
-        self.ListServiceItems = channel.unary_unary(
-                '/servicehall.cases.v1.CasesService/ListServiceItems',
-                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.SerializeToString,
-                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
+        self.ListCases = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/ListCases',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.FromString,
+                _registered_method=True)
+        self.GetCaseHistory = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/GetCaseHistory',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetCaseRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseHistory.FromString,
+                _registered_method=True)
+        self.ListVouchers = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/ListVouchers',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetCaseRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListVouchersResponse.FromString,
+                _registered_method=True)
+        self.AcceptCase = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/AcceptCase',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.RejectCase = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/RejectCase',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.RequestCorrection = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/RequestCorrection',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.RequestCorrectionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.SupplyMaterials = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/SupplyMaterials',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SupplyMaterialsRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.StartReview = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/StartReview',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.ApproveCase = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/ApproveCase',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.DenyCase = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/DenyCase',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.ConcludeCase = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/ConcludeCase',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.ConcludeOnTheSpot = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/ConcludeOnTheSpot',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.WithdrawCase = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/WithdrawCase',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.DecideJointTask = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/DecideJointTask',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.DecideJointTaskRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.PauseClock = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/PauseClock',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.PauseClockRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.ResumeClock = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/ResumeClock',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.GrantExtension = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/GrantExtension',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GrantExtensionRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.IssueSupervisionOrder = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/IssueSupervisionOrder',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.IssueSupervisionOrderRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.RunSupervisionScan = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/RunSupervisionScan',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.RunSupervisionScanRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.RunSupervisionScanResponse.FromString,
                 _registered_method=True)
 
 
@@ -62,14 +157,133 @@ class CasesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetCase(self, request, context):
-        """NOT_FOUND when no case has that number.
+    def SubmitForm(self, request, context):
+        """One form (一表制): one application feeding several departments' items as a joint case.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListServiceItems(self, request, context):
+    def GetCase(self, request, context):
+        """NOT_FOUND when no case has that number; PERMISSION_DENIED without the right caller.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCases(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCaseHistory(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListVouchers(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptCase(self, request, context):
+        """Decisions. A move the state table does not allow is FAILED_PRECONDITION, naming the
+        current state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectCase(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestCorrection(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SupplyMaterials(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartReview(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveCase(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DenyCase(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConcludeCase(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConcludeOnTheSpot(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawCase(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideJointTask(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PauseClock(self, request, context):
+        """The working-day clock.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeClock(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GrantExtension(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueSupervisionOrder(self, request, context):
+        """Supervision.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RunSupervisionScan(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -83,15 +297,110 @@ def add_CasesServiceServicer_to_server(servicer, server):
                     request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SubmitApplicationRequest.FromString,
                     response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
             ),
+            'SubmitForm': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitForm,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SubmitFormRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
             'GetCase': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCase,
                     request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetCaseRequest.FromString,
                     response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
             ),
-            'ListServiceItems': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListServiceItems,
-                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.FromString,
-                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.SerializeToString,
+            'ListCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCases,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.SerializeToString,
+            ),
+            'GetCaseHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseHistory,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetCaseRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseHistory.SerializeToString,
+            ),
+            'ListVouchers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVouchers,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetCaseRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListVouchersResponse.SerializeToString,
+            ),
+            'AcceptCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptCase,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'RejectCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectCase,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'RequestCorrection': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestCorrection,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.RequestCorrectionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'SupplyMaterials': grpc.unary_unary_rpc_method_handler(
+                    servicer.SupplyMaterials,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SupplyMaterialsRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'StartReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartReview,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'ApproveCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveCase,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'DenyCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.DenyCase,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'ConcludeCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConcludeCase,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'ConcludeOnTheSpot': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConcludeOnTheSpot,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'WithdrawCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawCase,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'DecideJointTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideJointTask,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.DecideJointTaskRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'PauseClock': grpc.unary_unary_rpc_method_handler(
+                    servicer.PauseClock,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.PauseClockRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'ResumeClock': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeClock,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'GrantExtension': grpc.unary_unary_rpc_method_handler(
+                    servicer.GrantExtension,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GrantExtensionRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'IssueSupervisionOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueSupervisionOrder,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.IssueSupervisionOrderRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'RunSupervisionScan': grpc.unary_unary_rpc_method_handler(
+                    servicer.RunSupervisionScan,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.RunSupervisionScanRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.RunSupervisionScanResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -132,6 +441,33 @@ class CasesService:
             _registered_method=True)
 
     @staticmethod
+    def SubmitForm(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/SubmitForm',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.SubmitFormRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetCase(request,
             target,
             options=(),
@@ -159,6 +495,581 @@ class CasesService:
             _registered_method=True)
 
     @staticmethod
+    def ListCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/ListCases',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/GetCaseHistory',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.GetCaseRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseHistory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVouchers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/ListVouchers',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.GetCaseRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListVouchersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/AcceptCase',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/RejectCase',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestCorrection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/RequestCorrection',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.RequestCorrectionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SupplyMaterials(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/SupplyMaterials',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.SupplyMaterialsRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/StartReview',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/ApproveCase',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DenyCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/DenyCase',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConcludeCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/ConcludeCase',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConcludeOnTheSpot(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/ConcludeOnTheSpot',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/WithdrawCase',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideJointTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/DecideJointTask',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.DecideJointTaskRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PauseClock(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/PauseClock',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.PauseClockRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeClock(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/ResumeClock',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GrantExtension(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/GrantExtension',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.GrantExtensionRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueSupervisionOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/IssueSupervisionOrder',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.IssueSupervisionOrderRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RunSupervisionScan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/RunSupervisionScan',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.RunSupervisionScanRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.RunSupervisionScanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class CatalogServiceStub:
+    """Missing associated documentation comment in .proto file."""
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.ListServiceItems = channel.unary_unary(
+                '/servicehall.cases.v1.CatalogService/ListServiceItems',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
+                _registered_method=True)
+        self.GetServiceGuide = channel.unary_unary(
+                '/servicehall.cases.v1.CatalogService/GetServiceGuide',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.FromString,
+                _registered_method=True)
+
+
+class CatalogServiceServicer:
+    """Missing associated documentation comment in .proto file."""
+
+    def ListServiceItems(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetServiceGuide(self, request, context):
+        """The service guide (办事指南), generated from the item version in force.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_CatalogServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'ListServiceItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListServiceItems,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.SerializeToString,
+            ),
+            'GetServiceGuide': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetServiceGuide,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'servicehall.cases.v1.CatalogService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('servicehall.cases.v1.CatalogService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class CatalogService:
+    """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
     def ListServiceItems(request,
             target,
             options=(),
@@ -172,9 +1083,36 @@ class CasesService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/servicehall.cases.v1.CasesService/ListServiceItems',
+            '/servicehall.cases.v1.CatalogService/ListServiceItems',
             servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.SerializeToString,
             servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetServiceGuide(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CatalogService/GetServiceGuide',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.FromString,
             options,
             channel_credentials,
             insecure,

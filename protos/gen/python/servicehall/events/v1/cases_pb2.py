@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!servicehall/events/v1/cases.proto\x12\x15servicehall.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x02\n\rCaseSubmitted\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x19\n\x11service_item_code\x18\x02 \x01(\t\x12\x19\n\x11service_item_name\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x04 \x01(\t\x12\x13\n\x0bwindow_code\x18\x05 \x01(\t\x12\x11\n\tcase_kind\x18\x06 \x01(\t\x12\x16\n\x0e\x61pplicant_name\x18\x07 \x01(\t\x12\x17\n\x0f\x61pplicant_phone\x18\x08 \x01(\t\x12\x17\n\x0f\x61pplicant_email\x18\t \x01(\t\x12\x30\n\x0csubmitted_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rpromised_days\x18\x0b \x01(\r\"\xe0\x01\n\x11\x43\x61seStatusChanged\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x13\n\x0bwindow_code\x18\x03 \x01(\t\x12\x11\n\tcase_kind\x18\x04 \x01(\t\x12\x13\n\x0b\x66rom_status\x18\x05 \x01(\t\x12\x11\n\tto_status\x18\x06 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x07 \x01(\t\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12.\n\nchanged_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa3\x03\n\x0c\x43\x61seAccepted\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x19\n\x11service_item_code\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x03 \x01(\t\x12\x13\n\x0bwindow_code\x18\x04 \x01(\t\x12\x16\n\x0e\x66\x65\x65_item_codes\x18\x05 \x03(\t\x12P\n\x0f\x64\x65\x63lared_values\x18\x06 \x03(\x0b\x32\x37.servicehall.events.v1.CaseAccepted.DeclaredValuesEntry\x12/\n\x0b\x61\x63\x63\x65pted_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x61pplicant_name\x18\x08 \x01(\t\x12\x17\n\x0f\x61pplicant_phone\x18\t \x01(\t\x12\x17\n\x0f\x61pplicant_email\x18\n \x01(\t\x12\x19\n\x11query_code_sha256\x18\x0b \x01(\t\x1a\x35\n\x13\x44\x65\x63laredValuesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!servicehall/events/v1/cases.proto\x12\x15servicehall.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc9\x02\n\rCaseSubmitted\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x19\n\x11service_item_code\x18\x02 \x01(\t\x12\x19\n\x11service_item_name\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x04 \x01(\t\x12\x13\n\x0bwindow_code\x18\x05 \x01(\t\x12\x11\n\tcase_kind\x18\x06 \x01(\t\x12\x16\n\x0e\x61pplicant_name\x18\x07 \x01(\t\x12\x17\n\x0f\x61pplicant_phone\x18\x08 \x01(\t\x12\x17\n\x0f\x61pplicant_email\x18\t \x01(\t\x12\x30\n\x0csubmitted_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rpromised_days\x18\x0b \x01(\r\x12\x19\n\x11query_code_sha256\x18\x0c \x01(\t\"\xe0\x01\n\x11\x43\x61seStatusChanged\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x13\n\x0bwindow_code\x18\x03 \x01(\t\x12\x11\n\tcase_kind\x18\x04 \x01(\t\x12\x13\n\x0b\x66rom_status\x18\x05 \x01(\t\x12\x11\n\tto_status\x18\x06 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x07 \x01(\t\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12.\n\nchanged_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa3\x03\n\x0c\x43\x61seAccepted\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x19\n\x11service_item_code\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x03 \x01(\t\x12\x13\n\x0bwindow_code\x18\x04 \x01(\t\x12\x16\n\x0e\x66\x65\x65_item_codes\x18\x05 \x03(\t\x12P\n\x0f\x64\x65\x63lared_values\x18\x06 \x03(\x0b\x32\x37.servicehall.events.v1.CaseAccepted.DeclaredValuesEntry\x12/\n\x0b\x61\x63\x63\x65pted_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x61pplicant_name\x18\x08 \x01(\t\x12\x17\n\x0f\x61pplicant_phone\x18\t \x01(\t\x12\x17\n\x0f\x61pplicant_email\x18\n \x01(\t\x12\x19\n\x11query_code_sha256\x18\x0b \x01(\t\x1a\x35\n\x13\x44\x65\x63laredValuesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\xbd\x01\n\x11SupervisionRaised\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x13\n\x0bwindow_code\x18\x03 \x01(\t\x12\r\n\x05level\x18\x04 \x01(\t\x12\x14\n\x0cpromised_due\x18\x05 \x01(\t\x12\x11\n\torder_due\x18\x06 \x01(\t\x12-\n\traised_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa1\x01\n\x12SupervisionOrdered\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x0f\n\x07manager\x18\x03 \x01(\t\x12\x0e\n\x06\x64ue_on\x18\x04 \x01(\t\x12\x0c\n\x04note\x18\x05 \x01(\t\x12.\n\nordered_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xed\x01\n\x10\x45xtensionGranted\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x02 \x01(\t\x12\x12\n\nextra_days\x18\x03 \x01(\r\x12\x10\n\x08\x61pprover\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x15\n\rstatutory_due\x18\x06 \x01(\t\x12\x14\n\x0cpromised_due\x18\x07 \x01(\t\x12\x16\n\x0e\x61pplicant_name\x18\x08 \x01(\t\x12\x17\n\x0f\x61pplicant_phone\x18\t \x01(\t\x12\x17\n\x0f\x61pplicant_email\x18\n \x01(\t\"\x9f\x01\n\x08SealUsed\x12\x11\n\tseal_code\x18\x01 \x01(\t\x12\x13\n\x0bwindow_code\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12\x10\n\x08staff_id\x18\x05 \x01(\t\x12+\n\x07used_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,11 +35,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CASEACCEPTED_DECLAREDVALUESENTRY']._loaded_options = None
   _globals['_CASEACCEPTED_DECLAREDVALUESENTRY']._serialized_options = b'8\001'
   _globals['_CASESUBMITTED']._serialized_start=94
-  _globals['_CASESUBMITTED']._serialized_end=396
-  _globals['_CASESTATUSCHANGED']._serialized_start=399
-  _globals['_CASESTATUSCHANGED']._serialized_end=623
-  _globals['_CASEACCEPTED']._serialized_start=626
-  _globals['_CASEACCEPTED']._serialized_end=1045
-  _globals['_CASEACCEPTED_DECLAREDVALUESENTRY']._serialized_start=992
-  _globals['_CASEACCEPTED_DECLAREDVALUESENTRY']._serialized_end=1045
+  _globals['_CASESUBMITTED']._serialized_end=423
+  _globals['_CASESTATUSCHANGED']._serialized_start=426
+  _globals['_CASESTATUSCHANGED']._serialized_end=650
+  _globals['_CASEACCEPTED']._serialized_start=653
+  _globals['_CASEACCEPTED']._serialized_end=1072
+  _globals['_CASEACCEPTED_DECLAREDVALUESENTRY']._serialized_start=1019
+  _globals['_CASEACCEPTED_DECLAREDVALUESENTRY']._serialized_end=1072
+  _globals['_SUPERVISIONRAISED']._serialized_start=1075
+  _globals['_SUPERVISIONRAISED']._serialized_end=1264
+  _globals['_SUPERVISIONORDERED']._serialized_start=1267
+  _globals['_SUPERVISIONORDERED']._serialized_end=1428
+  _globals['_EXTENSIONGRANTED']._serialized_start=1431
+  _globals['_EXTENSIONGRANTED']._serialized_end=1668
+  _globals['_SEALUSED']._serialized_start=1671
+  _globals['_SEALUSED']._serialized_end=1830
 # @@protoc_insertion_point(module_scope)

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CaseSubmitted(_message.Message):
-    __slots__ = ("case_number", "service_item_code", "service_item_name", "department_code", "window_code", "case_kind", "applicant_name", "applicant_phone", "applicant_email", "submitted_at", "promised_days")
+    __slots__ = ("case_number", "service_item_code", "service_item_name", "department_code", "window_code", "case_kind", "applicant_name", "applicant_phone", "applicant_email", "submitted_at", "promised_days", "query_code_sha256")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ITEM_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class CaseSubmitted(_message.Message):
     APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
     SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     PROMISED_DAYS_FIELD_NUMBER: _ClassVar[int]
+    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     service_item_code: str
     service_item_name: str
@@ -33,7 +34,8 @@ class CaseSubmitted(_message.Message):
     applicant_email: str
     submitted_at: _timestamp_pb2.Timestamp
     promised_days: int
-    def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., service_item_name: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised_days: _Optional[int] = ...) -> None: ...
+    query_code_sha256: str
+    def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., service_item_name: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised_days: _Optional[int] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
 
 class CaseStatusChanged(_message.Message):
     __slots__ = ("case_number", "department_code", "window_code", "case_kind", "from_status", "to_status", "actor", "reason", "changed_at")
@@ -89,3 +91,77 @@ class CaseAccepted(_message.Message):
     applicant_email: str
     query_code_sha256: str
     def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., fee_item_codes: _Optional[_Iterable[str]] = ..., declared_values: _Optional[_Mapping[str, int]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
+
+class SupervisionRaised(_message.Message):
+    __slots__ = ("case_number", "department_code", "window_code", "level", "promised_due", "order_due", "raised_at")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_DUE_FIELD_NUMBER: _ClassVar[int]
+    ORDER_DUE_FIELD_NUMBER: _ClassVar[int]
+    RAISED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    department_code: str
+    window_code: str
+    level: str
+    promised_due: str
+    order_due: str
+    raised_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., level: _Optional[str] = ..., promised_due: _Optional[str] = ..., order_due: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SupervisionOrdered(_message.Message):
+    __slots__ = ("case_number", "department_code", "manager", "due_on", "note", "ordered_at")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    MANAGER_FIELD_NUMBER: _ClassVar[int]
+    DUE_ON_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ORDERED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    department_code: str
+    manager: str
+    due_on: str
+    note: str
+    ordered_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., manager: _Optional[str] = ..., due_on: _Optional[str] = ..., note: _Optional[str] = ..., ordered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExtensionGranted(_message.Message):
+    __slots__ = ("case_number", "department_code", "extra_days", "approver", "reason", "statutory_due", "promised_due", "applicant_name", "applicant_phone", "applicant_email")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_DAYS_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    STATUTORY_DUE_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_DUE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    department_code: str
+    extra_days: int
+    approver: str
+    reason: str
+    statutory_due: str
+    promised_due: str
+    applicant_name: str
+    applicant_phone: str
+    applicant_email: str
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., extra_days: _Optional[int] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., statutory_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ...) -> None: ...
+
+class SealUsed(_message.Message):
+    __slots__ = ("seal_code", "window_code", "department_code", "case_number", "staff_id", "used_at")
+    SEAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    USED_AT_FIELD_NUMBER: _ClassVar[int]
+    seal_code: str
+    window_code: str
+    department_code: str
+    case_number: str
+    staff_id: str
+    used_at: _timestamp_pb2.Timestamp
+    def __init__(self, seal_code: _Optional[str] = ..., window_code: _Optional[str] = ..., department_code: _Optional[str] = ..., case_number: _Optional[str] = ..., staff_id: _Optional[str] = ..., used_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,238 @@
+"""What staff and applicants do to a case, each a move in the lifecycle with its voucher.
+
+Every function takes the caller and checks the caller may act (own department; roles);
+raises shared.errors; writes the history, the voucher and the events in the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.cases import clock, events, joint, lifecycle
+from services.cases.domain import find_case, next_number
+from services.cases.lifecycle import move
+from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, SealUse, Voucher
+from shared.auth import Caller, query_code_matches
+from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, PermissionDenied
+from shared.timeutil import SHANGHAI, shanghai_day, utcnow
+
+VOUCHER_TITLES = {
+    "acceptance": ("SL", "受理通知书"),
+    "rejection": ("BSL", "不予受理决定书"),
+    "correction": ("BZ", "补正材料通知书（一次性告知）"),
+    "approval": ("ZY", "准予行政许可决定书"),
+    "denial": ("BY", "不予行政许可决定书"),
+}
+MAX_REASON = 2000
+
+
+def _staff_case(session: Session, case_number: str, caller: Caller) -> Case:
+    case = find_case(session, case_number, for_update=True)
+    caller.require_department(case.department_code)
+    return case
+
+
+_version = clock._version
+
+
+def _reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise InvalidArgument("a reason is required", [FieldViolation("reason", "is required")])
+    if len(reason) > MAX_REASON:
+        raise InvalidArgument("the reason is too long", [FieldViolation("reason", f"at most {MAX_REASON} characters")])
+    return reason
+
+
+def issue_voucher(session: Session, case: Case, kind: str, *, actor: str, body: str) -> Voucher:
+    """A dated written decision with a number from a yearly sequence per department and kind."""
+    code, title = VOUCHER_TITLES[kind]
+    now = utcnow()
+    year_start = date(shanghai_day(now).year, 1, 1)
+    number = next_number(session, f"{case.department_code}-{code}", year_start, digits=5).replace(
+        f"-{year_start:%Y%m%d}-", f"-{year_start:%Y}-"
+    )
+    shown = now.astimezone(SHANGHAI)
+    content = (
+        f"{title}\n编号：{number}\n办件编号：{case.case_number}\n申请人：{case.applicant_name}\n"
+        f"{body}\n\n{shown:%Y年%m月%d日}"
+    )
+    voucher = Voucher(number=number, case_id=case.id, kind=kind, title=title, content=content, issued_by=actor, issued_at=now)
+    session.add(voucher)
+    return voucher
+
+
+def accept(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
+    case = _staff_case(session, case_number, caller)
+    return _accept(session, case, actor=caller.staff_id, reason=_reason(reason, required=False))
+
+
+def deem_accepted(session: Session, case: Case) -> Case:
+    """Art. 32: no notice and no acceptance within 5 working days of receipt means the case
+    was accepted on the day it was received; the clock runs from that day."""
+    return _accept(
+        session, case, actor="system", accepted_on=shanghai_day(case.submitted_at),
+        reason="逾期未告知补正，自收到申请之日起即为受理（《行政许可法》第三十二条）",
+    )
+
+
+def _accept(session: Session, case: Case, *, actor: str, accepted_on: date | None = None, reason: str = "") -> Case:
+    version = _version(session, case)
+    move(session, case, lifecycle.ACCEPTED, actor=actor, reason=reason)
+    case.accepted_on = accepted_on or shanghai_day(utcnow())
+    _end_correction(session, case)
+    clock.recompute(session, case, version)
+    limit = "即办件，当场办结" if version.promised_days == 0 else (
+        f"承诺于 {case.promised_due:%Y年%m月%d日} 前办结（法定期限 {case.statutory_due:%Y年%m月%d日}）"
+        if case.promised_due and case.statutory_due else "办结期限待定"
+    )
+    issue_voucher(session, case, "acceptance", actor=actor, body=f"您申请的“{version.name}”，本机关决定受理。{limit}。")
+    events.case_accepted(session, case, list(version.fee_item_codes or []))
+    if joint.has_tasks(session, case):
+        joint.schedule(session, case)
+    return case
+
+
+def reject(session: Session, case_number: str, caller: Caller, *, reason: str) -> Case:
+    reason = _reason(reason, required=True)
+    case = _staff_case(session, case_number, caller)
+    move(session, case, lifecycle.REJECTED, actor=caller.staff_id, reason=reason)
+    case.concluded_at = utcnow()
+    issue_voucher(session, case, "rejection", actor=caller.staff_id, body=f"本机关决定不予受理，理由：{reason}")
+    return case
+
+
+def request_correction(session: Session, case_number: str, caller: Caller, *, materials: list[str], note: str = "") -> CorrectionNotice:
+    """The one-time notice: it must name every required material that was not supplied, and
+    only one is given per submission."""
+    case = _staff_case(session, case_number, caller)
+    version = _version(session, case)
+    if session.scalar(sa.select(CorrectionNotice).where(CorrectionNotice.case_id == case.id)) is not None:
+        raise FailedPrecondition(f"case {case.case_number} already had its one-time notice; a second is not allowed")
+    required = {m["name"] for m in version.materials or []}
+    missing = required - set(case.materials_supplied or [])
+    named = set(materials) or missing
+    problems = [FieldViolation("materials", f"'{m[:60]}' is not a material of this item") for m in sorted(named - required)]
+    problems += [FieldViolation("materials", f"'{m[:60]}' was not supplied and must be named") for m in sorted(missing - named)]
+    if problems:
+        raise InvalidArgument("a one-time notice names every missing material, all at once", problems)
+    if not named:
+        raise FailedPrecondition(f"case {case.case_number} has every required material; accept or reject it")
+    move(session, case, lifecycle.CORRECTION_REQUESTED, actor=caller.staff_id, reason=_reason(note, required=False))
+    notice = CorrectionNotice(case_id=case.id, missing_materials=sorted(named), issued_by=caller.staff_id, issued_at=utcnow())
+    session.add(notice)
+    issue_voucher(
+        session, case, "correction", actor=caller.staff_id,
+        body="请一次性补正以下材料：\n" + "\n".join(f"{i}. {m}" for i, m in enumerate(sorted(named), 1)),
+    )
+    return notice
+
+
+def supply_materials(session: Session, case_number: str, caller: Caller, *, materials: list[str]) -> Case:
+    """Record supplied materials; when the notice's list is complete the case is accepted."""
+    case = _staff_case(session, case_number, caller)
+    notice = session.scalar(sa.select(CorrectionNotice).where(CorrectionNotice.case_id == case.id))
+    if case.status != lifecycle.CORRECTION_REQUESTED or notice is None:
+        raise FailedPrecondition(f"case {case.case_number} is {case.status}; no correction is awaited")
+    unknown = set(materials) - set(notice.missing_materials)
+    if unknown:
+        raise InvalidArgument("only the materials of the notice are awaited",
+                              [FieldViolation("materials", f"'{m[:60]}' was not asked for") for m in sorted(unknown)])
+    case.materials_supplied = sorted(set(case.materials_supplied or []) | set(materials))
+    if set(notice.missing_materials) <= set(case.materials_supplied):
+        notice.supplied_at = utcnow()
+        _accept(session, case, actor=caller.staff_id, reason="补正材料齐全")
+    return case
+
+
+def _end_correction(session: Session, case: Case) -> None:
+    for pause in session.scalars(
+        sa.select(ClockPause).where(ClockPause.case_id == case.id, ClockPause.ended_on.is_(None))
+    ):
+        pause.ended_on = shanghai_day(utcnow())
+
+
+def start_review(session: Session, case_number: str, caller: Caller) -> Case:
+    case = _staff_case(session, case_number, caller)
+    move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id)
+    return case
+
+
+def approve(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
+    case = _staff_case(session, case_number, caller)
+    if case.case_kind == "joint" and joint.has_tasks(session, case):
+        raise FailedPrecondition(f"case {case.case_number} is a joint case: it is approved when every department approves")
+    return _approve(session, case, actor=caller.staff_id, reason=_reason(reason, required=False))
+
+
+def _approve(session: Session, case: Case, *, actor: str, reason: str = "") -> Case:
+    move(session, case, lifecycle.APPROVED, actor=actor, reason=reason)
+    version = _version(session, case)
+    issue_voucher(session, case, "approval", actor=actor, body=f"经审查，准予“{version.name}”。{reason}".rstrip("。") + "。")
+    return case
+
+
+def deny(session: Session, case_number: str, caller: Caller, *, reason: str) -> Case:
+    case = _staff_case(session, case_number, caller)
+    return _deny(session, case, actor=caller.staff_id, reason=_reason(reason, required=True))
+
+
+def _deny(session: Session, case: Case, *, actor: str, reason: str) -> Case:
+    move(session, case, lifecycle.DENIED, actor=actor, reason=reason)
+    issue_voucher(session, case, "denial", actor=actor, body=f"经审查，不予许可，理由：{reason}")
+    case.concluded_at = utcnow()
+    return case
+
+
+def conclude(session: Session, case_number: str, caller: Caller) -> Case:
+    """Deliver the result. A sealed item concludes at its sealing time and not before it is
+    sealed; an item with fees not before the fees service reported them settled."""
+    case = _staff_case(session, case_number, caller)
+    version = _version(session, case)
+    if case.status == lifecycle.APPROVED:
+        if version.needs_seal and case.sealed_at is None:
+            # The seal goes on the approved result: a use before the approval does not count.
+            approved_at = session.scalar(sa.select(sa.func.max(CaseTransition.at)).where(
+                CaseTransition.case_id == case.id, CaseTransition.to_status == lifecycle.APPROVED))
+            used_at = session.scalar(sa.select(sa.func.max(SealUse.used_at)).where(
+                SealUse.case_number == case.case_number, SealUse.used_at >= approved_at))
+            if used_at is None:
+                raise FailedPrecondition(f"case {case.case_number} needs the window approval seal before it concludes")
+            case.sealed_at = used_at
+        if version.fee_item_codes and case.fees_settled_at is None:
+            raise FailedPrecondition(f"case {case.case_number} has fees that are not settled yet")
+    move(session, case, lifecycle.CONCLUDED, actor=caller.staff_id)
+    case.concluded_at = case.sealed_at if version.needs_seal and case.sealed_at else utcnow()
+    return case
+
+
+def conclude_on_the_spot(session: Session, case_number: str, caller: Caller) -> Case:
+    """An instant case (即办件): accepted, reviewed, approved and concluded at the window, each
+    step in the history; the seal and fee rules still apply to the conclusion."""
+    case = _staff_case(session, case_number, caller)
+    if case.case_kind != "instant":
+        raise FailedPrecondition(f"case {case.case_number} is {case.case_kind}, not an instant case")
+    _accept(session, case, actor=caller.staff_id)
+    move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id)
+    _approve(session, case, actor=caller.staff_id)
+    session.flush()
+    return conclude(session, case_number, caller)
+
+
+def withdraw(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
+    """The applicant (with the query code) or the case's department on the applicant's behalf."""
+    case = find_case(session, case_number, for_update=True)
+    if caller.is_staff:
+        caller.require_department(case.department_code)
+        actor = caller.staff_id
+    elif query_code_matches(case.case_number, caller.query_code, case.query_code_sha256):
+        actor = "applicant"
+    else:
+        raise PermissionDenied("only the applicant (with the query code) or the department may withdraw")
+    move(session, case, lifecycle.WITHDRAWN, actor=actor, reason=_reason(reason, required=False))
+    case.concluded_at = utcnow()
+    return case

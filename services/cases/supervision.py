@@ -1,0 +1,118 @@
+"""Electronic supervision (电子监察) and supervision orders (督办).
+
+The scanner raises, once each per case: a warning when the promised deadline is near
+(`warning_days` working days or fewer left), a yellow card when it has passed, a red card
+when a supervision order's deadline has passed too. "Once" is the database's unique key on
+(case, level): the alert row and its event are written in one transaction, so with two
+scanner replicas exactly one wins each level and the other's insert does nothing.
+The scanner also applies deemed acceptance (Art. 32) to cases left unanswered.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.cases import clock, events, lifecycle
+from services.cases.models import Case, CorrectionNotice, SupervisionAlert, SupervisionOrder
+from shared.auth import Caller
+from shared.db import transaction, upsert
+from shared.errors import FieldViolation, InvalidArgument
+from shared.timeutil import shanghai_day, utcnow
+
+LEVELS = ("warning", "yellow", "red")
+DEEMED_ACCEPTANCE_DAYS = 5
+
+
+def order(session: Session, case_number: str, caller: Caller, *, due_on: date, note: str) -> SupervisionOrder:
+    from services.cases.domain import find_case
+
+    caller.require_role("manager", "efficiency_office")
+    case = find_case(session, case_number)
+    problems = []
+    if case.status not in lifecycle.OPEN:
+        problems.append(FieldViolation("case_number", f"the case is {case.status}; only open cases are supervised"))
+    if due_on < shanghai_day(utcnow()):
+        problems.append(FieldViolation("due_on", "is in the past"))
+    if not note.strip():
+        problems.append(FieldViolation("note", "is required"))
+    if problems:
+        raise InvalidArgument("the supervision order is invalid", problems)
+    row = SupervisionOrder(case_id=case.id, issued_by=caller.staff_id, due_on=due_on, note=note.strip()[:2000],
+                           issued_at=utcnow())
+    session.add(row)
+    events.supervision_ordered(session, case, manager=caller.staff_id, due_on=due_on, note=row.note)
+    return row
+
+
+def _raise_once(session: Session, case: Case, level: str, order_due: date | None) -> bool:
+    inserted = session.execute(
+        upsert(session, SupervisionAlert.__table__)
+        .values(case_id=case.id, level=level, raised_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["case_id", "level"])
+        .returning(SupervisionAlert.__table__.c.id)
+    ).first()
+    if inserted is None:
+        return False  # another scanner (or an earlier pass) raised it
+    if LEVELS.index(level) > LEVELS.index(case.supervision_level) if case.supervision_level in LEVELS else True:
+        session.execute(
+            sa.update(Case).where(Case.id == case.id).values(supervision_level=level)
+            .execution_options(synchronize_session=False)
+        )
+    events.supervision_raised(session, case, level, order_due)
+    return True
+
+
+def due_levels(case: Case, today: date, order_due: date | None, warning_days: int) -> list[str]:
+    """Which levels a case deserves today (pure; the scanner raises those not raised yet)."""
+    levels: list[str] = []
+    if case.status not in lifecycle.OPEN or case.promised_due is None:
+        return levels
+    cal = clock.calendar()
+    if today > case.promised_due:
+        levels += ["warning", "yellow"]
+    elif cal.working_days_between(today, case.promised_due) <= warning_days:
+        levels.append("warning")
+    if order_due is not None and today > order_due:
+        levels.append("red")
+    return levels
+
+
+def scan(session_factory: sessionmaker[Session], *, today: date | None = None, warning_days: int = 1) -> dict[str, int]:
+    """One pass over the open cases; each case in its own transaction. Returns what was raised."""
+    today = today or shanghai_day(utcnow())
+    raised = {level: 0 for level in LEVELS} | {"deemed_accepted": 0}
+    with session_factory() as session:
+        ids = list(session.scalars(sa.select(Case.id).where(Case.status.in_(sorted(lifecycle.OPEN))).order_by(Case.id)))
+    for case_id in ids:
+        with transaction(session_factory) as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                continue
+            if _deem_if_unanswered(session, case, today):
+                raised["deemed_accepted"] += 1
+            order_due = session.scalar(sa.select(sa.func.max(SupervisionOrder.due_on)).where(SupervisionOrder.case_id == case.id))
+            for level in due_levels(case, today, order_due, warning_days):
+                if _raise_once(session, case, level, order_due):
+                    raised[level] += 1
+    return raised
+
+
+def _deem_if_unanswered(session: Session, case: Case, today: date) -> bool:
+    if case.status != lifecycle.RECEIVED:
+        return False
+    received = shanghai_day(case.submitted_at)
+    if clock.calendar().working_days_between(received, today) <= DEEMED_ACCEPTANCE_DAYS:
+        return False
+    if session.scalar(sa.select(CorrectionNotice.id).where(CorrectionNotice.case_id == case.id)) is not None:
+        return False
+    # Lock and re-check: a replica or a member of staff may have acted meanwhile.
+    locked = session.scalar(sa.select(Case).where(Case.id == case.id, Case.status == lifecycle.RECEIVED).with_for_update(of=Case))
+    if locked is None:
+        return False
+    from services.cases.decisions import deem_accepted
+
+    deem_accepted(session, locked)
+    return True
