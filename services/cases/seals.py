@@ -1,0 +1,155 @@
+"""Window approval seals (窗口审批专用公章): the register of each window's seals, the log of
+every use (who, when, which case, which seal) and the reconciliation of seals and cases.
+
+Rules
+- Staff use only their own department's seals (a manager does not stamp for a window).
+- An inactive seal (lost, replaced, withdrawn) cannot be used.
+- A use names the case it seals. The case must exist and belong to the seal's department
+  (for a joint case: the lead department or one of the joint departments), and must not be
+  concluded or withdrawn already. A use for something that is not a case (a letter, a
+  certified copy) is recorded with an empty case number and a note saying what was sealed;
+  the reconciliation lists those for a manager to check.
+- Case.sealed_at is set by the case's conclusion from the latest use (latest_seal_use);
+  recording a use does not touch the case.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.cases.models import Case, JointTask, SealUse, ServiceItemVersion, WindowSeal
+from shared.auth import Caller
+from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from shared.timeutil import as_utc, utcnow
+
+CONCLUDED = "concluded"
+NOT_SEALABLE = frozenset({"concluded", "withdrawn"})
+MAX_NOTE = 2000
+
+
+def list_seals(session: Session, window_code: str, *, include_inactive: bool = True) -> list[WindowSeal]:
+    query = sa.select(WindowSeal).where(WindowSeal.window_code == window_code).order_by(WindowSeal.code)
+    if not include_inactive:
+        query = query.where(WindowSeal.active.is_(True))
+    return list(session.scalars(query))
+
+
+def get_seal(session: Session, seal_code: str) -> WindowSeal:
+    seal = session.get(WindowSeal, seal_code) if seal_code else None
+    if seal is None:
+        raise NotFound(f"no seal '{seal_code[:40]}' in the register", [FieldViolation("seal_code", "not found")])
+    return seal
+
+
+def set_seal_active(session: Session, *, seal_code: str, active: bool, actor: Caller) -> WindowSeal:
+    """Withdraw a seal from use (lost, replaced) or put it back: a manager's decision."""
+    actor.require_role("manager")
+    seal = get_seal(session, seal_code)
+    seal.active = active
+    session.flush()
+    return seal
+
+
+def use_seal(
+    session: Session, *, seal_code: str, case_number: str, staff_id: str, caller_department: str, note: str = ""
+) -> SealUse:
+    """Record one use of a window seal. Nothing is written when it is refused."""
+    problems: list[FieldViolation] = []
+    staff_id = (staff_id or "").strip()
+    case_number = (case_number or "").strip()
+    note = (note or "").strip()
+    if not staff_id:
+        problems.append(FieldViolation("staff_id", "is required: every use names who sealed"))
+    elif len(staff_id) > 40:
+        problems.append(FieldViolation("staff_id", "at most 40 characters"))
+    if len(case_number) > 40:
+        problems.append(FieldViolation("case_number", "at most 40 characters"))
+    if len(note) > MAX_NOTE:
+        problems.append(FieldViolation("note", f"at most {MAX_NOTE} characters"))
+    if not case_number and not note:
+        problems.append(FieldViolation("note", "a use that seals no case must say what was sealed"))
+    if problems:
+        raise InvalidArgument("the seal use is invalid", problems)
+
+    seal = get_seal(session, seal_code)
+    if seal.department_code != caller_department:
+        raise PermissionDenied(f"seal {seal.code} belongs to department {seal.department_code}: staff use only their own department's seals")
+    if not seal.active:
+        raise FailedPrecondition(f"seal {seal.code} is inactive and cannot be used")
+    if case_number:
+        case = session.scalar(sa.select(Case).where(Case.case_number == case_number))
+        if case is None:
+            raise NotFound(f"no case with number '{case_number}'", [FieldViolation("case_number", "not found")])
+        if seal.department_code not in _departments_of(session, case):
+            raise PermissionDenied(f"case {case_number} is not a case of department {seal.department_code}")
+        if case.status in NOT_SEALABLE:
+            raise FailedPrecondition(f"case {case_number} is {case.status}: it can no longer be sealed")
+    use = SealUse(seal_code=seal.code, case_number=case_number, staff_id=staff_id, used_at=utcnow(), note=note)
+    session.add(use)
+    session.flush()
+    return use
+
+
+def _departments_of(session: Session, case: Case) -> set[str]:
+    departments = {case.department_code}
+    departments.update(session.scalars(sa.select(JointTask.department_code).where(JointTask.case_id == case.id)))
+    if case.item_version is not None:
+        departments.update(case.item_version.joint_departments or [])
+    return departments
+
+
+def seal_uses_of_case(session: Session, case_number: str) -> list[SealUse]:
+    if not case_number:
+        return []
+    return list(session.scalars(sa.select(SealUse).where(SealUse.case_number == case_number).order_by(SealUse.used_at, SealUse.id)))
+
+
+def latest_seal_use(session: Session, case_number: str, *, department_code: str | None = None) -> SealUse | None:
+    """The newest use on a case (optionally of one department's seals: a joint case is
+    sealed by each department)."""
+    if not case_number:
+        return None
+    query = sa.select(SealUse).where(SealUse.case_number == case_number)
+    if department_code is not None:
+        query = query.join(WindowSeal, WindowSeal.code == SealUse.seal_code).where(WindowSeal.department_code == department_code)
+    return session.scalar(query.order_by(SealUse.used_at.desc(), SealUse.id.desc()).limit(1))
+
+
+class SealReconciliation(NamedTuple):
+    cases_concluded_without_seal: list[Case]
+    seal_uses_without_case: list[SealUse]
+
+
+def reconcile_seals(session: Session, *, since: datetime, until: datetime) -> SealReconciliation:
+    """For the period [since, until): concluded cases whose rules need a seal but that carry
+    no sealing time, and seal uses that name no case (empty or unknown case number)."""
+    if until <= since:
+        raise InvalidArgument("the period is empty", [FieldViolation("until", "must be after since")])
+    start, end = as_utc(since), as_utc(until)
+    cases = list(
+        session.scalars(
+            sa.select(Case)
+            .join(ServiceItemVersion, ServiceItemVersion.id == Case.item_version_id)
+            .where(
+                Case.status == CONCLUDED,
+                Case.concluded_at >= start,
+                Case.concluded_at < end,
+                ServiceItemVersion.needs_seal.is_(True),
+                Case.sealed_at.is_(None),
+            )
+            .order_by(Case.concluded_at, Case.id)
+        )
+    )
+    known_case = sa.exists().where(Case.case_number == SealUse.case_number)
+    uses = list(
+        session.scalars(
+            sa.select(SealUse)
+            .where(SealUse.used_at >= start, SealUse.used_at < end, sa.or_(SealUse.case_number == "", ~known_case))
+            .order_by(SealUse.used_at, SealUse.id)
+        )
+    )
+    return SealReconciliation(cases, uses)
