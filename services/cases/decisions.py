@@ -210,15 +210,30 @@ def conclude(session: Session, case_number: str, caller: Caller) -> Case:
     return case
 
 
-def conclude_on_the_spot(session: Session, case_number: str, caller: Caller) -> Case:
-    """An instant case (即办件): accepted, reviewed, approved and concluded at the window, each
-    step in the history; the seal and fee rules still apply to the conclusion."""
+def conclude_on_the_spot(session: Session, case_number: str, caller: Caller, *, seal_code: str = "") -> Case:
+    """An instant case (即办件): accepted, reviewed, approved, sealed when its item needs the
+    window seal, and concluded at the window, each step in the history; the fee rule still
+    applies. Any refusal leaves nothing written (one transaction)."""
+    from services.cases import seals
+
     case = _staff_case(session, case_number, caller)
     if case.case_kind != "instant":
         raise FailedPrecondition(f"case {case.case_number} is {case.case_kind}, not an instant case")
-    _accept(session, case, actor=caller.staff_id)
+    version = _version(session, case)
+    if version.needs_seal and not seal_code:
+        raise InvalidArgument("this item needs the window approval seal",
+                              [FieldViolation("seal_code", "name the seal used on the result")])
+    # An instant item with fees is accepted first (the notice is assessed on acceptance and
+    # paid at the cashier), then concluded on the spot from `accepted`.
+    if case.status == lifecycle.RECEIVED:
+        _accept(session, case, actor=caller.staff_id)
     move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id)
     _approve(session, case, actor=caller.staff_id)
+    if version.needs_seal:
+        use = seals.use_seal(session, seal_code=seal_code, case_number=case.case_number, staff_id=caller.staff_id,
+                             caller_department=caller.department_code, note="当场办结")
+        events.seal_used(session, case, seal_code=use.seal_code, window_code=case.window_code,
+                         department_code=case.department_code, staff_id=caller.staff_id)
     session.flush()
     return conclude(session, case_number, caller)
 

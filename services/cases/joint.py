@@ -113,33 +113,26 @@ def _bump(session: Session, case: Case) -> None:
     session.expire(case, ["row_version"])
 
 
-FORMS_FILE = "forms.yaml"
-
-
 def submit_form(session: Session, *, form_code: str, applicant: Any, form_data: dict[str, Any], remarks: str,
                 caller: Caller) -> tuple[Case, str]:
     """One form (一表制): one joint case under the form's lead item, a task per item's
     department carrying that department's projection of the form."""
-    from pathlib import Path
-
     from services.cases import catalog, domain
 
-    forms = catalog.load_forms(Path(catalog.__file__).parent / "catalog" / FORMS_FILE)
-    form = forms.get(form_code)
-    if form is None:
-        raise InvalidArgument("unknown form", [FieldViolation("form_code", f"one of {', '.join(sorted(forms))}")])
-    projections = catalog.project(form, form_data)  # raises InvalidArgument naming missing fields
+    form = catalog.form_definition(form_code)  # NotFound names form_code
+    projections = catalog.project(form, form_data)  # InvalidArgument names each missing field
     today = domain.shanghai_day(domain.utcnow())
-    versions = {code: domain.version_in_force(session, code, today) for code in projections}
-    missing = [code for code, version in versions.items() if version is None]
-    if missing:
-        raise FailedPrecondition(f"form {form_code} names items not in the catalog: {', '.join(missing)}")
-    lead_code = next(iter(projections))
+    departments = {}
+    for code in projections:
+        version = domain.version_in_force(session, code, today)
+        if version is None:
+            raise FailedPrecondition(f"form {form_code} names item {code}, which is not in force")
+        departments[code] = version.department_code
+    # Filed under the form's own joint item: its limits (45 working days) and departments.
     case, _item, query_code = domain.submit_application(
-        session, service_item_code=lead_code, applicant=applicant, remarks=remarks, caller=caller,
+        session, service_item_code=form.item_code, applicant=applicant, remarks=remarks, caller=caller,
         form_data=dict(form_data),
     )
     case.form_code = form_code
-    case.case_kind = "joint"
-    open_form_tasks(session, case, {code: (versions[code].department_code, data) for code, data in projections.items()})
+    open_form_tasks(session, case, {code: (departments[code], data) for code, data in projections.items()})
     return case, query_code

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from services.cases import catalog, events, metrics, models, supervision
-from services.cases.servicer import CasesServicer, CatalogServicer
+from services.cases.servicer import CasesServicer
+from services.cases.servicer_registers import (
+    AgencyServicer,
+    CatalogServicer,
+    ConsultationServicer,
+    SealServicer,
+)
 from services.cases.settings import CasesSettings
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from shared.service import PeriodicJob, ServiceDefinition, Servicer
@@ -19,10 +25,15 @@ DEFINITION = ServiceDefinition(
             CasesServicer,
             cases_pb2.DESCRIPTOR.services_by_name["CasesService"].full_name,
         ),
-        Servicer(
-            cases_pb2_grpc.add_CatalogServiceServicer_to_server,
-            CatalogServicer,
-            cases_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name,
+        *(
+            Servicer(getattr(cases_pb2_grpc, f"add_{name}Servicer_to_server"), servicer,
+                     cases_pb2.DESCRIPTOR.services_by_name[name].full_name)
+            for name, servicer in (
+                ("CatalogService", CatalogServicer),
+                ("SealService", SealServicer),
+                ("AgencyService", AgencyServicer),
+                ("ConsultationService", ConsultationServicer),
+            )
         ),
     ],
     seed=catalog.seed,

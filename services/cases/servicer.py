@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.cases import clock, decisions, domain, joint, supervision
-from services.cases.messages import case_message, item_message, transition_message, voucher_message
+from services.cases.messages import case_message, transition_message, voucher_message
 from services.cases.metrics import CASES_SUBMITTED, Outcome, outcomes
 from services.cases.models import Case, Voucher
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
@@ -168,7 +168,8 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         return await self._write(context, lambda s, c: decisions.conclude(s, request.case_number, c))
 
     async def ConcludeOnTheSpot(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.conclude_on_the_spot(s, request.case_number, c))
+        return await self._write(context, lambda s, c: decisions.conclude_on_the_spot(
+            s, request.case_number, c, seal_code=request.seal_code))
 
     async def WithdrawCase(self, request, context):  # noqa: N802
         return await self._write(context, lambda s, c: decisions.withdraw(s, request.case_number, c, reason=request.reason))
@@ -211,38 +212,3 @@ def _case_of(session: Session, case_number: str, _result: Any) -> Case:
 
 def _kind(message: cases_pb2.Case) -> str:
     return cases_pb2.CaseKind.Name(message.service_item.case_kind).removeprefix("CASE_KIND_").lower()
-
-
-class CatalogServicer(cases_pb2_grpc.CatalogServiceServicer):
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-
-    async def ListServiceItems(self, request, context):  # noqa: N802
-        def read() -> cases_pb2.ListServiceItemsResponse:
-            with self.runtime.session_factory() as session:
-                from services.cases.models import ServiceItem
-
-                query = sa.select(ServiceItem).order_by(ServiceItem.code)
-                if request.department_code:
-                    query = query.where(ServiceItem.department_code == request.department_code)
-                return cases_pb2.ListServiceItemsResponse(items=[item_message(i) for i in session.scalars(query)])
-
-        return await asyncio.to_thread(read)
-
-    async def GetServiceGuide(self, request, context):  # noqa: N802
-        from services.cases import guide
-
-        def read() -> cases_pb2.ServiceGuide:
-            with self.runtime.session_factory() as session:
-                from services.cases.models import ServiceItem
-
-                item = session.get(ServiceItem, request.service_item_code)
-                if item is None:
-                    from shared.errors import NotFound
-
-                    raise NotFound("no such service item", [FieldViolation("service_item_code", "not in the catalog")])
-                version = domain.version_in_force(session, item.code, date.today())
-                return cases_pb2.ServiceGuide(item=item_message(item, version),
-                                              text=guide.render_guide_text(session, item.code))
-
-        return await asyncio.to_thread(read)

@@ -230,14 +230,17 @@ def test_an_item_with_fees_cannot_conclude_before_the_fees_are_settled(hall):
 
 
 def test_an_instant_case_is_concluded_on_the_spot_with_every_step_recorded(hall):
-    number, _ = hall.submit("AIC-001")
-    with pytest.raises(FailedPrecondition, match="window approval seal"):
+    number, _ = hall.submit("AIC-001")  # needs the window seal
+    with pytest.raises(InvalidArgument, match="needs the window approval seal"):
         hall.do(lambda s: decisions.conclude_on_the_spot(s, number, AIC))
-    assert status(hall, number) == lifecycle.RECEIVED  # nothing half-done
-    hall.do(lambda s: s.add(SealUse(seal_code="SEAL-AIC-01", case_number=number, staff_id="aic-01",
-                                    used_at=datetime.now(timezone.utc) + timedelta(seconds=1), note="")))
-    hall.do(lambda s: decisions.conclude_on_the_spot(s, number, AIC))
+    with pytest.raises(PermissionDenied):  # another department's seal: refused, nothing written
+        hall.do(lambda s: decisions.conclude_on_the_spot(s, number, AIC, seal_code="SEAL-LAND-01"))
+    assert status(hall, number) == lifecycle.RECEIVED and history(hall, number) == []
+    case = hall.do(lambda s: decisions.conclude_on_the_spot(s, number, AIC, seal_code="SEAL-AIC-01"))
     assert [b for _, b, _ in history(hall, number)] == ["accepted", "in_review", "approved", "concluded"]
+    assert case.sealed_at is not None and case.concluded_at == case.sealed_at
+    uses = hall.do(lambda s: [u.seal_code for u in s.scalars(sa.select(SealUse).where(SealUse.case_number == number))])
+    assert uses == ["SEAL-AIC-01"]
 
 
 # ------------------------------------------------------------------------ who may do what

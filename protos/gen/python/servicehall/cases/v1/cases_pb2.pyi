@@ -1,5 +1,6 @@
 import datetime
 
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -257,12 +258,14 @@ class ListVouchersResponse(_message.Message):
     def __init__(self, vouchers: _Optional[_Iterable[_Union[Voucher, _Mapping]]] = ...) -> None: ...
 
 class CaseActionRequest(_message.Message):
-    __slots__ = ("case_number", "reason")
+    __slots__ = ("case_number", "reason", "seal_code")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    SEAL_CODE_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     reason: str
-    def __init__(self, case_number: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    seal_code: str
+    def __init__(self, case_number: _Optional[str] = ..., reason: _Optional[str] = ..., seal_code: _Optional[str] = ...) -> None: ...
 
 class RequestCorrectionRequest(_message.Message):
     __slots__ = ("case_number", "materials", "note")
@@ -367,3 +370,186 @@ class ServiceGuide(_message.Message):
     item: ServiceItem
     text: str
     def __init__(self, item: _Optional[_Union[ServiceItem, _Mapping]] = ..., text: _Optional[str] = ...) -> None: ...
+
+class UpsertServiceItemRequest(_message.Message):
+    __slots__ = ("definition",)
+    DEFINITION_FIELD_NUMBER: _ClassVar[int]
+    definition: _struct_pb2.Struct
+    def __init__(self, definition: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class ListItemVersionsRequest(_message.Message):
+    __slots__ = ("service_item_code",)
+    SERVICE_ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    service_item_code: str
+    def __init__(self, service_item_code: _Optional[str] = ...) -> None: ...
+
+class Seal(_message.Message):
+    __slots__ = ("code", "window_code", "department_code", "name", "active")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    window_code: str
+    department_code: str
+    name: str
+    active: bool
+    def __init__(self, code: _Optional[str] = ..., window_code: _Optional[str] = ..., department_code: _Optional[str] = ..., name: _Optional[str] = ..., active: _Optional[bool] = ...) -> None: ...
+
+class ListSealsRequest(_message.Message):
+    __slots__ = ("window_code",)
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    window_code: str
+    def __init__(self, window_code: _Optional[str] = ...) -> None: ...
+
+class ListSealsResponse(_message.Message):
+    __slots__ = ("seals",)
+    SEALS_FIELD_NUMBER: _ClassVar[int]
+    seals: _containers.RepeatedCompositeFieldContainer[Seal]
+    def __init__(self, seals: _Optional[_Iterable[_Union[Seal, _Mapping]]] = ...) -> None: ...
+
+class UseSealRequest(_message.Message):
+    __slots__ = ("seal_code", "case_number", "note")
+    SEAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    seal_code: str
+    case_number: str
+    note: str
+    def __init__(self, seal_code: _Optional[str] = ..., case_number: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class SealUse(_message.Message):
+    __slots__ = ("seal_code", "case_number", "staff_id", "used_at", "note")
+    SEAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    USED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    seal_code: str
+    case_number: str
+    staff_id: str
+    used_at: _timestamp_pb2.Timestamp
+    note: str
+    def __init__(self, seal_code: _Optional[str] = ..., case_number: _Optional[str] = ..., staff_id: _Optional[str] = ..., used_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ReconcileSealsRequest(_message.Message):
+    __slots__ = ("since", "until")
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    since: str
+    until: str
+    def __init__(self, since: _Optional[str] = ..., until: _Optional[str] = ...) -> None: ...
+
+class SealReconciliation(_message.Message):
+    __slots__ = ("cases_concluded_without_seal", "seal_uses_without_case")
+    CASES_CONCLUDED_WITHOUT_SEAL_FIELD_NUMBER: _ClassVar[int]
+    SEAL_USES_WITHOUT_CASE_FIELD_NUMBER: _ClassVar[int]
+    cases_concluded_without_seal: _containers.RepeatedScalarFieldContainer[str]
+    seal_uses_without_case: _containers.RepeatedCompositeFieldContainer[SealUse]
+    def __init__(self, cases_concluded_without_seal: _Optional[_Iterable[str]] = ..., seal_uses_without_case: _Optional[_Iterable[_Union[SealUse, _Mapping]]] = ...) -> None: ...
+
+class AssignAgentRequest(_message.Message):
+    __slots__ = ("enterprise_code", "agent_staff_id", "note")
+    ENTERPRISE_CODE_FIELD_NUMBER: _ClassVar[int]
+    AGENT_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    enterprise_code: str
+    agent_staff_id: str
+    note: str
+    def __init__(self, enterprise_code: _Optional[str] = ..., agent_staff_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class AgencyAssignment(_message.Message):
+    __slots__ = ("enterprise_code", "agent_staff_id", "assigned_by", "assigned_at", "ended_at", "note")
+    ENTERPRISE_CODE_FIELD_NUMBER: _ClassVar[int]
+    AGENT_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNED_BY_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    enterprise_code: str
+    agent_staff_id: str
+    assigned_by: str
+    assigned_at: _timestamp_pb2.Timestamp
+    ended_at: _timestamp_pb2.Timestamp
+    note: str
+    def __init__(self, enterprise_code: _Optional[str] = ..., agent_staff_id: _Optional[str] = ..., assigned_by: _Optional[str] = ..., assigned_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ListAgentCaseloadRequest(_message.Message):
+    __slots__ = ("agent_staff_id",)
+    AGENT_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    agent_staff_id: str
+    def __init__(self, agent_staff_id: _Optional[str] = ...) -> None: ...
+
+class GetAssignmentHistoryRequest(_message.Message):
+    __slots__ = ("enterprise_code",)
+    ENTERPRISE_CODE_FIELD_NUMBER: _ClassVar[int]
+    enterprise_code: str
+    def __init__(self, enterprise_code: _Optional[str] = ...) -> None: ...
+
+class AssignmentHistory(_message.Message):
+    __slots__ = ("assignments",)
+    ASSIGNMENTS_FIELD_NUMBER: _ClassVar[int]
+    assignments: _containers.RepeatedCompositeFieldContainer[AgencyAssignment]
+    def __init__(self, assignments: _Optional[_Iterable[_Union[AgencyAssignment, _Mapping]]] = ...) -> None: ...
+
+class RecordConsultationRequest(_message.Message):
+    __slots__ = ("window_code", "asker", "topic")
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    ASKER_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    window_code: str
+    asker: str
+    topic: str
+    def __init__(self, window_code: _Optional[str] = ..., asker: _Optional[str] = ..., topic: _Optional[str] = ...) -> None: ...
+
+class Consultation(_message.Message):
+    __slots__ = ("id", "department_code", "window_code", "asker", "topic", "answered_by", "owner_staff_id", "asked_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    ASKER_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_BY_FIELD_NUMBER: _ClassVar[int]
+    OWNER_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    ASKED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    department_code: str
+    window_code: str
+    asker: str
+    topic: str
+    answered_by: str
+    owner_staff_id: str
+    asked_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., asker: _Optional[str] = ..., topic: _Optional[str] = ..., answered_by: _Optional[str] = ..., owner_staff_id: _Optional[str] = ..., asked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HandOverConsultationRequest(_message.Message):
+    __slots__ = ("consultation_id", "to_staff_id", "note")
+    CONSULTATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_STAFF_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    consultation_id: int
+    to_staff_id: str
+    note: str
+    def __init__(self, consultation_id: _Optional[int] = ..., to_staff_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class CountConsultationsRequest(_message.Message):
+    __slots__ = ("since", "until")
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    since: str
+    until: str
+    def __init__(self, since: _Optional[str] = ..., until: _Optional[str] = ...) -> None: ...
+
+class ConsultationCounts(_message.Message):
+    __slots__ = ("by_window",)
+    class ByWindowEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    BY_WINDOW_FIELD_NUMBER: _ClassVar[int]
+    by_window: _containers.ScalarMap[str, int]
+    def __init__(self, by_window: _Optional[_Mapping[str, int]] = ...) -> None: ...

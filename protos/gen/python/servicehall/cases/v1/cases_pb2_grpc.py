@@ -1027,6 +1027,16 @@ class CatalogServiceStub:
                 request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.SerializeToString,
                 response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.FromString,
                 _registered_method=True)
+        self.UpsertServiceItem = channel.unary_unary(
+                '/servicehall.cases.v1.CatalogService/UpsertServiceItem',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.UpsertServiceItemRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceItem.FromString,
+                _registered_method=True)
+        self.ListItemVersions = channel.unary_unary(
+                '/servicehall.cases.v1.CatalogService/ListItemVersions',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListItemVersionsRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
+                _registered_method=True)
 
 
 class CatalogServiceServicer:
@@ -1045,6 +1055,20 @@ class CatalogServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpsertServiceItem(self, request, context):
+        """Managers: create an item or change it; a change becomes a new version (cases keep theirs).
+        The definition has the keys of an item in the catalog file (services/cases/catalog).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListItemVersions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CatalogServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1057,6 +1081,16 @@ def add_CatalogServiceServicer_to_server(servicer, server):
                     servicer.GetServiceGuide,
                     request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.FromString,
                     response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.SerializeToString,
+            ),
+            'UpsertServiceItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpsertServiceItem,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.UpsertServiceItemRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceItem.SerializeToString,
+            ),
+            'ListItemVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListItemVersions,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListItemVersionsRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1113,6 +1147,544 @@ class CatalogService:
             '/servicehall.cases.v1.CatalogService/GetServiceGuide',
             servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.SerializeToString,
             servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpsertServiceItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CatalogService/UpsertServiceItem',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.UpsertServiceItemRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceItem.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListItemVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CatalogService/ListItemVersions',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListItemVersionsRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class SealServiceStub:
+    """The register of window approval seals (窗口审批专用章); every use is logged.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.ListSeals = channel.unary_unary(
+                '/servicehall.cases.v1.SealService/ListSeals',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListSealsRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListSealsResponse.FromString,
+                _registered_method=True)
+        self.UseSeal = channel.unary_unary(
+                '/servicehall.cases.v1.SealService/UseSeal',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.UseSealRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SealUse.FromString,
+                _registered_method=True)
+        self.ReconcileSeals = channel.unary_unary(
+                '/servicehall.cases.v1.SealService/ReconcileSeals',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ReconcileSealsRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SealReconciliation.FromString,
+                _registered_method=True)
+
+
+class SealServiceServicer:
+    """The register of window approval seals (窗口审批专用章); every use is logged.
+    """
+
+    def ListSeals(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UseSeal(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReconcileSeals(self, request, context):
+        """Cases concluded without a seal their item needs, and seal uses without a case.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_SealServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'ListSeals': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSeals,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListSealsRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListSealsResponse.SerializeToString,
+            ),
+            'UseSeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.UseSeal,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.UseSealRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SealUse.SerializeToString,
+            ),
+            'ReconcileSeals': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReconcileSeals,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ReconcileSealsRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SealReconciliation.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'servicehall.cases.v1.SealService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('servicehall.cases.v1.SealService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class SealService:
+    """The register of window approval seals (窗口审批专用章); every use is logged.
+    """
+
+    @staticmethod
+    def ListSeals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.SealService/ListSeals',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListSealsRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListSealsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UseSeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.SealService/UseSeal',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.UseSealRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.SealUse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReconcileSeals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.SealService/ReconcileSeals',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ReconcileSealsRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.SealReconciliation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class AgencyServiceStub:
+    """Full-process agency (全程代理): an agent carries an enterprise's cases.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.AssignAgent = channel.unary_unary(
+                '/servicehall.cases.v1.AgencyService/AssignAgent',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.AssignAgentRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.AgencyAssignment.FromString,
+                _registered_method=True)
+        self.ListAgentCaseload = channel.unary_unary(
+                '/servicehall.cases.v1.AgencyService/ListAgentCaseload',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListAgentCaseloadRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.FromString,
+                _registered_method=True)
+        self.GetAssignmentHistory = channel.unary_unary(
+                '/servicehall.cases.v1.AgencyService/GetAssignmentHistory',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetAssignmentHistoryRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.AssignmentHistory.FromString,
+                _registered_method=True)
+
+
+class AgencyServiceServicer:
+    """Full-process agency (全程代理): an agent carries an enterprise's cases.
+    """
+
+    def AssignAgent(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAgentCaseload(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAssignmentHistory(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_AgencyServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'AssignAgent': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignAgent,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.AssignAgentRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.AgencyAssignment.SerializeToString,
+            ),
+            'ListAgentCaseload': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAgentCaseload,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListAgentCaseloadRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.SerializeToString,
+            ),
+            'GetAssignmentHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAssignmentHistory,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetAssignmentHistoryRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.AssignmentHistory.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'servicehall.cases.v1.AgencyService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('servicehall.cases.v1.AgencyService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class AgencyService:
+    """Full-process agency (全程代理): an agent carries an enterprise's cases.
+    """
+
+    @staticmethod
+    def AssignAgent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.AgencyService/AssignAgent',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.AssignAgentRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.AgencyAssignment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAgentCaseload(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.AgencyService/ListAgentCaseload',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListAgentCaseloadRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAssignmentHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.AgencyService/GetAssignmentHistory',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.GetAssignmentHistoryRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.AssignmentHistory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class ConsultationServiceStub:
+    """Consultations (咨询) under first-inquiry ownership (首问负责制).
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.RecordConsultation = channel.unary_unary(
+                '/servicehall.cases.v1.ConsultationService/RecordConsultation',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.RecordConsultationRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Consultation.FromString,
+                _registered_method=True)
+        self.HandOverConsultation = channel.unary_unary(
+                '/servicehall.cases.v1.ConsultationService/HandOverConsultation',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.HandOverConsultationRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Consultation.FromString,
+                _registered_method=True)
+        self.CountConsultations = channel.unary_unary(
+                '/servicehall.cases.v1.ConsultationService/CountConsultations',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CountConsultationsRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ConsultationCounts.FromString,
+                _registered_method=True)
+
+
+class ConsultationServiceServicer:
+    """Consultations (咨询) under first-inquiry ownership (首问负责制).
+    """
+
+    def RecordConsultation(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HandOverConsultation(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CountConsultations(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_ConsultationServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'RecordConsultation': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordConsultation,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.RecordConsultationRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Consultation.SerializeToString,
+            ),
+            'HandOverConsultation': grpc.unary_unary_rpc_method_handler(
+                    servicer.HandOverConsultation,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.HandOverConsultationRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Consultation.SerializeToString,
+            ),
+            'CountConsultations': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountConsultations,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CountConsultationsRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ConsultationCounts.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'servicehall.cases.v1.ConsultationService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('servicehall.cases.v1.ConsultationService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class ConsultationService:
+    """Consultations (咨询) under first-inquiry ownership (首问负责制).
+    """
+
+    @staticmethod
+    def RecordConsultation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.ConsultationService/RecordConsultation',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.RecordConsultationRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Consultation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HandOverConsultation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.ConsultationService/HandOverConsultation',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.HandOverConsultationRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Consultation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountConsultations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.ConsultationService/CountConsultations',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.CountConsultationsRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ConsultationCounts.FromString,
             options,
             channel_credentials,
             insecure,
