@@ -1,1 +1,2 @@
-"""The fees service: fee standards now; assessment, one-point collection and receipts later."""
+"""The fees service: versioned fee standards, assessment of accepted cases into payment
+notices, one-point collection with gapless receipts, refunds, day close and reconciliation."""

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.cases import clock, decisions, domain, joint, lifecycle, supervision
-from services.cases.models import Case, JointTask, OutboxMessage, SupervisionAlert
+from services.cases.models import JointTask, OutboxMessage, SupervisionAlert
 from shared.db import run_in_transaction
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from shared.kafka.envelope import decode

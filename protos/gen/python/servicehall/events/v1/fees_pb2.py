@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n servicehall/events/v1/fees.proto\x12\x15servicehall.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc0\x01\n\x0b\x46\x65\x65sSettled\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x1a\n\x12total_assessed_fen\x18\x02 \x01(\x03\x12\x16\n\x0etotal_paid_fen\x18\x03 \x01(\x03\x12\x18\n\x10total_waived_fen\x18\x04 \x01(\x03\x12.\n\nsettled_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1e\n\x16payment_notice_numbers\x18\x06 \x03(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n servicehall/events/v1/fees.proto\x12\x15servicehall.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc0\x01\n\x0b\x46\x65\x65sSettled\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x1a\n\x12total_assessed_fen\x18\x02 \x01(\x03\x12\x16\n\x0etotal_paid_fen\x18\x03 \x01(\x03\x12\x18\n\x10total_waived_fen\x18\x04 \x01(\x03\x12.\n\nsettled_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1e\n\x16payment_notice_numbers\x18\x06 \x03(\t\"K\n\x07\x46\x65\x65Line\x12\x15\n\rfee_item_code\x18\x01 \x01(\t\x12\x15\n\rfee_item_name\x18\x02 \x01(\t\x12\x12\n\namount_fen\x18\x03 \x01(\x03\"\xf3\x01\n\x13PaymentNoticeIssued\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x15\n\rnotice_number\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x03 \x01(\t\x12\x10\n\x08\x66\x65\x65_type\x18\x04 \x01(\t\x12-\n\x05lines\x18\x05 \x03(\x0b\x32\x1e.servicehall.events.v1.FeeLine\x12\x15\n\rtotal_due_fen\x18\x06 \x01(\x03\x12\x10\n\x08\x64ue_date\x18\x07 \x01(\t\x12-\n\tissued_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xdf\x01\n\x15PaymentNoticeAdjusted\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x15\n\rnotice_number\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x15\n\rfee_item_code\x18\x04 \x01(\t\x12\x12\n\namount_fen\x18\x05 \x01(\x03\x12\x15\n\rtotal_due_fen\x18\x06 \x01(\x03\x12\x19\n\x11\x61pprover_staff_id\x18\x07 \x01(\t\x12/\n\x0b\x61\x64justed_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xeb\x01\n\x0fPaymentRecorded\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x15\n\rnotice_number\x18\x02 \x01(\t\x12\x16\n\x0ereceipt_number\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x04 \x01(\t\x12\x10\n\x08\x66\x65\x65_type\x18\x05 \x01(\t\x12\x12\n\namount_fen\x18\x06 \x01(\x03\x12\x0e\n\x06method\x18\x07 \x01(\t\x12\x18\n\x10\x63\x61shier_staff_id\x18\x08 \x01(\t\x12+\n\x07paid_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xee\x01\n\x0eRefundRecorded\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x15\n\rnotice_number\x18\x02 \x01(\t\x12\x16\n\x0ereceipt_number\x18\x03 \x01(\t\x12!\n\x19red_letter_receipt_number\x18\x04 \x01(\t\x12\x15\n\rfee_item_code\x18\x05 \x01(\t\x12\x12\n\namount_fen\x18\x06 \x01(\x03\x12\x19\n\x11\x61pprover_staff_id\x18\x07 \x01(\t\x12/\n\x0brefunded_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc8\x01\n\rReceiptVoided\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x15\n\rnotice_number\x18\x02 \x01(\t\x12\x1d\n\x15voided_receipt_number\x18\x03 \x01(\t\x12\"\n\x1areplacement_receipt_number\x18\x04 \x01(\t\x12\x19\n\x11\x61pprover_staff_id\x18\x05 \x01(\t\x12-\n\tvoided_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,4 +34,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_FEESSETTLED']._serialized_start=93
   _globals['_FEESSETTLED']._serialized_end=285
+  _globals['_FEELINE']._serialized_start=287
+  _globals['_FEELINE']._serialized_end=362
+  _globals['_PAYMENTNOTICEISSUED']._serialized_start=365
+  _globals['_PAYMENTNOTICEISSUED']._serialized_end=608
+  _globals['_PAYMENTNOTICEADJUSTED']._serialized_start=611
+  _globals['_PAYMENTNOTICEADJUSTED']._serialized_end=834
+  _globals['_PAYMENTRECORDED']._serialized_start=837
+  _globals['_PAYMENTRECORDED']._serialized_end=1072
+  _globals['_REFUNDRECORDED']._serialized_start=1075
+  _globals['_REFUNDRECORDED']._serialized_end=1313
+  _globals['_RECEIPTVOIDED']._serialized_start=1316
+  _globals['_RECEIPTVOIDED']._serialized_end=1516
 # @@protoc_insertion_point(module_scope)

@@ -39,12 +39,203 @@ class FeesServiceStub:
                 request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ListFeeStandardsRequest.SerializeToString,
                 response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ListFeeStandardsResponse.FromString,
                 _registered_method=True)
+        self.CreateFeeStandard = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/CreateFeeStandard',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.CreateFeeStandardRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.FeeStandard.FromString,
+                _registered_method=True)
+        self.ImportFeeStandards = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/ImportFeeStandards',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ImportFeeStandardsRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ImportFeeStandardsResponse.FromString,
+                _registered_method=True)
+        self.AssessFees = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/AssessFees',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.AssessFeesRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.AssessFeesResponse.FromString,
+                _registered_method=True)
+        self.GetPaymentNotice = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/GetPaymentNotice',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.GetPaymentNoticeRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.FromString,
+                _registered_method=True)
+        self.ListPaymentNotices = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/ListPaymentNotices',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ListPaymentNoticesRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ListPaymentNoticesResponse.FromString,
+                _registered_method=True)
+        self.ReduceFee = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/ReduceFee',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ReduceFeeRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.FromString,
+                _registered_method=True)
+        self.WaivePaymentNotice = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/WaivePaymentNotice',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.WaivePaymentNoticeRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.FromString,
+                _registered_method=True)
+        self.VoidPaymentNotice = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/VoidPaymentNotice',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidPaymentNoticeRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.FromString,
+                _registered_method=True)
+        self.RecordPayment = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/RecordPayment',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.RecordPaymentRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentResult.FromString,
+                _registered_method=True)
+        self.RecordRefund = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/RecordRefund',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.RecordRefundRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.RefundResult.FromString,
+                _registered_method=True)
+        self.VoidReceipt = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/VoidReceipt',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidReceiptRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidReceiptResponse.FromString,
+                _registered_method=True)
+        self.GetReceipt = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/GetReceipt',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.GetReceiptRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.Receipt.FromString,
+                _registered_method=True)
+        self.CloseDay = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/CloseDay',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.CloseDayRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.DayClose.FromString,
+                _registered_method=True)
+        self.Reconcile = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/Reconcile',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ReconcileRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ReconcileResponse.FromString,
+                _registered_method=True)
+        self.ExportLedger = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/ExportLedger',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ExportLedgerRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ExportLedgerResponse.FromString,
+                _registered_method=True)
+        self.GetRevenueSummary = channel.unary_unary(
+                '/servicehall.fees.v1.FeesService/GetRevenueSummary',
+                request_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.GetRevenueSummaryRequest.SerializeToString,
+                response_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.RevenueSummary.FromString,
+                _registered_method=True)
 
 
 class FeesServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
     def ListFeeStandards(self, request, context):
+        """--- fee standards -------------------------------------------------------------------
+        The version of every standard in force on a day (today by default). Public.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateFeeStandard(self, request, context):
+        """A new version of a standard, effective from a day not in the past. Role: manager.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportFeeStandards(self, request, context):
+        """Versions from a YAML document (the format of services/fees/standards/*.yaml). Role: manager.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssessFees(self, request, context):
+        """--- assessment ----------------------------------------------------------------------
+        Assess an accepted case whose assessment failed or whose notices were voided, with
+        corrected declared values. Window staff of the case's department.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPaymentNotice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPaymentNotices(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReduceFee(self, request, context):
+        """Adjustments of an unpaid notice, each with a reason, by an approver; audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WaivePaymentNotice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VoidPaymentNotice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordPayment(self, request, context):
+        """--- one-point collection --------------------------------------------------------------
+        Role: cashier. Idempotent by idempotency_key.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordRefund(self, request, context):
+        """Role: approver. Idempotent by idempotency_key. Issues a red-letter (negative) receipt.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VoidReceipt(self, request, context):
+        """Role: approver. Same day, open till only: the receipt is voided (keeping its number)
+        and a replacement is issued for the same payment.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReceipt(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CloseDay(self, request, context):
+        """--- day close, reconciliation, reporting ---------------------------------------------
+        A cashier closes their own till for a day (a manager may close anyone's).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Reconcile(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportLedger(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRevenueSummary(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -57,6 +248,86 @@ def add_FeesServiceServicer_to_server(servicer, server):
                     servicer.ListFeeStandards,
                     request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ListFeeStandardsRequest.FromString,
                     response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ListFeeStandardsResponse.SerializeToString,
+            ),
+            'CreateFeeStandard': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateFeeStandard,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.CreateFeeStandardRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.FeeStandard.SerializeToString,
+            ),
+            'ImportFeeStandards': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportFeeStandards,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ImportFeeStandardsRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ImportFeeStandardsResponse.SerializeToString,
+            ),
+            'AssessFees': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssessFees,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.AssessFeesRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.AssessFeesResponse.SerializeToString,
+            ),
+            'GetPaymentNotice': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPaymentNotice,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.GetPaymentNoticeRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.SerializeToString,
+            ),
+            'ListPaymentNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPaymentNotices,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ListPaymentNoticesRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ListPaymentNoticesResponse.SerializeToString,
+            ),
+            'ReduceFee': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReduceFee,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ReduceFeeRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.SerializeToString,
+            ),
+            'WaivePaymentNotice': grpc.unary_unary_rpc_method_handler(
+                    servicer.WaivePaymentNotice,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.WaivePaymentNoticeRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.SerializeToString,
+            ),
+            'VoidPaymentNotice': grpc.unary_unary_rpc_method_handler(
+                    servicer.VoidPaymentNotice,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidPaymentNoticeRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.SerializeToString,
+            ),
+            'RecordPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordPayment,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.RecordPaymentRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentResult.SerializeToString,
+            ),
+            'RecordRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordRefund,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.RecordRefundRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.RefundResult.SerializeToString,
+            ),
+            'VoidReceipt': grpc.unary_unary_rpc_method_handler(
+                    servicer.VoidReceipt,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidReceiptRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidReceiptResponse.SerializeToString,
+            ),
+            'GetReceipt': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReceipt,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.GetReceiptRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.Receipt.SerializeToString,
+            ),
+            'CloseDay': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloseDay,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.CloseDayRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.DayClose.SerializeToString,
+            ),
+            'Reconcile': grpc.unary_unary_rpc_method_handler(
+                    servicer.Reconcile,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ReconcileRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ReconcileResponse.SerializeToString,
+            ),
+            'ExportLedger': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportLedger,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ExportLedgerRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.ExportLedgerResponse.SerializeToString,
+            ),
+            'GetRevenueSummary': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRevenueSummary,
+                    request_deserializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.GetRevenueSummaryRequest.FromString,
+                    response_serializer=servicehall_dot_fees_dot_v1_dot_fees__pb2.RevenueSummary.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -86,6 +357,438 @@ class FeesService:
             '/servicehall.fees.v1.FeesService/ListFeeStandards',
             servicehall_dot_fees_dot_v1_dot_fees__pb2.ListFeeStandardsRequest.SerializeToString,
             servicehall_dot_fees_dot_v1_dot_fees__pb2.ListFeeStandardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateFeeStandard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/CreateFeeStandard',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.CreateFeeStandardRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.FeeStandard.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportFeeStandards(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/ImportFeeStandards',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ImportFeeStandardsRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ImportFeeStandardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssessFees(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/AssessFees',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.AssessFeesRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.AssessFeesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPaymentNotice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/GetPaymentNotice',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.GetPaymentNoticeRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPaymentNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/ListPaymentNotices',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ListPaymentNoticesRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ListPaymentNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReduceFee(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/ReduceFee',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ReduceFeeRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WaivePaymentNotice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/WaivePaymentNotice',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.WaivePaymentNoticeRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VoidPaymentNotice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/VoidPaymentNotice',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidPaymentNoticeRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentNotice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/RecordPayment',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.RecordPaymentRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.PaymentResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/RecordRefund',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.RecordRefundRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.RefundResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VoidReceipt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/VoidReceipt',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidReceiptRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.VoidReceiptResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReceipt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/GetReceipt',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.GetReceiptRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.Receipt.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloseDay(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/CloseDay',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.CloseDayRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.DayClose.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Reconcile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/Reconcile',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ReconcileRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ReconcileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportLedger(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/ExportLedger',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ExportLedgerRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.ExportLedgerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRevenueSummary(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.fees.v1.FeesService/GetRevenueSummary',
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.GetRevenueSummaryRequest.SerializeToString,
+            servicehall_dot_fees_dot_v1_dot_fees__pb2.RevenueSummary.FromString,
             options,
             channel_credentials,
             insecure,

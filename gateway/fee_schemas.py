@@ -1,0 +1,358 @@
+"""HTTP shapes of the fees routes, separate from the proto messages. Money is integer fen;
+times are shown in Asia/Shanghai; enums are lower-case words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from servicehall.fees.v1 import fees_pb2
+from shared.timeutil import SHANGHAI, from_timestamp
+
+FeeTypeName = Literal["administrative", "deed_tax"]
+RuleName = Literal["fixed", "per_unit", "rate"]
+MethodName = Literal["cash", "card", "bank_transfer", "qr"]
+
+FEE_TYPES: dict[str, int] = {"administrative": fees_pb2.FEE_TYPE_ADMINISTRATIVE, "deed_tax": fees_pb2.FEE_TYPE_DEED_TAX}
+RULES: dict[str, int] = {"fixed": fees_pb2.FEE_RULE_FIXED, "per_unit": fees_pb2.FEE_RULE_PER_UNIT, "rate": fees_pb2.FEE_RULE_RATE}
+METHODS: dict[str, int] = {
+    "cash": fees_pb2.PAYMENT_METHOD_CASH, "card": fees_pb2.PAYMENT_METHOD_CARD,
+    "bank_transfer": fees_pb2.PAYMENT_METHOD_BANK_TRANSFER, "qr": fees_pb2.PAYMENT_METHOD_QR,
+}
+NOTICE_STATUSES: dict[str, int] = {
+    "unpaid": fees_pb2.NOTICE_STATUS_UNPAID, "paid": fees_pb2.NOTICE_STATUS_PAID,
+    "waived": fees_pb2.NOTICE_STATUS_WAIVED, "voided": fees_pb2.NOTICE_STATUS_VOIDED,
+}
+
+
+def _name(enum: object, value: int, prefix: str) -> str:
+    return enum.Name(value).removeprefix(prefix).lower()  # type: ignore[attr-defined]
+
+
+def _shown(stamp) -> datetime | None:
+    return from_timestamp(stamp).astimezone(SHANGHAI) if stamp.seconds or stamp.nanos else None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ConditionModel(Strict):
+    value: str = Field(min_length=1, max_length=60, examples=["first_home"])
+    min: int | None = None
+    max: int | None = None
+
+
+class ReducedRateModel(Strict):
+    code: str = Field(min_length=1, max_length=40, examples=["FIRST_HOME_UP_TO_90M2"])
+    name: str = Field("", max_length=200)
+    rate_basis_points: int = Field(ge=0, le=10000)
+    conditions: list[ConditionModel] = Field(default_factory=list, max_length=10)
+
+
+class FeeStandardModel(Strict):
+    code: str = Field(min_length=1, max_length=40, examples=["TAX-DEED"])
+    name: str = Field(min_length=1, max_length=200)
+    department_code: str = Field(min_length=1, max_length=20, examples=["FIN"])
+    fee_type: FeeTypeName
+    legal_basis: str = Field(min_length=1, max_length=400)
+    effective_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2027-01-01"])
+    rule: RuleName
+    fixed_amount_fen: int = Field(0, ge=0)
+    unit_price_fen: int = Field(0, ge=0)
+    quantity_value: str = Field("", max_length=60)
+    rate_basis_points: int = Field(0, ge=0, le=10000)
+    base_value: str = Field("", max_length=60)
+    minimum_fen: int = Field(0, ge=0)
+    maximum_fen: int = Field(0, ge=0)
+    reduced_rates: list[ReducedRateModel] = Field(default_factory=list, max_length=10)
+
+
+class FeeStandardList(BaseModel):
+    standards: list[FeeStandardModel]
+
+
+class StandardsImport(Strict):
+    yaml_document: str = Field(min_length=1, description="the format of services/fees/standards/*.yaml")
+
+
+class StandardsImported(BaseModel):
+    created: int
+    unchanged: int
+
+
+class AssessmentIn(Strict):
+    declared_values: dict[str, int] = Field(default_factory=dict, examples=[{"declared_price_fen": 80000000}])
+    fee_item_codes: list[str] = Field(default_factory=list, max_length=20)
+
+
+class NoticeLineOut(BaseModel):
+    fee_item_code: str
+    fee_item_name: str
+    standard_effective_from: str
+    basis: str
+    assessed_fen: int
+    reduced_fen: int
+    due_fen: int
+    refunded_fen: int
+
+
+class AdjustmentOut(BaseModel):
+    kind: str
+    fee_item_code: str
+    amount_fen: int
+    reason: str
+    approver_staff_id: str
+    at: datetime | None
+
+
+class NoticeOut(BaseModel):
+    notice_number: str
+    case_number: str
+    service_item_code: str
+    department_code: str
+    fee_type: str
+    status: str
+    lines: list[NoticeLineOut]
+    total_assessed_fen: int
+    total_due_fen: int
+    total_paid_fen: int
+    total_refunded_fen: int
+    assessed_on: str
+    due_date: str
+    issued_at: datetime | None
+    receipt_number: str | None
+    adjustments: list[AdjustmentOut]
+
+
+class NoticeList(BaseModel):
+    notices: list[NoticeOut]
+
+
+class AssessmentOut(NoticeList):
+    settled: bool
+
+
+class ReductionIn(Strict):
+    fee_item_code: str = Field("", max_length=40)
+    amount_fen: int = Field(gt=0)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReasonIn(Strict):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PaymentIn(Strict):
+    method: MethodName
+    expected_amount_fen: int = Field(gt=0, description="the amount shown on the notice; must match it")
+    reference: str = Field("", max_length=100)
+
+
+class ReceiptLineOut(BaseModel):
+    fee_item_code: str
+    fee_item_name: str
+    amount_fen: int
+
+
+class ReceiptOut(BaseModel):
+    receipt_number: str
+    kind: str
+    status: str
+    notice_number: str
+    case_number: str
+    department_code: str
+    fee_type: str
+    payer_name: str
+    lines: list[ReceiptLineOut]
+    total_fen: int
+    cashier_staff_id: str
+    issued_at: datetime | None
+    day: str
+    related_receipt_number: str | None
+    void_reason: str | None
+
+
+class PaymentOut(BaseModel):
+    payment_id: str
+    notice: NoticeOut
+    receipt: ReceiptOut
+    case_settled: bool
+    replayed: bool
+
+
+class RefundIn(Strict):
+    fee_item_code: str = Field("", max_length=40)
+    amount_fen: int = Field(gt=0)
+    reason: str = Field(min_length=1, max_length=500)
+    cashier_staff_id: str = Field("", max_length=40, description="the till paying out; empty = the one paid into")
+
+
+class RefundOut(BaseModel):
+    refund_id: str
+    red_letter_receipt: ReceiptOut
+    notice: NoticeOut
+    replayed: bool
+
+
+class VoidOut(BaseModel):
+    voided: ReceiptOut
+    replacement: ReceiptOut
+
+
+class DayCloseIn(Strict):
+    day: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
+    cashier_staff_id: str = Field("", max_length=40)
+
+
+class DayTotalOut(BaseModel):
+    day: str
+    department_code: str
+    fee_type: str
+    payments_fen: int
+    refunds_fen: int
+    payment_count: int
+    refund_count: int
+
+
+class DayCloseOut(BaseModel):
+    day: str
+    cashier_staff_id: str
+    closed_at: datetime | None
+    closed_by: str
+    totals: list[DayTotalOut]
+    net_by_method_fen: dict[str, int]
+    already_closed: bool
+
+
+class ReconciliationRowOut(BaseModel):
+    day: str
+    department_code: str
+    fee_type: str
+    receipts_fen: int
+    payments_fen: int
+    refunds_fen: int
+    difference_fen: int
+
+
+class ReconciliationOut(BaseModel):
+    balanced: bool
+    rows: list[ReconciliationRowOut]
+    missing_receipt_numbers: list[str]
+
+
+class RevenueRowOut(BaseModel):
+    department_code: str
+    fee_type: str
+    collected_fen: int
+    refunded_fen: int
+    net_fen: int
+
+
+class RevenueOut(BaseModel):
+    month: str
+    rows: list[RevenueRowOut]
+    non_tax_revenue_fen: int
+    deed_tax_fen: int
+
+
+# --- proto -> HTTP ------------------------------------------------------------------------------
+
+
+def fee_type_name(value: int) -> str:
+    return _name(fees_pb2.FeeType, value, "FEE_TYPE_")
+
+
+def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
+    return FeeStandardModel(
+        code=s.code, name=s.name, department_code=s.department_code, fee_type=fee_type_name(s.fee_type),  # type: ignore[arg-type]
+        legal_basis=s.legal_basis, effective_from=s.effective_from, rule=_name(fees_pb2.FeeRule, s.rule, "FEE_RULE_"),  # type: ignore[arg-type]
+        fixed_amount_fen=s.fixed_amount_fen, unit_price_fen=s.unit_price_fen, quantity_value=s.quantity_value,
+        rate_basis_points=s.rate_basis_points, base_value=s.base_value, minimum_fen=s.minimum_fen,
+        maximum_fen=s.maximum_fen,
+        reduced_rates=[
+            ReducedRateModel(code=r.code, name=r.name, rate_basis_points=r.rate_basis_points, conditions=[
+                ConditionModel(value=c.value_name, min=c.min if c.HasField("min") else None,
+                               max=c.max if c.HasField("max") else None) for c in r.conditions])
+            for r in s.reduced_rates
+        ],
+    )
+
+
+def standard_in(body: FeeStandardModel) -> fees_pb2.FeeStandard:
+    message = fees_pb2.FeeStandard(
+        code=body.code, name=body.name, department_code=body.department_code, fee_type=FEE_TYPES[body.fee_type],
+        legal_basis=body.legal_basis, effective_from=body.effective_from, rule=RULES[body.rule],
+        fixed_amount_fen=body.fixed_amount_fen, unit_price_fen=body.unit_price_fen,
+        quantity_value=body.quantity_value, rate_basis_points=body.rate_basis_points, base_value=body.base_value,
+        minimum_fen=body.minimum_fen, maximum_fen=body.maximum_fen,
+    )
+    for r in body.reduced_rates:
+        reduced = message.reduced_rates.add(code=r.code, name=r.name, rate_basis_points=r.rate_basis_points)
+        for c in r.conditions:
+            condition = reduced.conditions.add(value_name=c.value)
+            if c.min is not None:
+                condition.min = c.min
+            if c.max is not None:
+                condition.max = c.max
+    return message
+
+
+def notice_out(n: fees_pb2.PaymentNotice) -> NoticeOut:
+    return NoticeOut(
+        notice_number=n.notice_number, case_number=n.case_number, service_item_code=n.service_item_code,
+        department_code=n.department_code, fee_type=fee_type_name(n.fee_type),
+        status=_name(fees_pb2.NoticeStatus, n.status, "NOTICE_STATUS_"),
+        lines=[NoticeLineOut(fee_item_code=x.fee_item_code, fee_item_name=x.fee_item_name,
+                             standard_effective_from=x.standard_effective_from, basis=x.basis,
+                             assessed_fen=x.assessed_fen, reduced_fen=x.reduced_fen, due_fen=x.due_fen,
+                             refunded_fen=x.refunded_fen) for x in n.lines],
+        total_assessed_fen=n.total_assessed_fen, total_due_fen=n.total_due_fen, total_paid_fen=n.total_paid_fen,
+        total_refunded_fen=n.total_refunded_fen, assessed_on=n.assessed_on, due_date=n.due_date,
+        issued_at=_shown(n.issued_at), receipt_number=n.receipt_number or None,
+        adjustments=[AdjustmentOut(kind=a.kind, fee_item_code=a.fee_item_code, amount_fen=a.amount_fen, reason=a.reason,
+                                   approver_staff_id=a.approver_staff_id, at=_shown(a.at)) for a in n.adjustments],
+    )
+
+
+def receipt_out(r: fees_pb2.Receipt) -> ReceiptOut:
+    return ReceiptOut(
+        receipt_number=r.receipt_number, kind=_name(fees_pb2.ReceiptKind, r.kind, "RECEIPT_KIND_"),
+        status=_name(fees_pb2.ReceiptStatus, r.status, "RECEIPT_STATUS_"), notice_number=r.notice_number,
+        case_number=r.case_number, department_code=r.department_code, fee_type=fee_type_name(r.fee_type),
+        payer_name=r.payer_name,
+        lines=[ReceiptLineOut(fee_item_code=x.fee_item_code, fee_item_name=x.fee_item_name, amount_fen=x.amount_fen)
+               for x in r.lines],
+        total_fen=r.total_fen, cashier_staff_id=r.cashier_staff_id, issued_at=_shown(r.issued_at), day=r.day,
+        related_receipt_number=r.related_receipt_number or None, void_reason=r.void_reason or None,
+    )
+
+
+def day_close_out(d: fees_pb2.DayClose) -> DayCloseOut:
+    return DayCloseOut(
+        day=d.day, cashier_staff_id=d.cashier_staff_id, closed_at=_shown(d.closed_at), closed_by=d.closed_by,
+        totals=[DayTotalOut(day=t.day, department_code=t.department_code, fee_type=fee_type_name(t.fee_type),
+                            payments_fen=t.payments_fen, refunds_fen=t.refunds_fen, payment_count=t.payment_count,
+                            refund_count=t.refund_count) for t in d.totals],
+        net_by_method_fen=dict(d.net_by_method_fen), already_closed=d.already_closed,
+    )
+
+
+def reconciliation_out(r: fees_pb2.ReconcileResponse) -> ReconciliationOut:
+    return ReconciliationOut(
+        balanced=r.balanced, missing_receipt_numbers=list(r.missing_receipt_numbers),
+        rows=[ReconciliationRowOut(day=x.day, department_code=x.department_code, fee_type=fee_type_name(x.fee_type),
+                                   receipts_fen=x.receipts_fen, payments_fen=x.payments_fen,
+                                   refunds_fen=x.refunds_fen, difference_fen=x.difference_fen) for x in r.rows],
+    )
+
+
+def revenue_out(r: fees_pb2.RevenueSummary) -> RevenueOut:
+    return RevenueOut(
+        month=r.month, non_tax_revenue_fen=r.non_tax_revenue_fen, deed_tax_fen=r.deed_tax_fen,
+        rows=[RevenueRowOut(department_code=x.department_code, fee_type=fee_type_name(x.fee_type),
+                            collected_fen=x.collected_fen, refunded_fen=x.refunded_fen, net_fen=x.net_fen)
+              for x in r.rows],
+    )

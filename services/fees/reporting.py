@@ -1,0 +1,233 @@
+"""Day close, reconciliation, CSV export and the monthly revenue summary.
+
+The reconciliation invariant, per day, department and fee type:
+
+    sum of valid receipts (red-letter ones negative) = payments - refunds
+
+Receipts, payments and refunds are separate rows written together; the check reads them
+independently, so a lost receipt, a stray payment or a voided receipt without its
+replacement shows up as a difference.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.fees import collection, common
+from services.fees.models import ADMINISTRATIVE, DEED_TAX, CashierDay, Payment, Receipt, ReceiptLine, Refund
+from services.fees.rules import yuan
+from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from shared.timeutil import SHANGHAI, as_utc, utcnow
+
+Key = tuple[date, str, str]  # day, department, fee type
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    label: str
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+def parse_period(text: str, field_name: str = "period", *, month_only: bool = False) -> Period:
+    text = text.strip()
+    try:
+        if len(text) == 7:
+            first = date.fromisoformat(f"{text}-01")
+            following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+            return Period(first, following - timedelta(days=1), text)
+        if not month_only and len(text) == 10:
+            day = date.fromisoformat(text)
+            return Period(day, day, text)
+    except ValueError:
+        pass
+    raise InvalidArgument(
+        f"{field_name} is not a {'month' if month_only else 'day or month'}",
+        [FieldViolation(field_name, "YYYY-MM" if month_only else "YYYY-MM-DD or YYYY-MM")],
+    )
+
+
+def parse_day(text: str, field_name: str = "day") -> date:
+    if not text:
+        return common.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidArgument(f"{field_name} is not a day", [FieldViolation(field_name, "YYYY-MM-DD")]) from None
+
+
+# --- day close -------------------------------------------------------------------------
+
+
+def close_day(session: Session, *, day: date, cashier_staff_id: str, closed_by: str) -> tuple[CashierDay, bool]:
+    """Close a cashier's till for a day: its totals by department and fee type are fixed and
+    nothing more is booked to it. Closing again returns the first close (already_closed)."""
+    if day > common.today():
+        raise FailedPrecondition(f"{day} has not come yet: a day is closed on or after it")
+    till = common.lock_till(session, day=day, cashier_staff_id=cashier_staff_id)
+    if till.closed_at is not None:
+        return till, True
+    totals, by_method = till_totals(session, day=day, cashier_staff_id=cashier_staff_id)
+    now = utcnow()
+    till.closed_at, till.closed_by = now, closed_by
+    till.summary = {"totals": totals, "net_by_method_fen": by_method}
+    common.audit(session, actor=closed_by, action="close_day", subject=f"{cashier_staff_id}@{day}", at=now,
+                 details=till.summary)
+    session.flush()
+    return till, False
+
+
+def till_totals(session: Session, *, day: date, cashier_staff_id: str) -> tuple[list[dict], dict[str, int]]:
+    rows: dict[tuple[str, str], dict] = {}
+
+    def row(department: str, fee_type: str) -> dict:
+        return rows.setdefault((department, fee_type), {
+            "day": day.isoformat(), "department_code": department, "fee_type": fee_type,
+            "payments_fen": 0, "refunds_fen": 0, "payment_count": 0, "refund_count": 0,
+        })
+
+    by_method: dict[str, int] = defaultdict(int)
+    for model, amount_key, count_key, sign in ((Payment, "payments_fen", "payment_count", 1),
+                                               (Refund, "refunds_fen", "refund_count", -1)):
+        query = (
+            sa.select(model.department_code, model.fee_type, model.method, sa.func.sum(model.amount_fen), sa.func.count())
+            .where(model.day == day, model.cashier_staff_id == cashier_staff_id)
+            .group_by(model.department_code, model.fee_type, model.method)
+        )
+        for department, fee_type, method, amount, count in session.execute(query):
+            target = row(department, fee_type)
+            target[amount_key] += int(amount)
+            target[count_key] += int(count)
+            by_method[method] += sign * int(amount)
+    return [rows[k] for k in sorted(rows)], dict(sorted(by_method.items()))
+
+
+# --- reconciliation ----------------------------------------------------------------------
+
+
+@dataclass
+class Reconciliation:
+    day: date
+    department_code: str
+    fee_type: str
+    receipts_fen: int = 0
+    payments_fen: int = 0
+    refunds_fen: int = 0
+
+    @property
+    def difference_fen(self) -> int:
+        return self.receipts_fen - (self.payments_fen - self.refunds_fen)
+
+
+def reconcile(session: Session, *, period: Period, department_code: str = "") -> tuple[list[Reconciliation], list[str]]:
+    rows: dict[Key, Reconciliation] = {}
+
+    def add(key: Key, attribute: str, amount: int) -> None:
+        target = rows.setdefault(key, Reconciliation(*key))
+        setattr(target, attribute, getattr(target, attribute) + int(amount))
+
+    receipts = (
+        sa.select(Receipt.day, Receipt.department_code, Receipt.fee_type, sa.func.sum(ReceiptLine.amount_fen))
+        .join(ReceiptLine, ReceiptLine.receipt_id == Receipt.id)
+        .where(Receipt.status == "valid", Receipt.day.between(period.first, period.last))
+        .group_by(Receipt.day, Receipt.department_code, Receipt.fee_type)
+    )
+    if department_code:
+        receipts = receipts.where(Receipt.department_code == department_code)
+    for day, department, fee_type, amount in session.execute(receipts):
+        add((day, department, fee_type), "receipts_fen", amount)
+    for model, attribute in ((Payment, "payments_fen"), (Refund, "refunds_fen")):
+        query = (
+            sa.select(model.day, model.department_code, model.fee_type, sa.func.sum(model.amount_fen))
+            .where(model.day.between(period.first, period.last))
+            .group_by(model.day, model.department_code, model.fee_type)
+        )
+        if department_code:
+            query = query.where(model.department_code == department_code)
+        for day, department, fee_type, amount in session.execute(query):
+            add((day, department, fee_type), attribute, amount)
+    missing = []
+    for year in range(period.first.year, period.last.year + 1):
+        missing += [collection.receipt_number(year, n) for n in collection.missing_serials(collection.receipts_of_year(session, year))]
+    return [rows[k] for k in sorted(rows)], missing
+
+
+# --- export and summary ---------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "receipt_number", "kind", "status", "day", "issued_at", "cashier_staff_id", "department_code", "fee_type",
+    "case_number", "notice_number", "fee_item_code", "fee_item_name", "amount_fen", "amount_yuan",
+    "related_receipt_number",
+)
+
+
+def export_csv(session: Session, *, period: Period, department_code: str = "") -> str:
+    """Every receipt line of the period (voided receipts too, marked, so the numbering can
+    be checked), in receipt-number order."""
+    query = (
+        sa.select(Receipt, ReceiptLine)
+        .join(ReceiptLine, ReceiptLine.receipt_id == Receipt.id)
+        .where(Receipt.day.between(period.first, period.last))
+        .order_by(Receipt.year, Receipt.serial, ReceiptLine.id)
+    )
+    if department_code:
+        query = query.where(Receipt.department_code == department_code)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for receipt, line in session.execute(query):
+        writer.writerow([
+            receipt.receipt_number, receipt.kind, receipt.status, receipt.day.isoformat(),
+            as_utc(receipt.issued_at).astimezone(SHANGHAI).isoformat(timespec="seconds"), receipt.cashier_staff_id,
+            receipt.department_code, receipt.fee_type, receipt.case_number, receipt.notice_number,
+            line.fee_item_code, _cell(line.fee_item_name), line.amount_fen, yuan(line.amount_fen).replace(",", ""),
+            receipt.related_receipt_number,
+        ])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@dataclass
+class RevenueRow:
+    department_code: str
+    fee_type: str
+    collected_fen: int = 0
+    refunded_fen: int = 0
+
+    @property
+    def net_fen(self) -> int:
+        return self.collected_fen - self.refunded_fen
+
+
+def revenue_summary(session: Session, *, period: Period, department_code: str = "") -> tuple[list[RevenueRow], int, int]:
+    """Collected and refunded per department and fee type; net non-tax revenue and deed tax."""
+    rows: dict[tuple[str, str], RevenueRow] = {}
+    for model, attribute in ((Payment, "collected_fen"), (Refund, "refunded_fen")):
+        query = (
+            sa.select(model.department_code, model.fee_type, sa.func.sum(model.amount_fen))
+            .where(model.day.between(period.first, period.last))
+            .group_by(model.department_code, model.fee_type)
+        )
+        if department_code:
+            query = query.where(model.department_code == department_code)
+        for department, fee_type, amount in session.execute(query):
+            target = rows.setdefault((department, fee_type), RevenueRow(department, fee_type))
+            setattr(target, attribute, getattr(target, attribute) + int(amount))
+    ordered = [rows[k] for k in sorted(rows)]
+    non_tax = sum(r.net_fen for r in ordered if r.fee_type == ADMINISTRATIVE)
+    deed_tax = sum(r.net_fen for r in ordered if r.fee_type == DEED_TAX)
+    return ordered, non_tax, deed_tax

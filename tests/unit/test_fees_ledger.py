@@ -1,0 +1,312 @@
+"""The fees ledger against a real database (PostgreSQL when TEST_DATABASE_URL is set):
+standards versioning by date, idempotent and concurrent payments, gapless receipt numbers,
+day close, bounded refunds and the reconciliation invariant, with hypothesis driving
+sequences of operations and threads driving real concurrency."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.exc import IntegrityError
+
+from services.fees import adjustments, assessment, collection, common, domain, reporting
+from services.fees.models import FeeStandard, NoticeLine, Payment, PaymentNotice, Receipt
+from services.fees.rules import Rule
+from services.fees.server import DEFINITION as FEES
+from shared.db import make_engine, make_session_factory, migrate, transaction
+from shared.errors import AlreadyExists, DomainError, FailedPrecondition, InvalidArgument
+from shared.timeutil import SHANGHAI
+from tests.fees_support import Clock, accept, new_case_number
+
+T = TypeVar("T")
+DB_SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture
+def db(database_url):
+    url = database_url("fees")
+    migrate(url, FEES.migrations_dir)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        domain.seed(session)
+    yield factory
+    engine.dispose()
+
+
+def run(factory, work: Callable[..., T]) -> T:
+    """What the servicer does: one transaction, once more after a unique-constraint race."""
+    for attempt in range(3):
+        try:
+            with transaction(factory) as session:
+                return work(session)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError
+
+
+def notice_of(factory, case_number: str) -> PaymentNotice:
+    with factory() as session:
+        return session.scalars(sa.select(PaymentNotice).where(PaymentNotice.case_number == case_number)).one()
+
+
+def pay(factory, notice_number: str, key: str, cashier: str = "C-1", amount: int = 10000):
+    return run(factory, lambda s: collection.record_payment(
+        s, notice_number=notice_number, method="cash", expected_amount_fen=amount, reference="", idempotency_key=key,
+        cashier=cashier))
+
+
+def count(factory, model, *where) -> int:
+    with factory() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def all_at_once(n: int, work: Callable[[int], T]) -> list[T | BaseException]:
+    """Run work(i) in n threads released together; results or exceptions, by i."""
+    barrier = threading.Barrier(n)
+    results: list[T | BaseException] = [None] * n  # type: ignore[list-item]
+
+    def target(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertions
+            results[i] = exc
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+# --- standards versioning ---------------------------------------------------------------
+
+days = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+
+
+@DB_SETTINGS
+@given(versions=st.dictionaries(days, st.integers(min_value=1, max_value=10**8), min_size=1, max_size=6),
+       assessed_on=days, later_amount=st.integers(min_value=1, max_value=10**8))
+def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, versions, assessed_on, later_amount):
+    code = f"FEE-P-{uuid.uuid4().hex[:8].upper()}"
+
+    def version(on: date, amount: int, today: date) -> Callable:
+        standard = domain.StandardInput(code=code, effective_from=on, name="测试", department_code="PROP",
+                                        fee_type="administrative", legal_basis="测试依据",
+                                        rule=Rule(kind="fixed", fixed_amount_fen=amount))
+        return lambda s: domain.create_standard(s, standard, actor="t", today=today)
+
+    for on, amount in versions.items():
+        run(db, version(on, amount, date(1999, 1, 1)))
+    in_force = [d for d in versions if d <= assessed_on]
+    case = new_case_number("PROP")
+    accepted_at = datetime.combine(assessed_on, time(12), SHANGHAI)
+    with transaction(db) as session:
+        notices = assessment.accept_case(session, assessment.AcceptedCase(
+            case_number=case, service_item_code="PROP-001", department_code="PROP", window_code="PROP-01",
+            fee_item_codes=(code,), declared_values={}, accepted_at=accepted_at))
+        expected = versions[max(in_force)] if in_force else None
+        assert [n.total_assessed_fen for n in notices] == ([expected] if expected else [])
+    if not in_force:
+        with db() as session:
+            assert "no fee standard" in session.get(assessment.FeeCase, case).assessment_error
+        return
+    # A newer version, even one taking effect on the very day, never touches the notice.
+    if assessed_on not in versions:
+        run(db, version(assessed_on, later_amount, assessed_on))
+    with db() as session:
+        [standard] = domain.standards_in_force(session, on=assessed_on, codes=[code])
+        line = session.scalars(sa.select(NoticeLine).join(PaymentNotice).where(PaymentNotice.case_number == case)).one()
+        assert line.assessed_fen == expected and line.standard_effective_from == max(in_force)
+        assert standard.effective_from == assessed_on or standard.effective_from == max(in_force)
+
+
+def test_a_past_version_of_a_known_standard_is_refused(db):
+    standard = domain.StandardInput(code="FEE-LAND-REG", effective_from=date(2020, 1, 1), name="土地登记费",
+                                    department_code="LAND", fee_type="administrative", legal_basis="x",
+                                    rule=Rule(kind="fixed", fixed_amount_fen=1))
+    with pytest.raises(FailedPrecondition):
+        run(db, lambda s: domain.create_standard(s, standard, actor="t", today=date(2026, 11, 28)))
+    assert count(db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
+
+
+# --- payments: idempotency and concurrency --------------------------------------------------
+
+
+def test_concurrent_payments_of_one_notice_charge_it_once(db):
+    case = new_case_number()
+    accept(db, case)
+    notice = notice_of(db, case)
+    results = all_at_once(8, lambda i: pay(db, notice.notice_number, f"conc-{case}-{i}", cashier=f"C-{i % 2}"))
+    paid = [r for r in results if isinstance(r, collection.PaymentOutcome)]
+    refused = [r for r in results if isinstance(r, FailedPrecondition)]
+    assert len(paid) == 1 and len(refused) == 7, results
+    assert count(db, Payment, Payment.notice_id == notice.id) == 1
+    assert count(db, Receipt, Receipt.notice_number == notice.notice_number) == 1
+
+
+def test_concurrent_retries_with_one_key_pay_once_and_answer_alike(db):
+    case = new_case_number()
+    accept(db, case)
+    notice = notice_of(db, case)
+    results = all_at_once(6, lambda i: pay(db, notice.notice_number, f"same-{case}"))
+    assert all(isinstance(r, collection.PaymentOutcome) for r in results), results
+    assert len({r.payment.id for r in results}) == 1 and len({r.receipt.receipt_number for r in results}) == 1
+    assert sorted(r.replayed for r in results) == [False] + [True] * 5
+    with pytest.raises(AlreadyExists):
+        pay(db, notice.notice_number, f"same-{case}", cashier="C-other")  # same key, another request
+
+
+def test_receipt_numbers_are_gapless_under_concurrency_and_rollbacks(db):
+    cases = [new_case_number() for _ in range(10)]
+    for case in cases:
+        accept(db, case)
+    notices = [notice_of(db, case) for case in cases]
+
+    def work(i: int):
+        if i % 3 == 0:  # a transaction that takes a number and then fails gives it back
+            with pytest.raises(RuntimeError), transaction(db) as session:
+                common.next_value(session, f"receipt:{common.today().year}")
+                raise RuntimeError("printer jammed")
+        return pay(db, notices[i].notice_number, f"gap-{cases[i]}", cashier=f"C-{i % 3}")
+
+    results = all_at_once(len(notices), work)
+    assert all(isinstance(r, collection.PaymentOutcome) for r in results), results
+    with db() as session:
+        serials = collection.receipts_of_year(session, common.today().year)
+    assert serials == list(range(1, len(notices) + 1))
+    assert collection.missing_serials([1, 2, 4, 7]) == [3, 5, 6]
+
+
+# --- the ledger as a sequence of operations ---------------------------------------------------
+
+operation = st.one_of(
+    st.tuples(st.just("pay"), st.integers(0, 2), st.integers(0, 1)),
+    st.tuples(st.just("refund"), st.integers(0, 2), st.integers(1, 12000)),
+    st.tuples(st.just("reduce"), st.integers(0, 2), st.integers(1, 12000)),
+    st.tuples(st.just("void"), st.integers(0, 2), st.just(0)),
+    st.tuples(st.just("close"), st.just(0), st.integers(0, 1)),
+)
+
+
+@DB_SETTINGS
+@given(st.lists(operation, min_size=1, max_size=14))
+def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_closed(db, operations):
+    run_id = uuid.uuid4().hex[:6]
+    cashiers = [f"C{run_id}-a", f"C{run_id}-b"]
+    cases = [new_case_number() for _ in range(3)]
+    for case in cases:
+        accept(db, case)
+    numbers = [notice_of(db, case).notice_number for case in cases]
+    due = [10000, 10000, 10000]
+    paid_by: list[str | None] = [None, None, None]
+    refunded = [0, 0, 0]
+    receipts: list[str] = ["", "", ""]
+    closed: dict[str, int] = {}
+    collected = {c: 0 for c in cashiers}
+
+    for kind, i, value in operations:
+        def attempt(work: Callable) -> object:
+            try:
+                return run(db, work)
+            except DomainError as error:
+                return error
+
+        if kind == "pay":
+            cashier = cashiers[value]
+            outcome = attempt(lambda s: collection.record_payment(
+                s, notice_number=numbers[i], method="card", expected_amount_fen=due[i], reference="",
+                idempotency_key=uuid.uuid4().hex, cashier=cashier))
+            if paid_by[i] is None and due[i] > 0 and cashier not in closed:
+                assert isinstance(outcome, collection.PaymentOutcome), outcome
+                paid_by[i], receipts[i] = cashier, outcome.receipt.receipt_number
+                collected[cashier] += due[i]
+            else:
+                assert isinstance(outcome, FailedPrecondition), outcome
+        elif kind == "refund":
+            outcome = attempt(lambda s: collection.record_refund(
+                s, receipt_number=receipts[i] or "none", fee_item_code="", amount_fen=value, reason="退",
+                idempotency_key=uuid.uuid4().hex, cashier_staff_id="", approver="A"))
+            if paid_by[i] is None:
+                assert isinstance(outcome, DomainError), outcome
+            elif value > due[i] - refunded[i]:
+                assert isinstance(outcome, InvalidArgument), outcome  # never more than was paid
+            elif paid_by[i] in closed:
+                assert isinstance(outcome, FailedPrecondition), outcome
+            else:
+                assert isinstance(outcome, collection.RefundOutcome), outcome
+                refunded[i] += value
+                collected[paid_by[i]] -= value
+        elif kind == "reduce":
+            outcome = attempt(lambda s: adjustments.reduce_fee(
+                s, notice_number=numbers[i], fee_item_code="", amount_fen=value, reason="减免", approver="A"))
+            if paid_by[i] is None and 0 < due[i] and value <= due[i]:
+                assert isinstance(outcome, PaymentNotice), outcome
+                due[i] -= value
+            else:
+                assert isinstance(outcome, DomainError), outcome
+        elif kind == "void":
+            outcome = attempt(lambda s: collection.void_receipt(s, receipt_number=receipts[i] or "none",
+                                                               reason="重打", approver="A"))
+            if paid_by[i] is not None and paid_by[i] not in closed:
+                assert isinstance(outcome, tuple), outcome
+                receipts[i] = outcome[1].receipt_number
+            else:
+                assert isinstance(outcome, DomainError), outcome
+        else:
+            cashier = cashiers[value]
+            till, already = run(db, lambda s: reporting.close_day(s, day=common.today(), cashier_staff_id=cashier,
+                                                                  closed_by=cashier))
+            net = sum(t["payments_fen"] - t["refunds_fen"] for t in till.summary["totals"])
+            assert already == (cashier in closed)
+            assert net == (closed[cashier] if already else collected[cashier])
+            closed.setdefault(cashier, net)
+
+    with db() as session:
+        rows, missing = reporting.reconcile(session, period=reporting.parse_period(common.today().isoformat()))
+        lines = session.scalars(sa.select(NoticeLine).join(PaymentNotice).where(PaymentNotice.notice_number.in_(numbers))).all()
+    assert all(r.difference_fen == 0 for r in rows) and missing == []
+    assert sorted(line.refunded_fen for line in lines) == sorted(refunded)
+    assert all(0 <= line.refunded_fen <= line.due_fen for line in lines)
+
+
+# --- day close across days -------------------------------------------------------------------
+
+
+def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, monkeypatch):
+    clock = Clock(monkeypatch)
+    case = new_case_number()
+    accept(db, case)
+    notice = notice_of(db, case)
+    paid = pay(db, notice.notice_number, f"day-{case}", cashier="C-day")
+    first_day = paid.payment.day
+    run(db, lambda s: reporting.close_day(s, day=first_day, cashier_staff_id="C-day", closed_by="C-day"))
+    with pytest.raises(FailedPrecondition):
+        run(db, lambda s: collection.record_refund(s, receipt_number=paid.receipt.receipt_number, fee_item_code="",
+                                                   amount_fen=100, reason="退", idempotency_key="r-0",
+                                                   cashier_staff_id="", approver="A"))
+    clock.advance(days=1)
+    with pytest.raises(FailedPrecondition):  # a receipt of a past day is not voided
+        run(db, lambda s: collection.void_receipt(s, receipt_number=paid.receipt.receipt_number, reason="x", approver="A"))
+    refund = run(db, lambda s: collection.record_refund(
+        s, receipt_number=paid.receipt.receipt_number, fee_item_code="", amount_fen=100, reason="退",
+        idempotency_key="r-1", cashier_staff_id="", approver="A"))
+    assert refund.refund.day == first_day + timedelta(days=1)
+    assert refund.red_letter.related_receipt_number == paid.receipt.receipt_number
+    with db() as session:
+        closed = session.get(reporting.CashierDay, (first_day, "C-day"))
+        assert closed.summary["totals"][0]["refunds_fen"] == 0  # the closed day is as it was
+        rows, _ = reporting.reconcile(session, period=reporting.Period(first_day, first_day + timedelta(days=1), "x"))
+    assert [(r.day, r.receipts_fen, r.payments_fen, r.refunds_fen) for r in rows] == [
+        (first_day, 10000, 10000, 0), (first_day + timedelta(days=1), -100, 0, 100)]
