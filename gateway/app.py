@@ -12,7 +12,7 @@ from prometheus_client import make_asgi_app
 from gateway.clients import open_clients
 from gateway.errors import install_error_handlers
 from gateway.middleware import BodyLimitMiddleware, MetricsMiddleware
-from gateway.routers import cases, fees, health
+from gateway.routers import cases, fees, health, registers
 from gateway.settings import GatewaySettings
 
 
@@ -35,6 +35,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(cases.router)
     app.include_router(fees.router)
+    app.include_router(registers.router)
     app.include_router(health.router)
     app.mount("/metrics", make_asgi_app())
     app.add_middleware(MetricsMiddleware)

@@ -20,6 +20,9 @@ class ServiceClients:
     channels: dict[str, grpc.aio.Channel]
     cases: cases_pb2_grpc.CasesServiceStub
     catalog: cases_pb2_grpc.CatalogServiceStub
+    seals: cases_pb2_grpc.SealServiceStub
+    agency: cases_pb2_grpc.AgencyServiceStub
+    consultations: cases_pb2_grpc.ConsultationServiceStub
     fees: fees_pb2_grpc.FeesServiceStub
     attendance: attendance_pb2_grpc.AttendanceServiceStub
     evaluation: evaluation_pb2_grpc.EvaluationServiceStub
@@ -47,6 +50,9 @@ def open_clients(settings: GatewaySettings) -> ServiceClients:
         channels=channels,
         cases=cases_pb2_grpc.CasesServiceStub(channels["cases"]),
         catalog=cases_pb2_grpc.CatalogServiceStub(channels["cases"]),
+        seals=cases_pb2_grpc.SealServiceStub(channels["cases"]),
+        agency=cases_pb2_grpc.AgencyServiceStub(channels["cases"]),
+        consultations=cases_pb2_grpc.ConsultationServiceStub(channels["cases"]),
         fees=fees_pb2_grpc.FeesServiceStub(channels["fees"]),
         attendance=attendance_pb2_grpc.AttendanceServiceStub(channels["attendance"]),
         evaluation=evaluation_pb2_grpc.EvaluationServiceStub(channels["evaluation"]),

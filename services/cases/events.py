@@ -135,6 +135,8 @@ def extension_granted(session: Session, case: Case, *, extra_days: int, approver
             applicant_name=case.applicant_name,
             applicant_phone=case.applicant_phone,
             applicant_email=case.applicant_email,
+            query_code_sha256=case.query_code_sha256,
+            window_code=case.window_code,
         ),
     )
 

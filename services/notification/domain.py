@@ -40,6 +40,28 @@ def notice_for_case_submitted(session: Session, event_id: str, event: case_event
     return notice
 
 
+def notice_for_extension(session: Session, event_id: str, event: case_events.ExtensionGranted) -> Notice:
+    """The law requires the applicant to be told of an extension and why (Art. 42)."""
+    channel, recipient = ("sms", event.applicant_phone) if event.applicant_phone else ("email", event.applicant_email)
+    notice = Notice(
+        notice_id=str(uuid.uuid4()),
+        case_number=event.case_number,
+        channel=channel,
+        recipient=recipient,
+        subject=f"办理期限延长：{event.case_number}",
+        body=(
+            f"{event.applicant_name}，您好！您的办件 {event.case_number} 经批准延长 {event.extra_days} 个工作日，"
+            f"理由：{event.reason}。法定办结期限延至 {event.statutory_due}。"
+        ),
+        created_at=utcnow(),
+        source_event_id=event_id,
+        department_code=event.department_code,
+        query_code_sha256=event.query_code_sha256,
+    )
+    session.add(notice)
+    return notice
+
+
 def list_notices(session: Session, case_number: str, caller: Caller) -> list[Notice]:
     """A case's notices: for staff of its department or the applicant with the query code.
     No notice yet reads as an empty list for staff; an applicant's code is checked against

@@ -21,4 +21,13 @@ def on_case_submitted(session: Session, envelope: EventEnvelope, payload: Messag
     NOTICES_CREATED.labels(notice.channel).inc()
 
 
-HANDLERS = {case_events.CaseSubmitted.DESCRIPTOR.full_name: on_case_submitted}
+def on_extension_granted(session: Session, envelope: EventEnvelope, payload: Message) -> None:
+    assert isinstance(payload, case_events.ExtensionGranted)
+    notice = domain.notice_for_extension(session, envelope.event_id, payload)
+    NOTICES_CREATED.labels(notice.channel).inc()
+
+
+HANDLERS = {
+    case_events.CaseSubmitted.DESCRIPTOR.full_name: on_case_submitted,
+    case_events.ExtensionGranted.DESCRIPTOR.full_name: on_extension_granted,
+}

@@ -55,9 +55,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         databases.drop_all()
 
 
-def http(stack: Stack, method: str, path: str, body: bytes | None = None, content_type: str = "application/json"):
+def http(stack: Stack, method: str, path: str, body: bytes | None = None, content_type: str = "application/json",
+         headers: dict[str, str] | None = None):
     request = urllib.request.Request(
-        f"http://127.0.0.1:{stack.http_port}{path}", data=body, method=method, headers={"content-type": content_type}
+        f"http://127.0.0.1:{stack.http_port}{path}", data=body, method=method,
+        headers={"content-type": content_type, **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
@@ -72,8 +74,8 @@ def submit(stack: Stack, application: dict = APPLICATION) -> dict:
     return body
 
 
-def notices(stack: Stack, case_number: str) -> list[dict]:
-    status, body = http(stack, "GET", f"/api/v1/cases/{case_number}/notices")
+def notices(stack: Stack, case_number: str, query_code: str) -> list[dict]:
+    status, body = http(stack, "GET", f"/api/v1/cases/{case_number}/notices", headers={"X-Query-Code": query_code})
     assert status == 200, body
     return body["notices"]
 
@@ -112,7 +114,7 @@ def test_a_case_flows_from_the_gateway_to_notification_and_evaluation(stack):
     before = metric(stack, "evaluation", "servicehall_window_cases_received_total", window)
     case = submit(stack)
     started = time.monotonic()
-    [notice] = eventually(lambda: notices(stack, case["case_number"]), timeout=5)
+    [notice] = eventually(lambda: notices(stack, case["case_number"], case["query_code"]), timeout=5)
     print(f"notice visible {time.monotonic() - started:.2f}s after the submission")
     assert notice["channel"] == "sms" and notice["recipient"] == "135****5678"
     assert case["case_number"] in notice["body"]
@@ -169,19 +171,64 @@ def test_grpcurl_lists_every_service_and_health_is_serving(stack):
         assert json.loads(health.stdout) == {"status": "SERVING"}
 
 
+LAND_STAFF = {"X-Staff-Id": "land-01", "X-Department": "LAND", "X-Roles": "window_staff"}
+CASHIER = {"X-Staff-Id": "fin-cash-1", "X-Department": "FIN", "X-Roles": "cashier"}
+
+
+def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stack):
+    """Issue 4's flow across services: accepted -> notice assessed (fees consumed CaseAccepted)
+    -> paid at the one cashier -> receipt -> FeesSettled (cases consumed it) -> conclusion."""
+    case = submit(stack, {**APPLICATION, "service_item_code": "LAND-001"})  # fee FEE-LAND-REG, needs the seal
+    number, applicant = case["case_number"], {"X-Query-Code": case["query_code"]}
+
+    def act(action: str):
+        return http(stack, "POST", f"/api/v1/cases/{number}/actions/{action}", b"{}", headers=LAND_STAFF)
+
+    assert act("accept")[0] == 200
+
+    def assessed():
+        status, body = http(stack, "GET", f"/api/v1/cases/{number}/payment-notices", headers=applicant)
+        return body["notices"] if status == 200 else None
+
+    [notice] = eventually(assessed, timeout=30)
+    assert notice["total_due_fen"] > 0 and notice["total_paid_fen"] == 0
+    assert act("start-review")[0] == 200 and act("approve")[0] == 200
+    status, seals = http(stack, "GET", "/api/v1/windows/LAND-01/seals", headers=LAND_STAFF)
+    assert status == 200 and seals
+    status, _ = http(stack, "POST", f"/api/v1/seals/{seals[0]['code']}/uses",
+                     json.dumps({"case_number": number}).encode(), headers=LAND_STAFF)
+    assert status == 201
+
+    status, refused = act("conclude")  # the fees are not paid yet
+    assert status == 409 and "fees" in refused["detail"]
+
+    payment = json.dumps({"method": "qr", "expected_amount_fen": notice["total_due_fen"]}).encode()
+    status, paid = http(stack, "POST", f"/api/v1/fees/notices/{notice['notice_number']}/payments", payment,
+                        headers={**CASHIER, "Idempotency-Key": f"pay-{number}"})
+    assert status == 201, paid
+    assert paid["receipt"]["total_fen"] == notice["total_due_fen"] and paid["receipt"]["receipt_number"]
+
+    def concluded():
+        status, body = act("conclude")
+        return body if status == 200 else None
+
+    done = eventually(concluded, timeout=30)  # once FeesSettled has reached the cases service
+    assert done["status"] == "concluded" and done["fees_settled"] is True
+
+
 def test_a_case_submitted_while_the_broker_is_down_is_notified_exactly_once(stack):
     stack.stop_kafka()
     try:
         case = submit(stack)  # the submission does not need Kafka: the outbox holds the event
         assert unpublished_outbox_rows(stack, case["case_number"]) == 1
         time.sleep(2)
-        assert notices(stack, case["case_number"]) == []
+        assert notices(stack, case["case_number"], case["query_code"]) == []
     finally:
         stack.start_kafka()
-    eventually(lambda: notices(stack, case["case_number"]), timeout=60)
+    eventually(lambda: notices(stack, case["case_number"], case["query_code"]), timeout=60)
     eventually(lambda: unpublished_outbox_rows(stack, case["case_number"]) == 0, timeout=30)
     time.sleep(3)  # a duplicate would show up by now
-    assert len(notices(stack, case["case_number"])) == 1
+    assert len(notices(stack, case["case_number"], case["query_code"])) == 1
 
 
 def test_down_leaves_no_process(stack):

@@ -168,3 +168,20 @@ async def test_stopping_a_service_publishes_what_its_outbox_still_holds(start_se
     assert published is not None
     records = read_topic(kafka_broker.bootstrap_servers, CASES_EVENTS, expect=10**6, timeout=3)
     assert [r for r in records if r.key == event.case_number.encode()]
+
+
+async def test_the_applicant_is_told_of_an_extension_and_why(start_service, kafka_broker):
+    bootstrap = kafka_broker.bootstrap_servers
+    cases = await start_service(CASES, kafka=bootstrap)
+    notification = await start_service(NOTIFICATION, kafka=bootstrap)
+    case = await submit(cases, "HCB-002")
+    hcb = (("x-staff-id", "hcb-01"), ("x-department", "HCB"), ("x-roles", "window_staff,approver"))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{cases.port}") as channel:
+        stub = cases_pb2_grpc.CasesServiceStub(channel)
+        await stub.AcceptCase(cases_pb2.CaseActionRequest(case_number=case.case_number), metadata=hcb)
+        await stub.GrantExtension(cases_pb2.GrantExtensionRequest(
+            case_number=case.case_number, extra_days=10, reason="需组织专家论证"), metadata=hcb)
+    eventually(lambda: count(notification, Notice, Notice.case_number == case.case_number) == 2)
+    with notification.runtime.session_factory() as session:
+        bodies = [n.body for n in session.scalars(sa.select(Notice).where(Notice.case_number == case.case_number))]
+    assert any("延长 10 个工作日" in b and "需组织专家论证" in b for b in bodies)

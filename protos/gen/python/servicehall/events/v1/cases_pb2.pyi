@@ -127,7 +127,7 @@ class SupervisionOrdered(_message.Message):
     def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., manager: _Optional[str] = ..., due_on: _Optional[str] = ..., note: _Optional[str] = ..., ordered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ExtensionGranted(_message.Message):
-    __slots__ = ("case_number", "department_code", "extra_days", "approver", "reason", "statutory_due", "promised_due", "applicant_name", "applicant_phone", "applicant_email")
+    __slots__ = ("case_number", "department_code", "extra_days", "approver", "reason", "statutory_due", "promised_due", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256", "window_code")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     EXTRA_DAYS_FIELD_NUMBER: _ClassVar[int]
@@ -138,6 +138,8 @@ class ExtensionGranted(_message.Message):
     APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
     APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
     APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     department_code: str
     extra_days: int
@@ -148,7 +150,9 @@ class ExtensionGranted(_message.Message):
     applicant_name: str
     applicant_phone: str
     applicant_email: str
-    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., extra_days: _Optional[int] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., statutory_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ...) -> None: ...
+    query_code_sha256: str
+    window_code: str
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., extra_days: _Optional[int] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., statutory_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ..., window_code: _Optional[str] = ...) -> None: ...
 
 class SealUsed(_message.Message):
     __slots__ = ("seal_code", "window_code", "department_code", "case_number", "staff_id", "used_at")
