@@ -43,7 +43,7 @@ NAMESPACE = "servicehall"
 
 # (apiVersion, kind) of custom resources the chart may render; Kubernetes itself has no
 # schema for them, so kubernetes-validate cannot check them.
-CUSTOM_RESOURCES = {("monitoring.coreos.com/v1", "ServiceMonitor")}
+CUSTOM_RESOURCES = {("monitoring.coreos.com/v1", "ServiceMonitor"), ("monitoring.coreos.com/v1", "PrometheusRule")}
 
 _PASSED = re.compile(r"^INFO .* passed for resource (?P<resource>\S+) against version (?P<version>\S+)$")
 _NO_SCHEMA = re.compile(
