@@ -8,7 +8,9 @@ Kafka: a real broker from tools/kafka, started once per session on free ports.
 from __future__ import annotations
 
 import os
+import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,8 +40,17 @@ class Databases:
         return make_url(self.server_url).set(database=database).render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
+        """Drop the scratch databases. A failure here is cleanup, not a test result: it is
+        retried (an autovacuum worker may hold the database a moment), then reported."""
         for database in self.created:
-            self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            for attempt in range(5):
+                try:
+                    self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                    break
+                except sa.exc.DBAPIError as error:
+                    if attempt == 4:
+                        warnings.warn(f"could not drop test database {database}: {error.orig}", stacklevel=1)
+                    time.sleep(0.5)
         self.created.clear()
 
     def _admin(self, statement: str) -> None:

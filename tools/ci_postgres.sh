@@ -114,6 +114,9 @@ BEGIN
     END IF;
 END
 \$\$;
+-- The tests drop their scratch databases WITH (FORCE), which must be able to end an
+-- autovacuum worker that happens to be in one.
+GRANT pg_signal_backend TO $PG_ROLE;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_ROLE'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
 SQL
