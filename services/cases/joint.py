@@ -117,10 +117,10 @@ def submit_form(session: Session, *, form_code: str, applicant: Any, form_data: 
                 caller: Caller) -> tuple[Case, str]:
     """One form (一表制): one joint case under the form's lead item, a task per item's
     department carrying that department's projection of the form."""
-    from services.cases import catalog, domain
+    from services.cases import domain, forms
 
-    form = catalog.form_definition(form_code)  # NotFound names form_code
-    projections = catalog.project(form, form_data)  # InvalidArgument names each missing field
+    form = forms.form_definition(form_code)  # NotFound names form_code
+    projections = forms.project(form, form_data)  # InvalidArgument names each missing field
     today = domain.shanghai_day(domain.utcnow())
     departments = {}
     for code in projections:

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 import yaml
 
 from services.cases import catalog
+from services.cases.catalog_rules import definition_of
+from services.cases.forms import DEMO_FORMS, check_forms, form_definition, load_forms, project
 from services.cases.guide import format_guide, render_guide_text, service_guide
 from services.cases.models import Department, ServiceItem, ServiceItemVersion, Window, WindowSeal
 from shared.auth import Caller
@@ -338,7 +340,7 @@ def test_the_import_command(sessions, tmp_path, monkeypatch, capsys):
 
 def test_a_manager_upserts_an_item_by_the_same_rules(seeded):
     with seeded() as session:
-        definition = catalog.definition_of(catalog.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
+        definition = definition_of(catalog.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
     with transaction(seeded) as session:
         same = catalog.upsert_item(session, definition=definition, actor=MANAGER)
         assert same.version == 1  # unchanged: nothing written
@@ -356,7 +358,7 @@ def test_a_manager_upserts_an_item_by_the_same_rules(seeded):
 
 def test_upsert_item_refuses_staff_and_invalid_rules(seeded):
     with seeded() as session:
-        definition = catalog.definition_of(catalog.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
+        definition = definition_of(catalog.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
     with transaction(seeded) as session, pytest.raises(PermissionDenied):
         catalog.upsert_item(session, definition=dict(definition, promised_days=5), actor=CLERK)
     with transaction(seeded) as session, pytest.raises(InvalidArgument) as caught:
@@ -419,10 +421,10 @@ def test_the_guide_of_an_instant_and_of_a_joint_item(seeded):
 
 
 def test_the_demo_forms_fit_the_catalog(seeded):
-    forms = catalog.load_forms()
+    forms = load_forms()
     assert set(forms) == {"business_registration", "construction_permit_stage"}
     with seeded() as session:
-        catalog.check_forms(session, forms, date(2011, 1, 1))
+        check_forms(session, forms, date(2011, 1, 1))
         departments = {
             code: catalog.version_in_force(session, code, date(2011, 1, 1)).department_code
             for form in forms.values()
@@ -433,7 +435,7 @@ def test_the_demo_forms_fit_the_catalog(seeded):
 
 
 def test_the_business_form_projects_onto_each_department_item():
-    projection = catalog.project(catalog.form_definition("business_registration"), dict(BUSINESS_FORM, address="  枞阳镇环城路8号 "))
+    projection = project(form_definition("business_registration"), dict(BUSINESS_FORM, address="  枞阳镇环城路8号 "))
     assert set(projection) == {"AIC-002", "STAX-001", "LTAX-001", "PSB-003"}
     assert projection["AIC-002"]["company_name"] == BUSINESS_FORM["enterprise_name"]
     assert projection["AIC-002"]["registered_capital"] == 100
@@ -454,7 +456,7 @@ def test_optional_fields_left_empty_are_left_out_of_the_projection():
         "parcel_number": "340723-001-0042", "land_area": 12000, "building_area": 8600,
         "contractor": "安徽某建设工程有限公司", "total_investment": 2400, "supervisor": "",
     }
-    projection = catalog.project(catalog.form_definition("construction_permit_stage"), data)
+    projection = project(form_definition("construction_permit_stage"), data)
     assert projection["LAND-001"] == {
         "land_user": "枞阳县教育局", "parcel_number": "340723-001-0042", "location": "枞阳镇新城区", "land_area": 12000,
     }
@@ -466,20 +468,20 @@ def test_every_missing_required_field_is_named():
     data = {k: v for k, v in BUSINESS_FORM.items() if k not in ("enterprise_name", "seal_types")}
     data["accountant"] = "   "
     with pytest.raises(InvalidArgument) as caught:
-        catalog.project(catalog.form_definition("business_registration"), data)
+        project(form_definition("business_registration"), data)
     assert fields_of(caught) == {"form_data.enterprise_name", "form_data.seal_types", "form_data.accountant"}
 
 
 def test_a_field_the_form_does_not_have_is_refused():
     with pytest.raises(InvalidArgument) as caught:
-        catalog.project(catalog.form_definition("business_registration"), dict(BUSINESS_FORM, favourite_colour="red"))
+        project(form_definition("business_registration"), dict(BUSINESS_FORM, favourite_colour="red"))
     assert fields_of(caught) == {"form_data.favourite_colour"}
     with pytest.raises(NotFound):
-        catalog.form_definition("no_such_form")
+        form_definition("no_such_form")
 
 
 def forms_file(tmp_path: Path, change) -> Path:
-    data = yaml.safe_load(catalog.DEMO_FORMS.read_text(encoding="utf-8"))
+    data = yaml.safe_load(DEMO_FORMS.read_text(encoding="utf-8"))
     change(data)
     return write(tmp_path, data, "forms.yaml")
 
@@ -489,7 +491,7 @@ def test_a_form_mapping_to_a_field_it_does_not_have_is_refused(tmp_path):
         data["forms"][0]["targets"][0]["map"]["company_name"] = "company"
 
     with pytest.raises(InvalidArgument) as caught:
-        catalog.load_forms(forms_file(tmp_path, change))
+        load_forms(forms_file(tmp_path, change))
     assert fields_of(caught) == {"forms[business_registration].targets[AIC-002].map.company_name"}
 
 
@@ -499,9 +501,9 @@ def test_forms_that_disagree_with_the_catalog_are_refused(seeded, tmp_path):
         construction["targets"][1]["map"]["plot"] = construction["targets"][1]["map"].pop("parcel_number")
         construction["targets"].pop()  # no planning item any more
 
-    forms = catalog.load_forms(forms_file(tmp_path, change))
+    forms = load_forms(forms_file(tmp_path, change))
     with seeded() as session, pytest.raises(InvalidArgument) as caught:
-        catalog.check_forms(session, forms, date(2011, 1, 1))
+        check_forms(session, forms, date(2011, 1, 1))
     assert fields_of(caught) == {
         "forms[construction_permit_stage].targets[LAND-001].map.plot",
         "forms[construction_permit_stage].targets[LAND-001].map.parcel_number",
