@@ -169,3 +169,30 @@ def on_fees_settled(session: Session, envelope: EventEnvelope, payload: Message)
 
 
 HANDLERS: dict[str, Handler] = {fee_events.FeesSettled.DESCRIPTOR.full_name: on_fees_settled}
+
+
+def deadline_recomputed(session: Session, case: Case, *, old_promised_due: date | None, old_statutory_due: date | None,
+                        old_due_provisional: bool, reason: str, arrangement_year: int) -> str:
+    """The calendar changed under an open case (calendar_admin.import_arrangement): old and new dates."""
+    return _publish(
+        session,
+        case,
+        case_events.DeadlineRecomputed(
+            case_number=case.case_number,
+            department_code=case.department_code,
+            window_code=case.window_code,
+            old_promised_due=_day(old_promised_due),
+            promised_due=_day(case.promised_due),
+            old_statutory_due=_day(old_statutory_due),
+            statutory_due=_day(case.statutory_due),
+            old_due_provisional=old_due_provisional,
+            due_provisional=case.due_provisional,
+            reason=reason,
+            arrangement_year=arrangement_year,
+            recomputed_at=to_timestamp(utcnow()),
+            applicant_name=case.applicant_name,
+            applicant_phone=case.applicant_phone,
+            applicant_email=case.applicant_email,
+            query_code_sha256=case.query_code_sha256,
+        ),
+    )

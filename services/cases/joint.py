@@ -53,7 +53,7 @@ def schedule(session: Session, case: Case) -> None:
     """At acceptance: each task's own deadline from its item's promised limit."""
     from services.cases.domain import version_in_force
 
-    cal = clock.calendar()
+    cal = clock.calendar(session)
     for task in tasks(session, case):
         version = version_in_force(session, task.item_code, case.accepted_on)
         if version is not None and case.accepted_on is not None:

@@ -319,3 +319,45 @@ class CaseNumberSequence(Base):
     prefix: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     last_value: Mapped[int] = mapped_column(sa.Integer)
+
+
+class HolidayArrangement(Base):
+    """An official holiday arrangement imported into the hall's working-day calendar
+    (services/cases/calendar_admin.py): one per year, never rewritten (append-only)."""
+
+    __tablename__ = "holiday_arrangements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(sa.Integer, unique=True)
+    notice: Mapped[str] = mapped_column(sa.Text, default="")
+    test_fixture: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # {"year", "notice", "test_fixture", "holidays": [{"name", "first_day", "last_day"}],
+    #  "adjusted_working_days": [...]}, ISO dates, sorted (calendar_admin.document).
+    content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # sha256 of the canonical content: what tells an identical re-import from a conflicting one,
+    # and what the process-wide calendar cache is keyed by (clock.calendar).
+    content_sha256: Mapped[str] = mapped_column(sa.String(64))
+    imported_by: Mapped[str] = mapped_column(sa.String(40))
+    imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class DeadlineChange(Base):
+    """A case's due dates moved by a change of the calendar (not by its own pauses or
+    extensions): the dates before and after, and why. Append-only."""
+
+    __tablename__ = "deadline_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    arrangement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("holiday_arrangements.id"), index=True)
+    old_promised_due: Mapped[date | None] = mapped_column(sa.Date)
+    new_promised_due: Mapped[date | None] = mapped_column(sa.Date)
+    old_statutory_due: Mapped[date | None] = mapped_column(sa.Date)
+    new_statutory_due: Mapped[date | None] = mapped_column(sa.Date)
+    old_due_provisional: Mapped[bool] = mapped_column(sa.Boolean)
+    new_due_provisional: Mapped[bool] = mapped_column(sa.Boolean)
+    # Joint cases: the pending departments' task deadlines that moved,
+    # [{"department_code", "old_due", "new_due"}] (ISO dates or null).
+    task_changes: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    reason: Mapped[str] = mapped_column(sa.Text)  # e.g. "arrangement 2027 imported"
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

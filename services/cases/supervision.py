@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from services.cases import clock, events, lifecycle
 from services.cases.models import Case, CorrectionNotice, SupervisionAlert, SupervisionOrder
@@ -70,7 +70,7 @@ def due_levels(case: Case, today: date, order_due: date | None, warning_days: in
     levels: list[str] = []
     if case.status not in lifecycle.OPEN or case.promised_due is None:
         return levels
-    cal = clock.calendar()
+    cal = clock.calendar(object_session(case))
     if today > case.promised_due:
         levels += ["warning", "yellow"]
     elif cal.working_days_between(today, case.promised_due) <= warning_days:
@@ -104,7 +104,7 @@ def _deem_if_unanswered(session: Session, case: Case, today: date) -> bool:
     if case.status != lifecycle.RECEIVED:
         return False
     received = shanghai_day(case.submitted_at)
-    if clock.calendar().working_days_between(received, today) <= DEEMED_ACCEPTANCE_DAYS:
+    if clock.calendar(session).working_days_between(received, today) <= DEEMED_ACCEPTANCE_DAYS:
         return False
     if session.scalar(sa.select(CorrectionNotice.id).where(CorrectionNotice.case_id == case.id)) is not None:
         return False

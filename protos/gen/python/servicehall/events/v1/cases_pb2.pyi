@@ -169,3 +169,39 @@ class SealUsed(_message.Message):
     staff_id: str
     used_at: _timestamp_pb2.Timestamp
     def __init__(self, seal_code: _Optional[str] = ..., window_code: _Optional[str] = ..., department_code: _Optional[str] = ..., case_number: _Optional[str] = ..., staff_id: _Optional[str] = ..., used_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DeadlineRecomputed(_message.Message):
+    __slots__ = ("case_number", "department_code", "window_code", "old_promised_due", "promised_due", "old_statutory_due", "statutory_due", "old_due_provisional", "due_provisional", "reason", "arrangement_year", "recomputed_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    OLD_PROMISED_DUE_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_DUE_FIELD_NUMBER: _ClassVar[int]
+    OLD_STATUTORY_DUE_FIELD_NUMBER: _ClassVar[int]
+    STATUTORY_DUE_FIELD_NUMBER: _ClassVar[int]
+    OLD_DUE_PROVISIONAL_FIELD_NUMBER: _ClassVar[int]
+    DUE_PROVISIONAL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ARRANGEMENT_YEAR_FIELD_NUMBER: _ClassVar[int]
+    RECOMPUTED_AT_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    department_code: str
+    window_code: str
+    old_promised_due: str
+    promised_due: str
+    old_statutory_due: str
+    statutory_due: str
+    old_due_provisional: bool
+    due_provisional: bool
+    reason: str
+    arrangement_year: int
+    recomputed_at: _timestamp_pb2.Timestamp
+    applicant_name: str
+    applicant_phone: str
+    applicant_email: str
+    query_code_sha256: str
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., old_promised_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., old_statutory_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., old_due_provisional: _Optional[bool] = ..., due_provisional: _Optional[bool] = ..., reason: _Optional[str] = ..., arrangement_year: _Optional[int] = ..., recomputed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
