@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.cases import clock, events, joint, lifecycle
-from services.cases.domain import find_case, next_number
+from services.cases.domain import acts_for_applicant, find_case, next_number
 from services.cases.lifecycle import move
 from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, SealUse, Voucher
-from shared.auth import Caller, query_code_matches
+from shared.auth import Caller
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, PermissionDenied
 from shared.timeutil import SHANGHAI, shanghai_day, utcnow
 
@@ -241,13 +241,13 @@ def conclude_on_the_spot(session: Session, case_number: str, caller: Caller, *, 
 def withdraw(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
     """The applicant (with the query code) or the case's department on the applicant's behalf."""
     case = find_case(session, case_number, for_update=True)
-    if caller.is_staff:
+    if acts_for_applicant(caller, case):
+        actor = f"agent:{caller.staff_id}" if caller.is_staff else "applicant"
+    elif caller.is_staff:
         caller.require_department(case.department_code)
         actor = caller.staff_id
-    elif query_code_matches(case.case_number, caller.query_code, case.query_code_sha256):
-        actor = "applicant"
     else:
-        raise PermissionDenied("only the applicant (with the query code) or the department may withdraw")
+        raise PermissionDenied("only the applicant (with the query code), their agent or the department may withdraw")
     move(session, case, lifecycle.WITHDRAWN, actor=actor, reason=_reason(reason, required=False))
     case.concluded_at = utcnow()
     return case

@@ -84,6 +84,12 @@ def submit_application(
         declared_values=dict(declared_values or {}),
         form_data=dict(form_data or {}),
     )
+    if case.enterprise_code:
+        from services.cases import agency
+
+        # Full-process agency: the enterprise's current agent carries the case from the start.
+        assignment = agency.current_agent(session, case.enterprise_code.upper())
+        case.agent_staff_id = assignment.agent_staff_id if assignment else ""
     session.add(case)
     session.flush()
     if version is not None and version.joint_departments and not form_data:
@@ -165,8 +171,18 @@ def find_case(session: Session, case_number: str, *, for_update: bool = False) -
     return case
 
 
+def acts_for_applicant(caller: Caller, case: Case) -> bool:
+    """The applicant (query code), or the agent carrying the enterprise's case (全程代理)."""
+    if caller.is_staff:
+        return bool(case.agent_staff_id) and caller.staff_id == case.agent_staff_id
+    return query_code_matches(case.case_number, caller.query_code, case.query_code_sha256)
+
+
 def authorize_read(caller: Caller, case: Case) -> None:
-    """Staff of the case's department (or managers), or the applicant with the query code."""
+    """Staff of the case's department (or managers), the case's agent, or the applicant with
+    the query code."""
+    if acts_for_applicant(caller, case):
+        return
     if caller.is_staff:
         caller.require_department(case.department_code)
     elif not query_code_matches(case.case_number, caller.query_code, case.query_code_sha256):

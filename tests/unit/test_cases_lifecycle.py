@@ -281,3 +281,31 @@ def test_vouchers_are_numbered_per_department_and_year(hall):
     assert numbers == [f"AIC-SL-{year}-00001", f"AIC-SL-{year}-00002"]
     content = hall.do(lambda s: s.scalar(sa.select(Voucher.content).where(Voucher.number == numbers[0])))
     assert "受理通知书" in content and first in content and "承诺于" in content
+
+
+def test_the_enterprises_agent_acts_for_the_applicant(hall):
+    from services.cases import agency
+
+    enterprise = "91350100M000100Y43"
+    hall.do(lambda s: agency.assign_agent(s, enterprise_code=enterprise, agent_staff_id="zy-agent-1", assigned_by="zy-mgr"))
+
+    def submit(session):
+        case, _, _ = domain.submit_application(
+            session, service_item_code="LAND-001",
+            applicant=domain.ApplicantInput(name="某某公司", id_card_number="340723199001010019", phone="13812345678",
+                                            enterprise_code=enterprise),
+            materials_supplied=["申请书"],
+        )
+        return case.case_number
+
+    number = hall.do(submit)
+    assert hall.case(number).agent_staff_id == "zy-agent-1"
+    agent, colleague = staff("ZY", staff_id="zy-agent-1"), staff("ZY", staff_id="zy-02")
+    hall.do(lambda s: domain.get_case(s, number, agent))
+    with pytest.raises(PermissionDenied):
+        hall.do(lambda s: domain.get_case(s, number, colleague))
+    with pytest.raises(PermissionDenied):
+        hall.do(lambda s: decisions.accept(s, number, agent))  # acting for the applicant, not deciding
+    hall.do(lambda s: decisions.withdraw(s, number, agent, reason="企业决定暂缓"))
+    moves = hall.do(lambda s: [(t.from_status, t.to_status, t.actor) for t in domain.history(s, number, agent)])
+    assert moves == [("received", "withdrawn", "agent:zy-agent-1")]
