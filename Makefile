@@ -70,7 +70,10 @@ test: venv proto-check kafka-jars tools ## All tests: unit, integration (real Ka
 test-unit: venv ## Only the fast unit tests
 	$(PY) -m pytest -ra tests/unit
 
+bench: venv kafka-jars ## Measure speed, write docs/benchmarks.md (PostgreSQL too with BENCH_DATABASE_URL)
+	$(PY) -m benchmarks.run --write docs/benchmarks.md
+
 clean: down ## Stop everything and remove local state (databases, logs, broker data)
 	rm -rf run data
 
-.PHONY: help venv proto proto-check kafka-jars tools up down status helm-lint test test-unit clean
+.PHONY: help venv proto proto-check kafka-jars tools up down status helm-lint test test-unit bench clean
