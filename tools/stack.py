@@ -242,7 +242,7 @@ class Stack:
             f"  curl -s -X POST {gateway}/api/v1/cases -H 'content-type: application/json' \\",
             "    -d '{\"service_item_code\": \"AIC-002\", \"applicant\": {\"name\": \"张三\", "
             "\"id_card_number\": \"340723199001010019\", \"phone\": \"13812345678\"}}'",
-            f"  grpcurl -plaintext 127.0.0.1:{self.grpc_ports['cases']} list",
+            f"  .cache/bin/grpcurl -plaintext 127.0.0.1:{self.grpc_ports['cases']} list   (make tools builds grpcurl)",
             "Stop everything with: make down",
         ]
         return "\n".join(lines)
