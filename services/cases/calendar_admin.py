@@ -203,7 +203,7 @@ def _cases_to_recompute(session: Session, first_changed: date | None) -> list[Ca
 
 def _reschedule_tasks(session: Session, case: Case, cal: WorkingDayCalendar) -> list[dict[str, Any]]:
     """A pending joint task's deadline, as joint.schedule sets it at acceptance, with cal."""
-    from services.cases.domain import version_in_force
+    from services.cases.catalog import find_version_in_force
 
     if case.accepted_on is None:
         return []
@@ -212,7 +212,7 @@ def _reschedule_tasks(session: Session, case: Case, cal: WorkingDayCalendar) -> 
         sa.select(JointTask).where(JointTask.case_id == case.id, JointTask.status == PENDING_TASK).order_by(JointTask.id)
     )
     for task in tasks:
-        version = version_in_force(session, task.item_code, case.accepted_on)
+        version = find_version_in_force(session, task.item_code, case.accepted_on)
         if version is None:
             continue
         due = cal.deadline(case.accepted_on, version.promised_days).due

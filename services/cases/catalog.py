@@ -80,15 +80,20 @@ def list_versions(session: Session, code: str) -> list[ServiceItemVersion]:
     return versions
 
 
-def version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion:
+def find_version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion | None:
     """The rules of an item on a day: the newest version whose effective_from is not after
-    it (on the same effective date, the higher version number)."""
-    version = session.scalar(
+    it (on the same effective date, the higher version number); None when there is none."""
+    return session.scalar(
         sa.select(ServiceItemVersion)
         .where(ServiceItemVersion.code == code, ServiceItemVersion.effective_from <= on)
         .order_by(ServiceItemVersion.effective_from.desc(), ServiceItemVersion.version.desc())
         .limit(1)
     )
+
+
+def version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion:
+    """As find_version_in_force, but an unknown item or one not yet in force is an error."""
+    version = find_version_in_force(session, code, on)
     if version is not None:
         return version
     if session.get(ServiceItem, code) is None:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.cases import events, lifecycle
+from services.cases.catalog import find_version_in_force
 from services.cases.models import Case, CaseNumberSequence, CaseTransition, ServiceItem, ServiceItemVersion
 from shared.auth import Caller, query_code_digest, query_code_matches
 from shared.db import upsert
@@ -57,7 +58,7 @@ def submit_application(
     case-submitted event in the same transaction. Nothing is written when it is invalid.
     Returns the case, its item and the query code (shown once; only its digest is kept)."""
     item = session.get(ServiceItem, service_item_code) if service_item_code else None
-    version = version_in_force(session, service_item_code, shanghai_day(utcnow())) if item else None
+    version = find_version_in_force(session, service_item_code, shanghai_day(utcnow())) if item else None
     _validate(service_item_code, item, applicant, remarks, version, materials_supplied or [], declared_values or {})
     assert item is not None
     now = utcnow()
@@ -98,16 +99,6 @@ def submit_application(
         joint.open_item_tasks(session, case, version)
     events.case_submitted(session, case, item)
     return case, item, query_code
-
-
-def version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion | None:
-    """The newest version of an item whose effective date is on or before `on`."""
-    return session.scalar(
-        sa.select(ServiceItemVersion)
-        .where(ServiceItemVersion.code == code, ServiceItemVersion.effective_from <= on)
-        .order_by(ServiceItemVersion.effective_from.desc(), ServiceItemVersion.version.desc())
-        .limit(1)
-    )
 
 
 def _validate(

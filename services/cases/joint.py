@@ -51,11 +51,11 @@ def open_form_tasks(session: Session, case: Case, projections: dict[str, tuple[s
 
 def schedule(session: Session, case: Case) -> None:
     """At acceptance: each task's own deadline from its item's promised limit."""
-    from services.cases.domain import version_in_force
+    from services.cases.catalog import find_version_in_force
 
     cal = clock.calendar(session)
     for task in tasks(session, case):
-        version = version_in_force(session, task.item_code, case.accepted_on)
+        version = find_version_in_force(session, task.item_code, case.accepted_on)
         if version is not None and case.accepted_on is not None:
             task.due_on = cal.deadline(case.accepted_on, version.promised_days).due
 
@@ -117,14 +117,14 @@ def submit_form(session: Session, *, form_code: str, applicant: Any, form_data: 
                 caller: Caller) -> tuple[Case, str]:
     """One form (一表制): one joint case under the form's lead item, a task per item's
     department carrying that department's projection of the form."""
-    from services.cases import domain, forms
+    from services.cases import catalog, domain, forms
 
     form = forms.form_definition(form_code)  # NotFound names form_code
     projections = forms.project(form, form_data)  # InvalidArgument names each missing field
     today = domain.shanghai_day(domain.utcnow())
     departments = {}
     for code in projections:
-        version = domain.version_in_force(session, code, today)
+        version = catalog.find_version_in_force(session, code, today)
         if version is None:
             raise FailedPrecondition(f"form {form_code} names item {code}, which is not in force")
         departments[code] = version.department_code
