@@ -145,6 +145,36 @@ def drop_event_tables(op: Any) -> None:
     op.drop_table("outbox_messages")
 
 
+def make_append_only(op: Any, table: str) -> None:
+    """History that cannot be rewritten: the database itself refuses UPDATE and DELETE on
+    the table (a trigger on PostgreSQL and on SQLite). For migrations."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+        )
+    else:
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
+
+
+def drop_append_only(op: Any, table: str) -> None:
+    """Undo make_append_only (before dropping the table or in a downgrade)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+    else:
+        for action in ("update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+
+
 def migrate(database_url: str, migrations_dir: Path, revision: str = "head") -> None:
     """Upgrade a service's database with its own Alembic scripts (no alembic.ini needed)."""
     config = Config()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,52 +15,49 @@ from shared.errors import FieldViolation, InvalidArgument, PermissionDenied
 from shared.timeutil import utcnow
 
 
-def notice_for_case_submitted(session: Session, event_id: str, event: case_events.CaseSubmitted) -> Notice:
-    """The receipt notice: the applicant learns the case number and the promised time limit."""
+def _notice_to_applicant(session: Session, event_id: str, event: Any, *, subject: str, body: str) -> Notice:
+    """A notice to the applicant of the event's case: SMS when there is a phone number, else
+    e-mail; readable by the case's department and by the applicant's query code."""
     channel, recipient = ("sms", event.applicant_phone) if event.applicant_phone else ("email", event.applicant_email)
-    if event.case_kind == "instant":
-        limit = "即办件，当场办结"
-    else:
-        limit = f"承诺办结时限 {event.promised_days} 个工作日"
     notice = Notice(
         notice_id=str(uuid.uuid4()),
         case_number=event.case_number,
         channel=channel,
         recipient=recipient,
+        subject=subject,
+        body=body,
+        created_at=utcnow(),
+        source_event_id=event_id,
+        department_code=event.department_code,
+        query_code_sha256=event.query_code_sha256,
+    )
+    session.add(notice)
+    return notice
+
+
+def notice_for_case_submitted(session: Session, event_id: str, event: case_events.CaseSubmitted) -> Notice:
+    """The receipt notice: the applicant learns the case number and the promised time limit."""
+    limit = "即办件，当场办结" if event.case_kind == "instant" else f"承诺办结时限 {event.promised_days} 个工作日"
+    return _notice_to_applicant(
+        session, event_id, event,
         subject=f"申请已收到：{event.service_item_name}",
         body=(
             f"{event.applicant_name}，您好！您申请的“{event.service_item_name}”已由窗口收件，"
             f"办件编号 {event.case_number}，{limit}。可凭办件编号和查询码查询办理进度。"
         ),
-        created_at=utcnow(),
-        source_event_id=event_id,
-        department_code=event.department_code,
-        query_code_sha256=event.query_code_sha256,
     )
-    session.add(notice)
-    return notice
 
 
 def notice_for_extension(session: Session, event_id: str, event: case_events.ExtensionGranted) -> Notice:
     """The law requires the applicant to be told of an extension and why (Art. 42)."""
-    channel, recipient = ("sms", event.applicant_phone) if event.applicant_phone else ("email", event.applicant_email)
-    notice = Notice(
-        notice_id=str(uuid.uuid4()),
-        case_number=event.case_number,
-        channel=channel,
-        recipient=recipient,
+    return _notice_to_applicant(
+        session, event_id, event,
         subject=f"办理期限延长：{event.case_number}",
         body=(
             f"{event.applicant_name}，您好！您的办件 {event.case_number} 经批准延长 {event.extra_days} 个工作日，"
             f"理由：{event.reason}。法定办结期限延至 {event.statutory_due}。"
         ),
-        created_at=utcnow(),
-        source_event_id=event_id,
-        department_code=event.department_code,
-        query_code_sha256=event.query_code_sha256,
     )
-    session.add(notice)
-    return notice
 
 
 def list_notices(session: Session, case_number: str, caller: Caller) -> list[Notice]:

@@ -11,7 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-from shared.db import BigId
+from shared.db import BigId, drop_append_only, make_append_only
 
 revision = "0002"
 down_revision = "0001"
@@ -120,7 +120,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     )
-    _make_append_only("case_transitions")
+    make_append_only(op, "case_transitions")
     op.create_table(
         "correction_notices", _id(), _case_fk(unique=True),
         sa.Column("missing_materials", sa.JSON, nullable=False),
@@ -223,29 +223,8 @@ def upgrade() -> None:
     )
 
 
-def _make_append_only(table: str) -> None:
-    """History that cannot be rewritten: the database itself refuses UPDATE and DELETE."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
-        )
-    else:
-        for action in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
-
-
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS case_transitions_append_only ON case_transitions")
-        op.execute("DROP FUNCTION IF EXISTS case_transitions_append_only()")
+    drop_append_only(op, "case_transitions")
     for table in NEW_TABLES:
         op.drop_table(table)
     with op.batch_alter_table("cases") as batch:
