@@ -169,6 +169,7 @@ class NoticeOut(BaseModel):
     subject: str
     body: str
     created_at: datetime
+    delivery_status: str = Field(description="stored | retrying | sent | failed")
 
 
 class NoticeList(BaseModel):
@@ -254,4 +255,5 @@ def notice_out(notice: notification_pb2.Notice) -> NoticeOut:
         subject=notice.subject,
         body=notice.body,
         created_at=shown(notice.created_at),
+        delivery_status=notice.delivery_status or "stored",
     )

@@ -38,3 +38,16 @@ class Notice(Base):
     # Who may read it: staff of this department, or the applicant with the case's query code.
     department_code: Mapped[str] = mapped_column(sa.String(20), default="")
     query_code_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    # Delivery (services/notification/dispatch.py). "stored": not sent yet (or its channel is
+    # not configured); "retrying": an attempt failed, the next is due at next_attempt_at;
+    # "sent"; "failed": given up after the last attempt.
+    delivery_status: Mapped[str] = mapped_column(sa.String(10), default="stored", index=True)
+    delivery_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Why the last attempt failed, masked (it may quote the address).
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The replica sending it right now: a random token and when that claim lapses.
+    claim_token: Mapped[str | None] = mapped_column(sa.String(36))
+    claimed_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

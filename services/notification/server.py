@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.notification import events, models
+from services.notification.dispatch import DELIVERY_JOB
 from services.notification.servicer import NotificationServicer
 from services.notification.settings import NotificationSettings
 from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
@@ -20,6 +21,8 @@ DEFINITION = ServiceDefinition(
             notification_pb2.DESCRIPTOR.services_by_name["NotificationService"].full_name,
         )
     ],
+    # Sends stored notices when SMTP_HOST / SMS_GATEWAY_URL are set; off otherwise.
+    jobs=[DELIVERY_JOB],
 )
 
 create_server = DEFINITION.create_server

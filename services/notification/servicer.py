@@ -41,4 +41,5 @@ def notice_message(notice: Notice) -> notification_pb2.Notice:
         body=notice.body,
         created_at=to_timestamp(notice.created_at),
         source_event_id=notice.source_event_id,
+        delivery_status=notice.delivery_status,
     )
