@@ -71,7 +71,6 @@ def test_each_supervision_level_is_raised_once_even_with_two_scanners(hall):
     assert supervision_events(hall, number) == ["warning"]
     scan_twice(date(2025, 11, 18))  # promised deadline passed: yellow
     assert supervision_events(hall, number) == ["warning", "yellow"]
-    hall.do(lambda s: s.execute(sa.text("SELECT 1")))
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: supervision.order(s, number, LAND, due_on=date.today() + timedelta(days=3), note="加快"))
     hall.do(lambda s: supervision.order(s, number, MANAGER, due_on=date.today() + timedelta(days=3), note="请于三日内办结"))
