@@ -17,7 +17,7 @@ import sys
 from services.cases.server import DEFINITION as CASES
 from shared.db import migrate
 from shared.logging import configure_logging
-from shared.service import RunningService, run_seed
+from shared.runtime import RunningService, run_seed
 from shared.telemetry import setup_tracing
 
 

@@ -7,20 +7,29 @@ events) and how Alembic is run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from alembic import command
+from alembic import command, context
 from alembic.config import Config
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from shared.clock import SYSTEM_CLOCK, Clock, session_info
+from shared.errors import FailedPrecondition
 from shared.timeutil import utcnow
+
+T = TypeVar("T")
 
 # Integer primary keys that autoincrement on SQLite and are 64-bit on PostgreSQL.
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -50,15 +59,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _instrument_sqlalchemy() -> None:
     """Trace every engine made from now on (the instrumentor wraps create_engine once per
     process; instrumenting engine by engine would silently skip all but the first)."""
-    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-
     instrumentor = SQLAlchemyInstrumentor()
     if not instrumentor.is_instrumented_by_opentelemetry:
         instrumentor.instrument(enable_commenter=False)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, clock: Clock = SYSTEM_CLOCK) -> sessionmaker[Session]:
+    """Sessions of one service; each carries `clock` (shared.clock.now(session) reads it)."""
+    return sessionmaker(engine, expire_on_commit=False, info=session_info(clock))
 
 
 @contextmanager
@@ -77,11 +85,7 @@ def upsert(session: Session, table: sa.Table) -> Any:
 
     Counters and sequences are bumped with one upsert statement, never read-modify-write,
     so concurrent writers cannot lose an update."""
-    if is_postgresql(session):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+    return (postgresql.insert if is_postgresql(session) else sqlite.insert)(table)
 
 
 class OutboxMessageMixin:
@@ -186,8 +190,6 @@ def migrate(database_url: str, migrations_dir: Path, revision: str = "head") -> 
 
 def run_migrations_online(target_metadata: sa.MetaData) -> None:
     """The body of every service's migrations/env.py."""
-    from alembic import context
-
     url = context.config.attributes.get("database_url")
     engine = sa.create_engine(url) if url else None
     if engine is None:
@@ -205,26 +207,37 @@ def run_migrations_online(target_metadata: sa.MetaData) -> None:
     engine.dispose()
 
 
-def run_in_transaction(session_factory: sessionmaker[Session], work: Any, *, attempts: int = 5) -> Any:
-    """work(session) in a transaction, retried from the start when the database reports a
-    write conflict (a stale optimistic version, a serialization failure, SQLite busy):
-    the loser of a race sees the winner's result instead of overwriting it."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
-    from sqlalchemy.orm.exc import StaleDataError
-    from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+def _write_conflict(error: BaseException) -> bool:
+    """A race another transaction won: a stale optimistic version, a serialization failure
+    or deadlock, SQLite busy, or a unique key the winner wrote first."""
+    if isinstance(error, (StaleDataError, IntegrityError)):
+        return True
+    if isinstance(error, OperationalError) and "locked" in str(error).lower():
+        return True
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    return isinstance(error, DBAPIError) and code in ("40001", "40P01")
 
-    def conflict(error: BaseException) -> bool:
-        if isinstance(error, StaleDataError):
-            return True
-        if isinstance(error, OperationalError) and "locked" in str(error).lower():
-            return True
-        code = getattr(getattr(error, "orig", None), "sqlstate", None)
-        return isinstance(error, DBAPIError) and code in ("40001", "40P01")  # serialization, deadlock
 
-    @retry(retry=retry_if_exception(conflict), stop=stop_after_attempt(attempts),
+def run_in_transaction(session_factory: sessionmaker[Session], work: Callable[[Session], T], *, attempts: int = 5) -> T:
+    """work(session) in one transaction: the only way the services write.
+
+    Retried from the start when it loses a race (see _write_conflict), so the loser sees the
+    winner's result instead of overwriting it or failing. A unique key still clashing after
+    the last attempt is not a race any more: it answers FAILED_PRECONDITION."""
+
+    @retry(retry=retry_if_exception(_write_conflict), stop=stop_after_attempt(attempts),
            wait=wait_random_exponential(multiplier=0.01, max=0.2), reraise=True)
-    def once() -> Any:
+    def once() -> T:
         with transaction(session_factory) as session:
             return work(session)
 
-    return once()
+    try:
+        return once()
+    except IntegrityError:
+        raise FailedPrecondition("a concurrent change got there first; read again") from None
+
+
+def read_only(session_factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """work(session) in a session that writes nothing (rolled back at the end)."""
+    with session_factory() as session:
+        return work(session)

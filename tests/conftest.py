@@ -91,7 +91,7 @@ async def start_service(database_url: Callable[[str], str]):
     """start(definition, kafka=None|bootstrap) -> a RunningService on port 0 with a migrated,
     seeded database of its own. Without kafka the events stay in the outbox."""
     from shared.db import migrate
-    from shared.service import RunningService, run_seed
+    from shared.runtime import RunningService, run_seed
 
     started: list[RunningService] = []
 

@@ -1,18 +1,24 @@
-"""The attendance service as a runnable unit: DEFINITION (run by shared.service) and create_server."""
+"""The attendance service as a runnable unit: DEFINITION (run by shared.runtime) and create_server."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from services.attendance import events, models
 from services.attendance.servicer import AttendanceServicer
 from services.attendance.settings import AttendanceSettings
 from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
-from shared.service import ServiceDefinition, Servicer
+from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(
     name="attendance",
     settings_class=AttendanceSettings,
-    models=models,
-    events=events,
+    migrations_dir=Path(__file__).parent / "migrations",
+    outbox_model=models.OutboxMessage,
+    processed_model=models.ProcessedEvent,
+    publishes=events.PUBLISHES,
+    consumes=events.CONSUMES,
+    handlers=events.HANDLERS,
     servicers=[
         Servicer(
             attendance_pb2_grpc.add_AttendanceServiceServicer_to_server,

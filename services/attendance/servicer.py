@@ -12,7 +12,7 @@ from services.attendance.metrics import PUNCHES_RECORDED
 from services.attendance.models import Punch
 from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
 from shared.db import transaction
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.timeutil import from_timestamp, to_timestamp
 
 

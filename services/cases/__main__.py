@@ -1,4 +1,4 @@
 from services.cases.server import DEFINITION
-from shared.service import main
+from shared.runtime import main
 
 main(DEFINITION)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.cases import clock, lifecycle
 from services.cases.models import Case
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.timeutil import as_utc, shanghai_day
 
 CASES_SUBMITTED = Counter("servicehall_cases_submitted_total", "Applications received", ["department", "case_kind"])

@@ -1,6 +1,8 @@
-"""The cases service as a runnable unit: DEFINITION (run by shared.service) and create_server."""
+"""The cases service as a runnable unit: DEFINITION (run by shared.runtime) and create_server."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from services.cases import catalog, events, metrics, models, supervision
 from services.cases.servicer import CasesServicer
@@ -12,13 +14,17 @@ from services.cases.servicer_registers import (
 )
 from services.cases.settings import CasesSettings
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
-from shared.service import PeriodicJob, ServiceDefinition, Servicer
+from shared.runtime import PeriodicJob, ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(
     name="cases",
     settings_class=CasesSettings,
-    models=models,
-    events=events,
+    migrations_dir=Path(__file__).parent / "migrations",
+    outbox_model=models.OutboxMessage,
+    processed_model=models.ProcessedEvent,
+    publishes=events.PUBLISHES,
+    consumes=events.CONSUMES,
+    handlers=events.HANDLERS,
     servicers=[
         Servicer(
             cases_pb2_grpc.add_CasesServiceServicer_to_server,

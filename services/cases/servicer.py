@@ -24,7 +24,7 @@ from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from shared.auth import Caller, caller_from_metadata
 from shared.db import run_in_transaction
 from shared.errors import FieldViolation, InvalidArgument
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 Context = grpc.aio.ServicerContext
 

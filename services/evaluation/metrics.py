@@ -9,7 +9,7 @@ from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 
 from services.evaluation import domain
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 
 class WindowThroughputCollector(Collector):

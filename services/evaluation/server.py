@@ -1,18 +1,24 @@
-"""The evaluation service as a runnable unit: DEFINITION (run by shared.service) and create_server."""
+"""The evaluation service as a runnable unit: DEFINITION (run by shared.runtime) and create_server."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from services.evaluation import events, metrics, models
 from services.evaluation.servicer import EvaluationServicer
 from services.evaluation.settings import EvaluationSettings
 from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
-from shared.service import ServiceDefinition, Servicer
+from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(
     name="evaluation",
     settings_class=EvaluationSettings,
-    models=models,
-    events=events,
+    migrations_dir=Path(__file__).parent / "migrations",
+    outbox_model=models.OutboxMessage,
+    processed_model=models.ProcessedEvent,
+    publishes=events.PUBLISHES,
+    consumes=events.CONSUMES,
+    handlers=events.HANDLERS,
     servicers=[
         Servicer(
             evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server,

@@ -8,7 +8,7 @@ import grpc
 
 from services.evaluation import domain
 from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 
 class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):

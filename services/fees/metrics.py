@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.fees import domain
 from services.fees.models import UNPAID, NoticeLine, Payment, PaymentNotice, Refund
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.timeutil import as_utc, shanghai_day, utcnow
 
 # Ages of outstanding notices: an hour, a day, three days, a week, the due period, a month.

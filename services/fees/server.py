@@ -1,18 +1,24 @@
-"""The fees service as a runnable unit: DEFINITION (run by shared.service) and create_server."""
+"""The fees service as a runnable unit: DEFINITION (run by shared.runtime) and create_server."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from services.fees import domain, events, metrics, models
 from services.fees.servicer import FeesServicer
 from services.fees.settings import FeesSettings
 from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
-from shared.service import ServiceDefinition, Servicer
+from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(
     name="fees",
     settings_class=FeesSettings,
-    models=models,
-    events=events,
+    migrations_dir=Path(__file__).parent / "migrations",
+    outbox_model=models.OutboxMessage,
+    processed_model=models.ProcessedEvent,
+    publishes=events.PUBLISHES,
+    consumes=events.CONSUMES,
+    handlers=events.HANDLERS,
     servicers=[
         Servicer(
             fees_pb2_grpc.add_FeesServiceServicer_to_server,

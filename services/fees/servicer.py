@@ -18,7 +18,7 @@ from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from shared.auth import Caller, caller_from_metadata
 from shared.db import transaction
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 T = TypeVar("T")
 

@@ -41,7 +41,7 @@ from services.notification.models import Notice
 from services.notification.settings import NotificationSettings
 from shared.db import is_postgresql, run_in_transaction
 from shared.masking import mask_email, mask_phone, mask_text
-from shared.service import PeriodicJob, Runtime
+from shared.runtime import PeriodicJob, Runtime
 from shared.timeutil import utcnow
 
 log = logging.getLogger(__name__)

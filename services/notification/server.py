@@ -1,19 +1,25 @@
-"""The notification service as a runnable unit: DEFINITION (run by shared.service) and create_server."""
+"""The notification service as a runnable unit: DEFINITION (run by shared.runtime) and create_server."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from services.notification import events, models
 from services.notification.dispatch import DELIVERY_JOB
 from services.notification.servicer import NotificationServicer
 from services.notification.settings import NotificationSettings
 from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
-from shared.service import ServiceDefinition, Servicer
+from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(
     name="notification",
     settings_class=NotificationSettings,
-    models=models,
-    events=events,
+    migrations_dir=Path(__file__).parent / "migrations",
+    outbox_model=models.OutboxMessage,
+    processed_model=models.ProcessedEvent,
+    publishes=events.PUBLISHES,
+    consumes=events.CONSUMES,
+    handlers=events.HANDLERS,
     servicers=[
         Servicer(
             notification_pb2_grpc.add_NotificationServiceServicer_to_server,

@@ -11,7 +11,7 @@ from services.notification.models import Notice
 from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
 from shared.auth import caller_from_metadata
 from shared.masking import mask_email, mask_phone
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.timeutil import to_timestamp
 
 

@@ -1,8 +1,9 @@
 """What a service is made of, and how every service is run.
 
-Each service declares a ServiceDefinition (its settings, models, servicers, topics, event
-handlers, seed data); `python -m services.<name> serve|migrate|seed` runs it through here,
-so start-up and shutdown behave the same in all five.
+Each service declares a ServiceDefinition (its settings, event tables, servicers, topics,
+event handlers, seed data) in its server.py; `python -m services.<name> serve|migrate|seed`
+runs it through here, so start-up and shutdown behave the same in all five. Servicers get a
+Runtime: typed settings, the clock, and the one way to read and write (`read`, `write`).
 """
 
 from __future__ import annotations
@@ -12,18 +13,27 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from prometheus_client import REGISTRY, start_http_server
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.config import ServiceSettings
-from shared.db import OutboxMessageMixin, ProcessedEventMixin, make_engine, make_session_factory, migrate, transaction
+from shared.db import (
+    OutboxMessageMixin,
+    ProcessedEventMixin,
+    make_engine,
+    make_session_factory,
+    migrate,
+    read_only,
+    run_in_transaction,
+    transaction,
+)
 from shared.grpc_server import ObservedServer, Registration, create_server
 from shared.kafka.consumer import EventConsumer, Handler
 from shared.kafka.outbox import OutboxRelay
@@ -34,15 +44,30 @@ from shared.telemetry import setup_tracing, shutdown_tracing
 
 log = logging.getLogger(__name__)
 
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+T = TypeVar("T")
+
 
 @dataclass
-class Runtime:
-    """The live resources of one service process, handed to its servicers."""
+class Runtime(Generic[SettingsT]):
+    """The live resources of one service process, handed to its servicers and jobs."""
 
-    settings: ServiceSettings
+    settings: SettingsT
     engine: Engine
     session_factory: sessionmaker[Session]
+    clock: Clock = SYSTEM_CLOCK
     relay: OutboxRelay | None = None
+
+    async def write(self, work: Callable[[Session], T]) -> T:
+        """work(session) in a worker thread, in one transaction retried when it loses a race
+        (shared.db.run_in_transaction); then the relay is woken for the events it wrote."""
+        result = await asyncio.to_thread(run_in_transaction, self.session_factory, work)
+        self.events_written()
+        return result
+
+    async def read(self, work: Callable[[Session], T]) -> T:
+        """work(session) in a worker thread, writing nothing."""
+        return await asyncio.to_thread(read_only, self.session_factory, work)
 
     def events_written(self) -> None:
         """Tell the relay a commit added outbox rows, so it publishes without waiting a poll."""
@@ -51,27 +76,27 @@ class Runtime:
 
 
 @dataclass(frozen=True)
-class Servicer:
+class Servicer(Generic[SettingsT]):
     """One gRPC service a process serves: the generated add_*_to_server, the servicer class
     (built with the Runtime) and the full protobuf service name (for health and reflection)."""
 
     add_to_server: Callable[[Any, Any], None]
-    servicer_class: Callable[[Runtime], Any]
+    servicer_class: Callable[[Runtime[SettingsT]], Any]
     service_name: str
 
 
 @dataclass(frozen=True)
-class PeriodicJob:
+class PeriodicJob(Generic[SettingsT]):
     """Work a service does on a timer in a background thread (e.g. the supervision scan).
     interval(settings) in seconds; 0 switches the job off."""
 
     name: str
-    run: Callable[[Runtime], Any]
-    interval: Callable[[ServiceSettings], float]
+    run: Callable[[Runtime[SettingsT]], Any]
+    interval: Callable[[SettingsT], float]
 
 
 class _JobThread:
-    def __init__(self, job: PeriodicJob, runtime: Runtime, interval: float) -> None:
+    def __init__(self, job: PeriodicJob[Any], runtime: Runtime[Any], interval: float) -> None:
         self.job, self.runtime, self.interval = job, runtime, interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=job.name, daemon=True)
@@ -90,59 +115,43 @@ class _JobThread:
         self._thread.join(30)
 
 
-@dataclass
-class ServiceDefinition:
-    """What a service is, declared once in its server.py.
+def _no_collectors(runtime: Runtime[Any]) -> list[Any]:
+    return []
 
-    `models` is the service's models module (it defines OutboxMessage and ProcessedEvent);
-    `events` is its events module (PUBLISHES, CONSUMES, HANDLERS). Migrations live in the
-    `migrations` folder beside the models."""
+
+@dataclass(frozen=True)
+class ServiceDefinition(Generic[SettingsT]):
+    """What a service is, declared once in its server.py, each part typed.
+
+    `publishes`: the topics its outbox writes to; `consumes`: topic -> its handlers, keyed by
+    the payload's full protobuf name (the service's handlers.py). `outbox_model` and
+    `processed_model` are its tables of the event machinery (shared.db mixins)."""
 
     name: str
-    settings_class: type[ServiceSettings]
-    models: ModuleType
-    events: ModuleType
-    servicers: list[Servicer]
+    settings_class: type[SettingsT]
+    migrations_dir: Path
+    outbox_model: type[OutboxMessageMixin]
+    processed_model: type[ProcessedEventMixin]
+    servicers: Sequence[Servicer[SettingsT]]
+    publishes: Sequence[str] = ()
+    consumes: Sequence[str] = ()
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
     seed: Callable[[Session], int] | None = None
     # Prometheus collectors that read the service's database at scrape time.
-    collectors: Callable[[Runtime], list[Any]] = lambda runtime: []
-    jobs: list[PeriodicJob] = field(default_factory=list)
+    collectors: Callable[[Runtime[SettingsT]], list[Any]] = _no_collectors
+    jobs: Sequence[PeriodicJob[SettingsT]] = ()
 
-    @property
-    def migrations_dir(self) -> Path:
-        return Path(self.models.__file__).parent / "migrations"
-
-    @property
-    def outbox_model(self) -> type[OutboxMessageMixin]:
-        return self.models.OutboxMessage
-
-    @property
-    def processed_model(self) -> type[ProcessedEventMixin]:
-        return self.models.ProcessedEvent
-
-    @property
-    def publishes(self) -> list[str]:
-        return list(self.events.PUBLISHES)
-
-    @property
-    def consumes(self) -> list[str]:
-        return list(self.events.CONSUMES)
-
-    @property
-    def handlers(self) -> dict[str, Handler]:
-        return dict(self.events.HANDLERS)
-
-    def create_server(self, settings: ServiceSettings) -> tuple[ObservedServer, int]:
+    def create_server(self, settings: SettingsT) -> tuple[ObservedServer, int]:
         """A server not yet started, bound to settings.grpc_port (0 = any free port)."""
         return build_server(self, build_runtime(self, settings))
 
 
-def build_runtime(definition: ServiceDefinition, settings: ServiceSettings) -> Runtime:
+def build_runtime(definition: ServiceDefinition[SettingsT], settings: SettingsT, clock: Clock = SYSTEM_CLOCK) -> Runtime[SettingsT]:
     engine = make_engine(settings.resolved_database_url())
-    return Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine))
+    return Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine, clock), clock=clock)
 
 
-def build_server(definition: ServiceDefinition, runtime: Runtime) -> tuple[ObservedServer, int]:
+def build_server(definition: ServiceDefinition[SettingsT], runtime: Runtime[SettingsT]) -> tuple[ObservedServer, int]:
     registrations = [
         Registration(s.add_to_server, s.servicer_class(runtime), s.service_name) for s in definition.servicers
     ]
@@ -152,11 +161,12 @@ def build_server(definition: ServiceDefinition, runtime: Runtime) -> tuple[Obser
 class RunningService:
     """A started service: gRPC server, outbox relay, consumer. Used by `serve` and by tests."""
 
-    def __init__(self, definition: ServiceDefinition, settings: ServiceSettings, *, kafka: bool = True) -> None:
+    def __init__(self, definition: ServiceDefinition[SettingsT], settings: SettingsT, *, kafka: bool = True,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
         self.definition = definition
         self.settings = settings
         self.kafka = kafka
-        self.runtime = build_runtime(definition, settings)
+        self.runtime = build_runtime(definition, settings, clock)
         self.server, self.port = build_server(definition, self.runtime)
         self.consumer: EventConsumer | None = None
         self._collectors: list[Any] = []
@@ -176,7 +186,9 @@ class RunningService:
                 settings.kafka_topic_partitions,
                 settings.kafka_replication_factor,
             )
-            producer_factory = lambda: make_producer(settings.kafka_bootstrap_servers, f"servicehall-{definition.name}")  # noqa: E731
+            def producer_factory() -> Any:
+                return make_producer(settings.kafka_bootstrap_servers, f"servicehall-{definition.name}")
+
             if definition.publishes:
                 # Made now so that a producer that is not acks=all+idempotent stops the start.
                 producer = await asyncio.to_thread(producer_factory)
@@ -193,8 +205,8 @@ class RunningService:
                 self.consumer = EventConsumer(
                     service_name=definition.name,
                     bootstrap_servers=settings.kafka_bootstrap_servers,
-                    topics=definition.consumes,
-                    handlers=definition.handlers,
+                    topics=list(definition.consumes),
+                    handlers=dict(definition.handlers),
                     session_factory=self.runtime.session_factory,
                     processed_model=definition.processed_model,
                     producer_factory=producer_factory,
@@ -228,7 +240,7 @@ class RunningService:
         self.runtime.engine.dispose()
 
 
-async def serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
+async def serve(definition: ServiceDefinition[SettingsT], settings: SettingsT) -> None:
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.grpc_host)
     service = RunningService(definition, settings)
@@ -243,7 +255,7 @@ async def serve(definition: ServiceDefinition, settings: ServiceSettings) -> Non
     shutdown_tracing()
 
 
-def run_seed(definition: ServiceDefinition, settings: ServiceSettings) -> int:
+def run_seed(definition: ServiceDefinition[SettingsT], settings: SettingsT) -> int:
     if definition.seed is None:
         return 0
     runtime = build_runtime(definition, settings)
@@ -254,7 +266,7 @@ def run_seed(definition: ServiceDefinition, settings: ServiceSettings) -> int:
         runtime.engine.dispose()
 
 
-def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
+def main(definition: ServiceDefinition[Any], argv: list[str] | None = None) -> None:
     """`python -m services.<name> serve|migrate|seed`."""
     parser = argparse.ArgumentParser(prog=f"services.{definition.name}")
     parser.add_argument("command", choices=["serve", "migrate", "seed"])
