@@ -35,6 +35,11 @@ def mask_email(value: str) -> str:
     return _EMAIL.sub(lambda m: m.group(1) + "***" + m.group(2), value)
 
 
+def mask_recipient(channel: str, recipient: str) -> str:
+    """A notice's address as it may be shown: a phone number for "sms", else an e-mail."""
+    return mask_phone(recipient) if channel == "sms" else mask_email(recipient)
+
+
 def mask_text(text: str) -> str:
     """Mask every ID card number, phone number and e-mail address inside free text."""
     text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)

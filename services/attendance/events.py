@@ -1,4 +1,4 @@
-"""Events the attendance service writes (topic servicehall.attendance.v1) and reads (none)."""
+"""Events the attendance service writes (topic servicehall.attendance.v1), through the outbox."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from sqlalchemy.orm import Session
 from services.attendance.models import OutboxMessage, Punch
 from servicehall.events.v1 import attendance_pb2 as attendance_events
 from shared.kafka.outbox import add_event
-from shared.kafka.consumer import Handler
 from shared.kafka.topics import ATTENDANCE_EVENTS
 from shared.timeutil import to_timestamp
 
 PUBLISHES = [ATTENDANCE_EVENTS]
-CONSUMES: list[str] = []
-HANDLERS: dict[str, Handler] = {}
 
 
 def punch_recorded(session: Session, punch: Punch) -> str:

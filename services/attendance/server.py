@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.attendance import events, models
+from services.attendance import events, handlers, models
 from services.attendance.servicer import AttendanceServicer
 from services.attendance.settings import AttendanceSettings
 from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
@@ -17,8 +17,8 @@ DEFINITION = ServiceDefinition(
     outbox_model=models.OutboxMessage,
     processed_model=models.ProcessedEvent,
     publishes=events.PUBLISHES,
-    consumes=events.CONSUMES,
-    handlers=events.HANDLERS,
+    consumes=handlers.CONSUMES,
+    handlers=handlers.HANDLERS,
     servicers=[
         Servicer(
             attendance_pb2_grpc.add_AttendanceServiceServicer_to_server,

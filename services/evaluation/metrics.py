@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 
-from services.evaluation import domain
+from services.evaluation import throughput
+from services.evaluation.settings import EvaluationSettings
 from shared.runtime import Runtime
 
 
 class WindowThroughputCollector(Collector):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime[EvaluationSettings]) -> None:
         self.runtime = runtime
 
     def collect(self) -> Iterator[CounterMetricFamily]:
@@ -23,10 +24,10 @@ class WindowThroughputCollector(Collector):
             labels=["department", "window"],
         )
         with self.runtime.session_factory() as session:
-            for department, window, count in domain.totals_by_window(session):
+            for department, window, count in throughput.totals_by_window(session):
                 family.add_metric([department, window], count)
         yield family
 
 
-def collectors(runtime: Runtime) -> list[Collector]:
+def collectors(runtime: Runtime[EvaluationSettings]) -> list[Collector]:
     return [WindowThroughputCollector(runtime)]

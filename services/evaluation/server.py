@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.evaluation import events, metrics, models
+from services.evaluation import events, handlers, metrics, models
 from services.evaluation.servicer import EvaluationServicer
 from services.evaluation.settings import EvaluationSettings
 from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
@@ -17,8 +17,8 @@ DEFINITION = ServiceDefinition(
     outbox_model=models.OutboxMessage,
     processed_model=models.ProcessedEvent,
     publishes=events.PUBLISHES,
-    consumes=events.CONSUMES,
-    handlers=events.HANDLERS,
+    consumes=handlers.CONSUMES,
+    handlers=handlers.HANDLERS,
     servicers=[
         Servicer(
             evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server,

@@ -1,36 +1,28 @@
-"""gRPC <-> domain for the evaluation service."""
+"""gRPC for the evaluation service: the caller, the mapping, the use case."""
 
 from __future__ import annotations
 
-import asyncio
-
 import grpc
 
-from services.evaluation import domain
+from services.evaluation import messages, throughput
+from services.evaluation.settings import EvaluationSettings
 from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
+from shared.auth import caller_from_metadata
 from shared.runtime import Runtime
 
 
 class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime[EvaluationSettings]) -> None:
         self.runtime = runtime
 
-    async def GetWindowThroughput(self, request: evaluation_pb2.GetWindowThroughputRequest, context: grpc.aio.ServicerContext) -> evaluation_pb2.GetWindowThroughputResponse:
-        def read() -> evaluation_pb2.GetWindowThroughputResponse:
-            with self.runtime.session_factory() as session:
-                rows = domain.window_throughput(
-                    session, department_code=request.department_code, window_code=request.window_code, day=request.day
-                )
-                return evaluation_pb2.GetWindowThroughputResponse(
-                    windows=[
-                        evaluation_pb2.WindowThroughput(
-                            department_code=r.department_code,
-                            window_code=r.window_code,
-                            day=r.day.isoformat(),
-                            cases_received=r.cases_received,
-                        )
-                        for r in rows
-                    ]
-                )
-
-        return await asyncio.to_thread(read)
+    async def GetWindowThroughput(  # noqa: N802 (generated name)
+        self, request: evaluation_pb2.GetWindowThroughputRequest, context: grpc.aio.ServicerContext
+    ) -> evaluation_pb2.GetWindowThroughputResponse:
+        caller = caller_from_metadata(context.invocation_metadata())
+        return await self.runtime.read(lambda session: evaluation_pb2.GetWindowThroughputResponse(windows=[
+            messages.throughput_message(row)
+            for row in throughput.window_throughput(
+                session, caller, department_code=request.department_code, window_code=request.window_code,
+                day=request.day,
+            )
+        ]))

@@ -1,185 +1,250 @@
-"""Adapters to the outside systems that carry notices: an SMTP server for e-mail and the SMS
-gateway's HTTP API. Each has one method, send(notice), that returns when the outside system
-has accepted the message and raises DeliveryError when it refused it or could not be reached.
+"""The delivery job: sends due notices over their channel and records each outcome.
 
-The SMS gateway contract (also in docs/notification.md):
+Every replica runs it (a PeriodicJob). A notice is sent by one replica only:
 
-    POST <SMS_GATEWAY_URL>
-    Authorization: Bearer <SMS_GATEWAY_TOKEN>        (left out when no token is set)
-    Idempotency-Key: <notice_id>
-    Content-Type: application/json
+1. **Claim**, in a short transaction of its own, one due notice with a single
+   `UPDATE notices SET claim_token=…, claimed_until=now+claim, delivery_attempts+1
+   WHERE notice_id = (SELECT … LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING …`. On
+   PostgreSQL the row lock makes concurrent claimers skip each other's rows instead of
+   waiting; on SQLite (no FOR UPDATE) the statement takes the database's write lock, so
+   claims are serialized. A claimed notice is not due for anyone else until its claim lapses.
+2. **Send** it with no transaction open (an SMTP or HTTP call may take seconds).
+3. **Record** the outcome with `UPDATE … WHERE notice_id=… AND claim_token=…`: sent (with
+   sent_at), retrying (next_attempt_at after an exponential backoff) or, after the last
+   attempt, failed. The error text is masked before it is stored or logged.
 
-    {"message_id": "<notice_id>", "to": "13812345678", "text": "<the notice's body>",
-     "reference": "<case number>"}
+A replica that dies between claim and record leaves a claim that lapses after
+`delivery_claim_seconds`; the notice is then due again and is sent again (at-least-once;
+the Message-ID / Idempotency-Key stay the same, so a receiver can tell the duplicate).
+Attempts are counted at claim time, so a notice that kills its sender still ends `failed`.
 
-Any 2xx answer means accepted (its body is not read); anything else is a refusal. The same
-message_id (and Idempotency-Key) comes again when a send is retried, so a gateway that keeps
-them can drop a duplicate after a sender crashed between its send and its record.
+Retries live in the database (next_attempt_at), not in the thread: they survive restarts
+and any replica may make the next attempt.
 """
 
 from __future__ import annotations
 
-import smtplib
-import ssl
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import format_datetime
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import Any
 
-import httpx
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
 
+from services.notification.channels import DeliveryError, OutgoingNotice, Sender, senders_from_settings
+from services.notification.metrics import NOTICES_DELIVERED
+from services.notification.models import Notice
 from services.notification.settings import NotificationSettings
-from shared.timeutil import utcnow
+from shared import clock
+from shared.db import is_postgresql, run_in_transaction
+from shared.masking import mask_recipient, mask_text
+from shared.runtime import PeriodicJob, Runtime
 
+log = logging.getLogger(__name__)
 
-class DeliveryError(Exception):
-    """The outside system refused the notice or could not be reached. The text says why; it
-    may quote the address, so mask it before it is stored or logged."""
+STORED, RETRYING, SENT, FAILED = "stored", "retrying", "sent", "failed"
+PENDING = (STORED, RETRYING)
+ERROR_LENGTH = 500  # the last_error column
+
+_notices = Notice.__table__
 
 
 @dataclass(frozen=True)
-class OutgoingNotice:
-    notice_id: str
-    case_number: str
-    recipient: str
-    subject: str
-    body: str
+class RetryPolicy:
+    """After attempt n fails (n < max_attempts) the next is due backoff * 2**(n-1) later,
+    never more than backoff_max; after attempt max_attempts the notice is failed."""
+
+    max_attempts: int = 5
+    backoff_seconds: float = 30.0
+    backoff_max_seconds: float = 3600.0
+
+    def delay(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.backoff_seconds * 2 ** max(attempts - 1, 0), self.backoff_max_seconds))
 
 
-class Sender(Protocol):
+@dataclass(frozen=True)
+class Claimed:
+    notice: OutgoingNotice
     channel: str
-
-    def send(self, notice: OutgoingNotice) -> None: ...
-
-    def close(self) -> None: ...
+    attempts: int  # including this one
+    token: str
 
 
-class EmailSender:
-    """E-mail over SMTP (smtplib): one connection per notice, optional STARTTLS (the
-    server's certificate is verified) and login."""
-
-    channel = "email"
-
+class NoticeDispatcher:
     def __init__(
         self,
-        host: str,
-        port: int,
-        from_address: str,
+        session_factory: sessionmaker[Session],
+        senders: Mapping[str, Sender],
         *,
-        starttls: bool = False,
-        username: str = "",
-        password: str = "",
-        timeout: float = 10.0,
-        ca_file: str = "",
+        policy: RetryPolicy = RetryPolicy(),
+        claim_seconds: float = 300.0,
+        batch_size: int = 50,
     ) -> None:
-        self.host, self.port, self.from_address = host, port, from_address
-        self.starttls, self.username, self._password = starttls, username, password
-        self.timeout = timeout
-        self.ca_file = ca_file
+        self.session_factory = session_factory
+        self.senders = dict(senders)
+        self.policy = policy
+        self.claim = timedelta(seconds=claim_seconds)
+        self.batch_size = batch_size
 
     @classmethod
-    def from_settings(cls, settings: NotificationSettings) -> EmailSender:
+    def from_runtime(cls, runtime: Runtime[NotificationSettings]) -> NoticeDispatcher:
+        settings = runtime.settings
         return cls(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_from,
-            starttls=settings.smtp_starttls,
-            username=settings.smtp_username,
-            password=settings.smtp_password.get_secret_value(),
-            timeout=settings.delivery_timeout_seconds,
-            ca_file=settings.smtp_ca_file,
+            runtime.session_factory,
+            senders_from_settings(settings, runtime.clock),
+            policy=RetryPolicy(
+                settings.delivery_max_attempts, settings.delivery_backoff_seconds, settings.delivery_backoff_max_seconds
+            ),
+            claim_seconds=settings.delivery_claim_seconds,
+            batch_size=settings.delivery_batch_size,
         )
 
-    def message(self, notice: OutgoingNotice) -> EmailMessage:
-        message = EmailMessage()
-        message["Subject"] = notice.subject
-        message["From"] = self.from_address
-        message["To"] = notice.recipient
-        message["Date"] = format_datetime(utcnow())
-        # Stable per notice: a retried send carries the same id, so a duplicate can be told.
-        domain = self.from_address.rpartition("@")[2] or "servicehall.invalid"
-        message["Message-ID"] = f"<{notice.notice_id}@{domain}>"
-        message["X-Servicehall-Case"] = notice.case_number
-        message.set_content(notice.body)
-        return message
-
-    def send(self, notice: OutgoingNotice) -> None:
-        message = self.message(notice)
-        try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-                smtp.ehlo()
-                if self.starttls:
-                    context = ssl.create_default_context(cafile=self.ca_file or None)
-                    smtp.starttls(context=context)
-                    smtp.ehlo()
-                if self.username:
-                    smtp.login(self.username, self._password)
-                smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            # One recipient, so one answer: {address: (code, text)}.
-            code, text = next(iter(error.recipients.values()))
-            raise DeliveryError(f"SMTP recipient refused: {code} {_text(text)}") from error
-        except smtplib.SMTPResponseException as error:
-            raise DeliveryError(f"SMTP refused: {error.smtp_code} {_text(error.smtp_error)}") from error
-        except smtplib.SMTPNotSupportedError as error:
-            raise DeliveryError(f"SMTP server lacks a required extension: {error}") from error
-        except (smtplib.SMTPException, OSError) as error:  # OSError: refused, timed out, TLS failures
-            raise DeliveryError(f"SMTP server unreachable: {type(error).__name__}: {error}") from error
+    def run_once(self) -> Counter[str]:
+        """Send up to batch_size due notices; the outcomes counted (sent/retrying/failed)."""
+        outcomes: Counter[str] = Counter()
+        if not self.senders:
+            return outcomes  # no channel configured: notices stay stored
+        outcomes[FAILED] += run_in_transaction(self.session_factory, self.give_up_abandoned)
+        for _ in range(self.batch_size):
+            claimed = run_in_transaction(self.session_factory, self.claim_one)
+            if claimed is None:
+                break
+            outcomes[self.deliver(claimed)] += 1
+        return +outcomes
 
     def close(self) -> None:
-        pass
+        for sender in self.senders.values():
+            sender.close()
 
-
-class SmsSender:
-    """SMS through the gateway's HTTP API (httpx): the JSON contract in this module's docstring."""
-
-    channel = "sms"
-
-    def __init__(self, url: str, token: str, *, timeout: float = 10.0, client: httpx.Client | None = None) -> None:
-        self.url = url
-        self._token = token
-        self._client = client or httpx.Client(timeout=timeout)
-        self._owns_client = client is None
-
-    @classmethod
-    def from_settings(cls, settings: NotificationSettings) -> SmsSender:
-        return cls(
-            settings.sms_gateway_url,
-            settings.sms_gateway_token.get_secret_value(),
-            timeout=settings.delivery_timeout_seconds,
+    # The steps, public so that a test can stop a replica between them.
+    def _due(self, now: datetime) -> Any:
+        return sa.and_(
+            _notices.c.delivery_status.in_(PENDING),
+            _notices.c.channel.in_(sorted(self.senders)),
+            sa.or_(_notices.c.claimed_until.is_(None), _notices.c.claimed_until <= now),
         )
 
-    def send(self, notice: OutgoingNotice) -> None:
-        payload = {
-            "message_id": notice.notice_id,
-            "to": notice.recipient,
-            "text": notice.body,
-            "reference": notice.case_number,
+    def claim_one(self, session: Session) -> Claimed | None:
+        now = clock.now(session)
+        candidate = (
+            sa.select(_notices.c.notice_id)
+            .where(
+                self._due(now),
+                _notices.c.delivery_attempts < self.policy.max_attempts,
+                sa.or_(_notices.c.next_attempt_at.is_(None), _notices.c.next_attempt_at <= now),
+            )
+            .order_by(_notices.c.created_at, _notices.c.notice_id)
+            .limit(1)
+        )
+        if is_postgresql(session):
+            candidate = candidate.with_for_update(skip_locked=True)
+        token = str(uuid.uuid4())
+        row = session.execute(
+            sa.update(_notices)
+            # "= (scalar subquery)", not "IN (subquery)": PostgreSQL runs an uncorrelated scalar
+            # subquery once (an InitPlan), whereas an IN may be planned as a join that runs
+            # the LIMIT 1 ... SKIP LOCKED subquery again per row and claims several notices.
+            # The due conditions again, outside the subquery: PostgreSQL re-checks these (not
+            # the subquery's answer) on a row another claimer changed meanwhile.
+            .where(_notices.c.notice_id == candidate.scalar_subquery(), self._due(now))
+            .values(
+                claim_token=token,
+                claimed_until=now + self.claim,
+                delivery_attempts=_notices.c.delivery_attempts + 1,
+            )
+            .returning(
+                _notices.c.notice_id, _notices.c.case_number, _notices.c.channel, _notices.c.recipient,
+                _notices.c.subject, _notices.c.body, _notices.c.delivery_attempts,
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        notice = OutgoingNotice(row.notice_id, row.case_number, row.recipient, row.subject, row.body)
+        return Claimed(notice, row.channel, row.delivery_attempts, token)
+
+    def give_up_abandoned(self, session: Session) -> int:
+        """Notices whose last attempt was claimed but never recorded (the sender died) and
+        that have no attempt left: failed, so that they do not stay pending for ever."""
+        now = clock.now(session)
+        result = session.execute(
+            sa.update(_notices)
+            .where(self._due(now), _notices.c.delivery_attempts >= self.policy.max_attempts)
+            .values(
+                delivery_status=FAILED,
+                last_error="gave up: the last attempt did not report back (its sender stopped)",
+                next_attempt_at=None, claim_token=None, claimed_until=None,
+            )
+            .returning(_notices.c.notice_id, _notices.c.channel)
+        ).all()
+        for row in result:
+            NOTICES_DELIVERED.labels(row.channel, FAILED).inc()
+            log.error("notice delivery abandoned", extra={"notice_id": row.notice_id, "channel": row.channel})
+        return len(result)
+
+    def deliver(self, claimed: Claimed) -> str:
+        error: str | None = None
+        try:
+            self.senders[claimed.channel].send(claimed.notice)
+        except DeliveryError as refusal:
+            error = str(refusal)
+        except Exception as bug:  # an adapter's bug must not leave the notice claimed
+            log.exception("notice sender failed unexpectedly", extra={"notice_id": claimed.notice.notice_id})
+            error = f"{type(bug).__name__}: {bug}"
+        error = mask_text(error)[:ERROR_LENGTH] if error is not None else None
+        outcome = run_in_transaction(self.session_factory, lambda session: self.record(session, claimed, error))
+        NOTICES_DELIVERED.labels(claimed.channel, outcome).inc()
+        return outcome
+
+    def record(self, session: Session, claimed: Claimed, error: str | None) -> str:
+        now = clock.now(session)
+        values: dict[str, Any] = {"claim_token": None, "claimed_until": None}
+        if error is None:
+            outcome = SENT
+            values.update(delivery_status=SENT, sent_at=now, last_error=None, next_attempt_at=None)
+        elif claimed.attempts >= self.policy.max_attempts:
+            outcome = FAILED
+            values.update(delivery_status=FAILED, last_error=error, next_attempt_at=None)
+        else:
+            outcome = RETRYING
+            values.update(delivery_status=RETRYING, last_error=error, next_attempt_at=now + self.policy.delay(claimed.attempts))
+        result = session.execute(
+            sa.update(_notices)
+            .where(_notices.c.notice_id == claimed.notice.notice_id, _notices.c.claim_token == claimed.token)
+            .values(**values)
+        )
+        fields = {
+            "notice_id": claimed.notice.notice_id,
+            "case_number": claimed.notice.case_number,
+            "channel": claimed.channel,
+            "recipient": mask_recipient(claimed.channel, claimed.notice.recipient),
+            "attempt": claimed.attempts,
         }
-        headers = {"Idempotency-Key": notice.notice_id}
-        if self._token:
-            headers["Authorization"] = f"Bearer {self._token}"
-        try:
-            response = self._client.post(self.url, json=payload, headers=headers)
-        except httpx.HTTPError as error:
-            raise DeliveryError(f"SMS gateway unreachable: {type(error).__name__}: {error}") from error
-        if not response.is_success:
-            raise DeliveryError(f"SMS gateway refused: HTTP {response.status_code} {response.text[:200]}".rstrip())
-
-    def close(self) -> None:
-        if self._owns_client:
-            self._client.close()
+        if result.rowcount != 1:
+            log.warning("notice claim lapsed before its outcome was recorded; it may be sent again", extra=fields)
+        if outcome == SENT:
+            log.info("notice sent", extra=fields)
+        elif outcome == RETRYING:
+            log.warning("notice delivery failed; will retry", extra={**fields, "error": error,
+                                                                     "next_attempt_at": values["next_attempt_at"].isoformat()})
+        else:
+            log.error("notice delivery failed; giving up", extra={**fields, "error": error})
+        return outcome
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+def deliver_due_notices(runtime: Runtime[NotificationSettings]) -> Counter[str]:
+    """The job's body: one run with the senders the settings configure."""
+    dispatcher = NoticeDispatcher.from_runtime(runtime)
+    try:
+        return dispatcher.run_once()
+    finally:
+        dispatcher.close()
 
 
-def senders_from_settings(settings: NotificationSettings) -> dict[str, Sender]:
-    """The configured channels' senders; a channel without its setting has none."""
-    senders: dict[str, Sender] = {}
-    if settings.smtp_host:
-        senders["email"] = EmailSender.from_settings(settings)
-    if settings.sms_gateway_url:
-        senders["sms"] = SmsSender.from_settings(settings)
-    return senders
+# Off (interval 0) unless SMTP_HOST or SMS_GATEWAY_URL is set.
+DELIVERY_JOB: PeriodicJob[NotificationSettings] = PeriodicJob(
+    "notice-delivery", deliver_due_notices, NotificationSettings.delivery_interval
+)

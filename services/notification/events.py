@@ -1,33 +1,5 @@
-"""Events the notification service reads (case events) and writes (none yet)."""
+"""Events the notification service writes: none yet (delivery outcomes may follow)."""
 
 from __future__ import annotations
 
-from google.protobuf.message import Message
-from sqlalchemy.orm import Session
-
-from services.notification import domain
-from services.notification.metrics import NOTICES_CREATED
-from servicehall.events.v1 import cases_pb2 as case_events
-from servicehall.events.v1.envelope_pb2 import EventEnvelope
-from shared.kafka.topics import CASES_EVENTS
-
 PUBLISHES: list[str] = []
-CONSUMES = [CASES_EVENTS]
-
-
-def on_case_submitted(session: Session, envelope: EventEnvelope, payload: Message) -> None:
-    assert isinstance(payload, case_events.CaseSubmitted)
-    notice = domain.notice_for_case_submitted(session, envelope.event_id, payload)
-    NOTICES_CREATED.labels(notice.channel).inc()
-
-
-def on_extension_granted(session: Session, envelope: EventEnvelope, payload: Message) -> None:
-    assert isinstance(payload, case_events.ExtensionGranted)
-    notice = domain.notice_for_extension(session, envelope.event_id, payload)
-    NOTICES_CREATED.labels(notice.channel).inc()
-
-
-HANDLERS = {
-    case_events.CaseSubmitted.DESCRIPTOR.full_name: on_case_submitted,
-    case_events.ExtensionGranted.DESCRIPTOR.full_name: on_extension_granted,
-}

@@ -39,7 +39,7 @@ class Notice(Base):
     department_code: Mapped[str] = mapped_column(sa.String(20), default="")
     query_code_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
 
-    # Delivery (services/notification/dispatch.py). "stored": not sent yet (or its channel is
+    # Delivery (services/notification/delivery.py). "stored": not sent yet (or its channel is
     # not configured); "retrying": an attempt failed, the next is due at next_attempt_at;
     # "sent"; "failed": given up after the last attempt.
     delivery_status: Mapped[str] = mapped_column(sa.String(10), default="stored", index=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.notification import events, models
-from services.notification.dispatch import DELIVERY_JOB
+from services.notification import events, handlers, models
+from services.notification.delivery import DELIVERY_JOB
 from services.notification.servicer import NotificationServicer
 from services.notification.settings import NotificationSettings
 from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
@@ -18,8 +18,8 @@ DEFINITION = ServiceDefinition(
     outbox_model=models.OutboxMessage,
     processed_model=models.ProcessedEvent,
     publishes=events.PUBLISHES,
-    consumes=events.CONSUMES,
-    handlers=events.HANDLERS,
+    consumes=handlers.CONSUMES,
+    handlers=handlers.HANDLERS,
     servicers=[
         Servicer(
             notification_pb2_grpc.add_NotificationServiceServicer_to_server,

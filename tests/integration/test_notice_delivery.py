@@ -2,10 +2,10 @@
 server (aiosmtpd) and an HTTP receiver standing in for the SMS gateway (stdlib http.server),
 against the notification service's migrated database (PostgreSQL when TEST_DATABASE_URL is
 set). No Kafka: notices are stored the way the consumer stores them (services.notification
-.domain), then the delivery job sends them.
+.notices), then the delivery job sends them.
 
-Backoff is checked with an injected clock (the dispatcher's `clock`), so the tests do not
-wait for real minutes; everything on the wire is real."""
+Backoff is checked with a frozen clock carried by the test's sessions (shared.clock), so the
+tests do not wait for real minutes; everything on the wire is real."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import grpc
@@ -30,13 +30,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from prometheus_client import REGISTRY
 
-from services.notification import domain
-from services.notification.delivery import DeliveryError, EmailSender, OutgoingNotice, SmsSender
-from services.notification.dispatch import NoticeDispatcher, RetryPolicy
+from services.notification import notices
+from services.notification.channels import DeliveryError, EmailSender, OutgoingNotice, SmsSender
+from services.notification.delivery import NoticeDispatcher, RetryPolicy
 from services.notification.models import Notice
 from services.notification.server import DEFINITION as NOTIFICATION
 from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
+from shared.clock import SYSTEM_CLOCK, SystemClock
 from shared.db import make_engine, make_session_factory, migrate, run_in_transaction, transaction
 from shared.timeutil import utcnow
 from tests.support import eventually, free_port
@@ -155,9 +156,9 @@ def notices_db(database_url) -> Iterator:
     migrate(url, NOTIFICATION.migrations_dir)
     engines = []
 
-    def connect():
+    def connect(clock: Clock | SystemClock = SYSTEM_CLOCK):
         engines.append(make_engine(url))
-        return make_session_factory(engines[-1])
+        return make_session_factory(engines[-1], clock)
 
     yield connect
     for engine in engines:
@@ -172,7 +173,7 @@ def store_notice(session_factory, *, phone: str = "", mail: str = "", number: in
         applicant_email=mail, promised_days=3, query_code_sha256="0" * 64,
     )
     with transaction(session_factory) as session:
-        return domain.notice_for_case_submitted(session, str(uuid.uuid4()), event).notice_id
+        return notices.notice_for_case_submitted(session, str(uuid.uuid4()), event).notice_id
 
 
 def notice(session_factory, notice_id: str) -> Notice:
@@ -181,14 +182,16 @@ def notice(session_factory, notice_id: str) -> Notice:
 
 
 class Clock:
-    def __init__(self) -> None:
-        self.now = utcnow()
+    """Frozen until advanced: the backoff is checked to the second."""
 
-    def __call__(self):
-        return self.now
+    def __init__(self) -> None:
+        self.moment = utcnow()
+
+    def now(self) -> datetime:
+        return self.moment
 
     def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+        self.moment += timedelta(seconds=seconds)
 
 
 def email_sender(port: int, **options) -> EmailSender:
@@ -254,10 +257,10 @@ def test_smtp_login_and_starttls_with_a_verified_certificate(notices_db, smtp_se
 def test_a_refusing_smtp_server_leads_to_retries_with_backoff_then_failed(notices_db, smtp_server):
     sink = SmtpSink(refuse="550 5.1.1 <zhang.san@example.cn>: mailbox unavailable")
     port = smtp_server(sink)
-    db = notices_db()
-    notice_id = store_notice(db, mail=EMAIL)
     clock = Clock()
-    dispatcher = NoticeDispatcher(db, {"email": email_sender(port)}, clock=clock,
+    db = notices_db(clock)
+    notice_id = store_notice(db, mail=EMAIL)
+    dispatcher = NoticeDispatcher(db, {"email": email_sender(port)},
                                   policy=RetryPolicy(max_attempts=3, backoff_seconds=60, backoff_max_seconds=600))
     before = delivered("email", "failed")
 
@@ -318,10 +321,10 @@ def test_an_sms_notice_arrives_at_the_gateway_as_json(notices_db, sms_gateway):
 
 def test_a_gateway_answering_500_leads_to_retries_then_failed_and_recovers_when_it_answers(notices_db, sms_gateway):
     gateway = sms_gateway([500], answer='{"error": "upstream carrier down"}')
-    db = notices_db()
-    doomed = store_notice(db, phone=PHONE)
     clock = Clock()
-    dispatcher = NoticeDispatcher(db, {"sms": SmsSender(gateway.url, "t", timeout=5)}, clock=clock,
+    db = notices_db(clock)
+    doomed = store_notice(db, phone=PHONE)
+    dispatcher = NoticeDispatcher(db, {"sms": SmsSender(gateway.url, "t", timeout=5)},
                                   policy=RetryPolicy(max_attempts=3, backoff_seconds=10, backoff_max_seconds=15))
     outcomes = []
     for _ in range(3):
@@ -424,14 +427,14 @@ def test_two_dispatchers_at_once_send_each_notice_exactly_once(notices_db, smtp_
 
 def test_a_claim_held_by_a_replica_is_not_sent_by_another_until_it_lapses(notices_db, sms_gateway):
     gateway = sms_gateway()
-    db = notices_db()
-    notice_id = store_notice(db, phone=PHONE)
     clock = Clock()
+    db = notices_db(clock)
+    notice_id = store_notice(db, phone=PHONE)
     sender = SmsSender(gateway.url, "t", timeout=5)
-    crashed = NoticeDispatcher(notices_db(), {"sms": sender}, claim_seconds=300, clock=clock)
-    other = NoticeDispatcher(db, {"sms": sender}, claim_seconds=300, clock=clock)
+    crashed = NoticeDispatcher(notices_db(clock), {"sms": sender}, claim_seconds=300)
+    other = NoticeDispatcher(db, {"sms": sender}, claim_seconds=300)
 
-    claimed = run_in_transaction(crashed.session_factory, crashed._claim_one)  # ... and then it died
+    claimed = run_in_transaction(crashed.session_factory, crashed.claim_one)  # ... and then it died
     assert claimed.notice.notice_id == notice_id
     assert other.run_once() == {}
     clock.advance(299)
@@ -442,19 +445,19 @@ def test_a_claim_held_by_a_replica_is_not_sent_by_another_until_it_lapses(notice
     stored = notice(db, notice_id)
     assert (stored.delivery_status, stored.delivery_attempts) == ("sent", 2)  # the lost attempt counts
 
-    late = run_in_transaction(crashed.session_factory, lambda s: crashed._record(s, claimed, None))
+    late = run_in_transaction(crashed.session_factory, lambda s: crashed.record(s, claimed, None))
     assert late == "sent" and notice(db, notice_id).delivery_attempts == 2  # a stale claim changes nothing
     sender.close()
 
 
 def test_a_notice_whose_last_attempt_never_reported_back_is_given_up(notices_db, sms_gateway):
     gateway = sms_gateway()
-    db = notices_db()
-    notice_id = store_notice(db, phone=PHONE)
     clock = Clock()
+    db = notices_db(clock)
+    notice_id = store_notice(db, phone=PHONE)
     sender = SmsSender(gateway.url, "t", timeout=5)
-    dispatcher = NoticeDispatcher(db, {"sms": sender}, policy=RetryPolicy(1, 0, 0), claim_seconds=60, clock=clock)
-    run_in_transaction(db, dispatcher._claim_one)  # its only attempt; the sender dies
+    dispatcher = NoticeDispatcher(db, {"sms": sender}, policy=RetryPolicy(1, 0, 0), claim_seconds=60)
+    run_in_transaction(db, dispatcher.claim_one)  # its only attempt; the sender dies
     clock.advance(61)
     assert dispatcher.run_once() == {"failed": 1}
     stored = notice(db, notice_id)

@@ -1,21 +1,20 @@
-"""Notices to applicants: what is said, to whom, over which channel."""
+"""Notices to applicants: what is said, to whom, over which channel; who may read them."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.notification.models import Notice
 from servicehall.events.v1 import cases_pb2 as case_events
 from shared.auth import Caller, query_code_matches
+from shared.clock import now
 from shared.errors import FieldViolation, InvalidArgument, PermissionDenied
-from shared.timeutil import utcnow
 
 
-def _notice_to_applicant(session: Session, event_id: str, event: Any, *, subject: str, body: str) -> Notice:
+def notice_to_applicant(
+    session: Session, event_id: str, event: case_events.CaseSubmitted | case_events.ExtensionGranted, *, subject: str, body: str) -> Notice:
     """A notice to the applicant of the event's case: SMS when there is a phone number, else
     e-mail; readable by the case's department and by the applicant's query code."""
     channel, recipient = ("sms", event.applicant_phone) if event.applicant_phone else ("email", event.applicant_email)
@@ -26,7 +25,7 @@ def _notice_to_applicant(session: Session, event_id: str, event: Any, *, subject
         recipient=recipient,
         subject=subject,
         body=body,
-        created_at=utcnow(),
+        created_at=now(session),
         source_event_id=event_id,
         department_code=event.department_code,
         query_code_sha256=event.query_code_sha256,
@@ -38,7 +37,7 @@ def _notice_to_applicant(session: Session, event_id: str, event: Any, *, subject
 def notice_for_case_submitted(session: Session, event_id: str, event: case_events.CaseSubmitted) -> Notice:
     """The receipt notice: the applicant learns the case number and the promised time limit."""
     limit = "即办件，当场办结" if event.case_kind == "instant" else f"承诺办结时限 {event.promised_days} 个工作日"
-    return _notice_to_applicant(
+    return notice_to_applicant(
         session, event_id, event,
         subject=f"申请已收到：{event.service_item_name}",
         body=(
@@ -50,7 +49,7 @@ def notice_for_case_submitted(session: Session, event_id: str, event: case_event
 
 def notice_for_extension(session: Session, event_id: str, event: case_events.ExtensionGranted) -> Notice:
     """The law requires the applicant to be told of an extension and why (Art. 42)."""
-    return _notice_to_applicant(
+    return notice_to_applicant(
         session, event_id, event,
         subject=f"办理期限延长：{event.case_number}",
         body=(

@@ -1,4 +1,7 @@
-"""Fingerprint punches: recording them and reading a staff member's day."""
+"""Fingerprint punches (指纹考勤): recording them and reading a staff member's day.
+
+The use cases take the caller: identity and the roster's rules (issues 9 and 10) are
+checked here, never in the servicer. Today any caller may punch and read punches."""
 
 from __future__ import annotations
 
@@ -11,23 +14,32 @@ from sqlalchemy.orm import Session
 
 from services.attendance import events
 from services.attendance.models import Punch
+from shared.auth import Caller
+from shared.clock import now
 from shared.errors import FieldViolation, InvalidArgument
-from shared.timeutil import as_utc, shanghai_day, utcnow
+from shared.timeutil import as_utc, shanghai_day
 
-_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 def record_punch(
-    session: Session, *, staff_id: str, department_code: str, window_code: str, punched_at: datetime | None, max_skew: timedelta
+    session: Session,
+    caller: Caller,
+    *,
+    staff_id: str,
+    department_code: str,
+    window_code: str,
+    punched_at: datetime | None,
+    max_skew: timedelta,
 ) -> Punch:
     problems = [
         FieldViolation(name, "is required: letters, digits, '-' or '_', at most 40")
         for name, value in (("staff_id", staff_id), ("department_code", department_code), ("window_code", window_code))
-        if not _CODE.match(value)
+        if not CODE.match(value)
     ]
-    now = utcnow()
-    moment = as_utc(punched_at) if punched_at is not None else now
-    if moment > now + max_skew:
+    current = now(session)
+    moment = as_utc(punched_at) if punched_at is not None else current
+    if moment > current + max_skew:
         problems.append(FieldViolation("punched_at", "is in the future"))
     if problems:
         raise InvalidArgument("the punch is invalid", problems)
@@ -44,15 +56,16 @@ def record_punch(
     return punch
 
 
-def list_punches(session: Session, *, staff_id: str, day: str) -> list[Punch]:
+def list_punches(session: Session, caller: Caller, *, staff_id: str, day: str) -> list[Punch]:
     problems = []
     if not staff_id:
         problems.append(FieldViolation("staff_id", "is required"))
+    wanted: date | None = None
     try:
         wanted = date.fromisoformat(day)
     except ValueError:
         problems.append(FieldViolation("day", "must be YYYY-MM-DD"))
-    if problems:
+    if problems or wanted is None:
         raise InvalidArgument("the query is invalid", problems)
     query = sa.select(Punch).where(Punch.staff_id == staff_id, Punch.day == wanted).order_by(Punch.punched_at)
     return list(session.scalars(query))
