@@ -10,7 +10,7 @@ from dataclasses import dataclass
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 def percentile(ordered: list[float], p: float) -> float:

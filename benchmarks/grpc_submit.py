@@ -22,6 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import grpc
 import sqlalchemy as sa
@@ -103,8 +104,10 @@ class CasesProcess:
                 [sys.executable, "-m", "benchmarks.cases_server", self.database_url], cwd=ROOT,
                 stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
             )
-        ready, _, _ = select.select([self.process.stdout], [], [], 60)
-        line = self.process.stdout.readline() if ready else b""
+        stdout = self.process.stdout
+        assert stdout is not None  # stdout=PIPE above
+        ready, _, _ = select.select([stdout], [], [], 60)
+        line = stdout.readline() if ready else b""
         if not line:
             self.__exit__()
             raise RuntimeError(f"the cases service did not start; see {self.log_file}")
@@ -112,6 +115,7 @@ class CasesProcess:
         return self
 
     def cpu_seconds(self) -> float:
+        assert self.process is not None, "used inside the with block"
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
@@ -128,7 +132,7 @@ class CasesProcess:
 
 # ------------------------------------------------------------------------------------ load
 
-async def _load(stub, clients: int, total: int, time_limit: float) -> tuple[list[float], int, float, bool]:
+async def _load(stub: Any, clients: int, total: int, time_limit: float) -> tuple[list[float], int, float, bool]:
     latencies: list[float] = []
     errors = 0
     issued = 0

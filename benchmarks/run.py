@@ -89,7 +89,7 @@ def _postgres_version(url: str) -> str:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.execute(sa.text("SHOW server_version")).scalar_one()
+            return str(connection.execute(sa.text("SHOW server_version")).scalar_one())
     finally:
         engine.dispose()
 
@@ -136,7 +136,7 @@ def write_doc(path: Path, generated: str) -> None:
 
 
 def _stop_on_sigterm() -> None:
-    def stop(signum, frame):  # finally blocks stop the stack, the server and drop the database
+    def stop(signum: int, frame: object) -> None:  # finally blocks stop the stack, the server and drop the database
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         if "grpc" in only:
             print("gRPC SubmitApplication ...", flush=True)
             (workdir / "grpc").mkdir()
-            rows = grpc_submit.run(workdir / "grpc", levels=options.clients, requests=options.requests,
+            submit_rows = grpc_submit.run(workdir / "grpc", levels=options.clients, requests=options.requests,
                                    postgres_url=postgres_url, deadline=deadline)
             sections.append(
                 "### gRPC `CasesService/SubmitApplication`, one cases service\n\n"
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"tasks on one grpc.aio channel in the benchmark process, each waiting for its answer before "
                 f"sending again; {options.requests} requests per level after a warm-up, items rotating over "
                 f"{', '.join(grpc_submit.ITEMS)}. Server CPU = CPU time of the cases process during the level "
-                f"(100% = one core).\n\n" + grpc_submit.render(rows)
+                f"(100% = one core).\n\n" + grpc_submit.render(submit_rows)
             )
         if "e2e" in only:
             print("end-to-end: POST -> notice readable ...", flush=True)

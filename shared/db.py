@@ -76,6 +76,13 @@ def transaction(session_factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+def table_of(model: type[Any]) -> sa.Table:
+    """A mapped class's Table (typed: `Model.__table__` is only a FromClause to mypy)."""
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table
+
+
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -191,9 +198,9 @@ def migrate(database_url: str, migrations_dir: Path, revision: str = "head") -> 
 def run_migrations_online(target_metadata: sa.MetaData) -> None:
     """The body of every service's migrations/env.py."""
     url = context.config.attributes.get("database_url")
-    engine = sa.create_engine(url) if url else None
-    if engine is None:
+    if not url:
         raise RuntimeError("run migrations through shared.db.migrate (the service's `migrate` command)")
+    engine = sa.create_engine(url)
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     with engine.connect() as connection:

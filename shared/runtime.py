@@ -158,7 +158,7 @@ def build_server(definition: ServiceDefinition[SettingsT], runtime: Runtime[Sett
     return create_server(runtime.settings, registrations)
 
 
-class RunningService:
+class RunningService(Generic[SettingsT]):
     """A started service: gRPC server, outbox relay, consumer. Used by `serve` and by tests."""
 
     def __init__(self, definition: ServiceDefinition[SettingsT], settings: SettingsT, *, kafka: bool = True,

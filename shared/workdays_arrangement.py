@@ -190,8 +190,8 @@ def load_arrangement(path: str | Path, *, allow_test_fixture: bool = False) -> A
     try:
         return Arrangement(
             year=raw["year"],
-            holidays=[HolidayPeriod(p["name"], _as_date(p["first_day"]), _as_date(p["last_day"])) for p in periods],
-            adjusted_working_days=[_as_date(d) for d in working],
+            holidays=tuple(HolidayPeriod(p["name"], _as_date(p["first_day"]), _as_date(p["last_day"])) for p in periods),
+            adjusted_working_days=tuple(_as_date(d) for d in working),
             notice=str(raw.get("notice") or ""),
             test_fixture=bool(raw.get("test_fixture", False)),
         )

@@ -20,6 +20,7 @@ import json
 import signal
 import sys
 import threading
+from typing import Any
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,8 +37,9 @@ class PeerLog:
         self.path = path
         self._lock = threading.Lock()
 
-    def write(self, entry: dict) -> None:
-        entry = {"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), **_masked(entry)}
+    def write(self, entry: dict[str, Any]) -> None:
+        masked = {key: _masked(value, key) for key, value in entry.items()}
+        entry = {"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), **masked}
         line = json.dumps(entry, ensure_ascii=False)
         with self._lock, self.path.open("a", encoding="utf-8") as out:
             out.write(line + "\n")
@@ -64,7 +66,7 @@ class SmtpSink:
     def __init__(self, log: PeerLog) -> None:
         self.log = log
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd's name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         body = message.get_body(("plain",))
         self.log.write({
@@ -95,7 +97,7 @@ def sms_receiver(port: int, log: PeerLog, status: int) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(answer)
 
-        def log_message(self, *args) -> None:
+        def log_message(self, *args: Any) -> None:
             pass
 
     return ThreadingHTTPServer(("127.0.0.1", port), Handler)

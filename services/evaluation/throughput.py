@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from services.evaluation.models import WindowDailyThroughput
 from shared.auth import Caller
-from shared.db import upsert
+from shared.db import table_of, upsert
 from shared.errors import FieldViolation, InvalidArgument
 from shared.timeutil import shanghai_day
 
 
 def count_case_received(session: Session, *, department_code: str, window_code: str, submitted_at: datetime) -> None:
     """Add one to the window's count for the day; an upsert, safe with concurrent consumers."""
-    table = WindowDailyThroughput.__table__
+    table = table_of(WindowDailyThroughput)
     statement = (
         upsert(session, table)
         .values(department_code=department_code, window_code=window_code, day=shanghai_day(submitted_at), cases_received=1)
@@ -41,7 +41,7 @@ def window_throughput(
     if window_code:
         query = query.where(WindowDailyThroughput.window_code == window_code)
     if day:
-        query = query.where(WindowDailyThroughput.day == _parse_day(day))
+        query = query.where(WindowDailyThroughput.day == parse_day(day))
     return list(session.scalars(query))
 
 

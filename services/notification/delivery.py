@@ -40,7 +40,7 @@ from services.notification.metrics import NOTICES_DELIVERED
 from services.notification.models import Notice
 from services.notification.settings import NotificationSettings
 from shared import clock
-from shared.db import is_postgresql, run_in_transaction
+from shared.db import is_postgresql, run_in_transaction, table_of
 from shared.masking import mask_recipient, mask_text
 from shared.runtime import PeriodicJob, Runtime
 
@@ -50,7 +50,7 @@ STORED, RETRYING, SENT, FAILED = "stored", "retrying", "sent", "failed"
 PENDING = (STORED, RETRYING)
 ERROR_LENGTH = 500  # the last_error column
 
-_notices = Notice.__table__
+_notices = table_of(Notice)
 
 
 @dataclass(frozen=True)
@@ -211,11 +211,12 @@ class NoticeDispatcher:
         else:
             outcome = RETRYING
             values.update(delivery_status=RETRYING, last_error=error, next_attempt_at=now + self.policy.delay(claimed.attempts))
-        result = session.execute(
+        updated = session.execute(
             sa.update(_notices)
             .where(_notices.c.notice_id == claimed.notice.notice_id, _notices.c.claim_token == claimed.token)
             .values(**values)
-        )
+            .returning(_notices.c.notice_id)
+        ).all()
         fields = {
             "notice_id": claimed.notice.notice_id,
             "case_number": claimed.notice.case_number,
@@ -223,7 +224,7 @@ class NoticeDispatcher:
             "recipient": mask_recipient(claimed.channel, claimed.notice.recipient),
             "attempt": claimed.attempts,
         }
-        if result.rowcount != 1:
+        if len(updated) != 1:
             log.warning("notice claim lapsed before its outcome was recorded; it may be sent again", extra=fields)
         if outcome == SENT:
             log.info("notice sent", extra=fields)

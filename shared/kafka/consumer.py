@@ -27,7 +27,7 @@ from servicehall.events.v1.envelope_pb2 import EventEnvelope
 from shared.db import ProcessedEventMixin, transaction
 from shared.kafka.envelope import UndecodableEvent, decode
 from shared.kafka.topics import dead_letter_topic
-from shared.timeutil import utcnow
+from shared.clock import now
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -150,14 +150,12 @@ class EventConsumer:
                 with transaction(self.session_factory) as session:
                     if session.get(self.processed_model, envelope.event_id) is not None:
                         return "duplicate"
-                    session.add(
-                        self.processed_model(
-                            event_id=envelope.event_id,
-                            topic=record.topic,
-                            event_type=envelope.event_type,
-                            processed_at=utcnow(),
-                        )
-                    )
+                    processed = self.processed_model()
+                    processed.event_id = envelope.event_id
+                    processed.topic = record.topic
+                    processed.event_type = envelope.event_type
+                    processed.processed_at = now(session)
+                    session.add(processed)
                     session.flush()  # a concurrent duplicate fails here, before the handler runs
                     handler(session, envelope, payload)
                 return "applied"

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db import OutboxMessageMixin, is_postgresql, transaction
 from shared.kafka.envelope import new_envelope
-from shared.timeutil import utcnow
+from shared.clock import now
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -44,17 +44,16 @@ def add_event(
     envelope = new_envelope(payload, source=source, partition_key=key)
     carrier: dict[str, str] = {}
     propagate.inject(carrier)  # the current request's trace continues in the consumer
-    session.add(
-        model(
-            event_id=envelope.event_id,
-            event_type=envelope.event_type,
-            topic=topic,
-            partition_key=key,
-            envelope=envelope.SerializeToString(),
-            trace_headers=carrier,
-            created_at=utcnow(),
-        )
-    )
+    # Set field by field: the mixin's type has no declarative constructor for mypy to check.
+    row = model()
+    row.event_id = envelope.event_id
+    row.event_type = envelope.event_type
+    row.topic = topic
+    row.partition_key = key
+    row.envelope = envelope.SerializeToString()
+    row.trace_headers = carrier
+    row.created_at = now(session)
+    session.add(row)
     return envelope.event_id
 
 
@@ -151,7 +150,7 @@ class OutboxRelay:
                     log.warning("publish failed", extra={"event_id": row.event_id}, exc_info=True)
                     failed = True
                     break
-                row.published_at = utcnow()
+                row.published_at = now(session)
                 EVENTS_PUBLISHED.labels(self.service_name, row.topic).inc()
                 marked += 1
         # The rows that made it are marked (committed above) before the failure is reported.
