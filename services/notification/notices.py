@@ -10,7 +10,7 @@ from services.notification.models import Notice
 from servicehall.events.v1 import cases_pb2 as case_events
 from shared.auth import Caller, query_code_matches
 from shared.clock import now
-from shared.errors import FieldViolation, InvalidArgument, PermissionDenied
+from shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 
 
 def notice_to_applicant(
@@ -76,3 +76,20 @@ def list_notices(session: Session, case_number: str, caller: Caller) -> list[Not
     ):
         return notices
     raise PermissionDenied("notices are shown to the case's department or to the applicant with the query code")
+
+
+def get_notice(session: Session, notice_id: str, caller: Caller) -> Notice:
+    """One notice, for staff of its case's department or the applicant with the query code.
+    Anyone else is told it does not exist: a notice id must not confirm that a case has one."""
+    if not notice_id:
+        raise InvalidArgument("notice_id is required", [FieldViolation("notice_id", "is required")])
+    notice = session.get(Notice, notice_id)
+    if notice is not None and may_read(caller, notice):
+        return notice
+    raise NotFound(f"no notice {notice_id}")
+
+
+def may_read(caller: Caller, notice: Notice) -> bool:
+    if caller.is_staff:
+        return caller.has_role("manager", "efficiency_office") or caller.department_code == notice.department_code
+    return query_code_matches(notice.case_number, caller.query_code, notice.query_code_sha256)

@@ -22,3 +22,11 @@ class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
         return await self.runtime.read(lambda session: notification_pb2.ListNoticesResponse(notices=[
             messages.notice_message(n) for n in notices.list_notices(session, request.case_number, caller)
         ]))
+
+    async def GetNotice(  # noqa: N802
+        self, request: notification_pb2.GetNoticeRequest, context: grpc.aio.ServicerContext
+    ) -> notification_pb2.Notice:
+        caller = caller_from_metadata(context.invocation_metadata())
+        return await self.runtime.read(
+            lambda session: messages.notice_message(notices.get_notice(session, request.notice_id, caller))
+        )

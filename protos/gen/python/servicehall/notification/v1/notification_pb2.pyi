@@ -42,3 +42,9 @@ class ListNoticesResponse(_message.Message):
     NOTICES_FIELD_NUMBER: _ClassVar[int]
     notices: _containers.RepeatedCompositeFieldContainer[Notice]
     def __init__(self, notices: _Optional[_Iterable[_Union[Notice, _Mapping]]] = ...) -> None: ...
+
+class GetNoticeRequest(_message.Message):
+    __slots__ = ("notice_id",)
+    NOTICE_ID_FIELD_NUMBER: _ClassVar[int]
+    notice_id: str
+    def __init__(self, notice_id: _Optional[str] = ...) -> None: ...

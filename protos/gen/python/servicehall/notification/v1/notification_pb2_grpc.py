@@ -39,6 +39,11 @@ class NotificationServiceStub:
                 request_serializer=servicehall_dot_notification_dot_v1_dot_notification__pb2.ListNoticesRequest.SerializeToString,
                 response_deserializer=servicehall_dot_notification_dot_v1_dot_notification__pb2.ListNoticesResponse.FromString,
                 _registered_method=True)
+        self.GetNotice = channel.unary_unary(
+                '/servicehall.notification.v1.NotificationService/GetNotice',
+                request_serializer=servicehall_dot_notification_dot_v1_dot_notification__pb2.GetNoticeRequest.SerializeToString,
+                response_deserializer=servicehall_dot_notification_dot_v1_dot_notification__pb2.Notice.FromString,
+                _registered_method=True)
 
 
 class NotificationServiceServicer:
@@ -50,6 +55,15 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetNotice(self, request, context):
+        """One notice by its id, e.g. the one a delivery log or an applicant's SMS refers to. Staff
+        of the case's department, or the applicant with the case's query code; any other caller
+        gets NOT_FOUND, as for a notice that does not exist.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -57,6 +71,11 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.ListNotices,
                     request_deserializer=servicehall_dot_notification_dot_v1_dot_notification__pb2.ListNoticesRequest.FromString,
                     response_serializer=servicehall_dot_notification_dot_v1_dot_notification__pb2.ListNoticesResponse.SerializeToString,
+            ),
+            'GetNotice': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNotice,
+                    request_deserializer=servicehall_dot_notification_dot_v1_dot_notification__pb2.GetNoticeRequest.FromString,
+                    response_serializer=servicehall_dot_notification_dot_v1_dot_notification__pb2.Notice.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -86,6 +105,33 @@ class NotificationService:
             '/servicehall.notification.v1.NotificationService/ListNotices',
             servicehall_dot_notification_dot_v1_dot_notification__pb2.ListNoticesRequest.SerializeToString,
             servicehall_dot_notification_dot_v1_dot_notification__pb2.ListNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNotice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.notification.v1.NotificationService/GetNotice',
+            servicehall_dot_notification_dot_v1_dot_notification__pb2.GetNoticeRequest.SerializeToString,
+            servicehall_dot_notification_dot_v1_dot_notification__pb2.Notice.FromString,
             options,
             channel_credentials,
             insecure,
