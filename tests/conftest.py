@@ -20,9 +20,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
-from shared.clock import SYSTEM_CLOCK, Clock
-from shared.db import migrate
+from services.cases.server import DEFINITION as CASES
+from services.fees.server import DEFINITION as FEES
+from services.notification.server import DEFINITION as NOTIFICATION
+from shared.clock import SYSTEM_CLOCK, Clock, ShiftedClock, session_info
+from shared.db import make_engine, make_session_factory, migrate
 from shared.runtime import RunningService, ServiceDefinition, run_seed
 from tests.support import free_port
 from tools.kafka.broker import KafkaBroker, ensure_jars
@@ -40,6 +44,7 @@ class Databases:
         self.server_url = os.environ.get("TEST_DATABASE_URL", "")
         self.created: list[str] = []
         self.templates: dict[tuple[str, bool], str] = {}
+        self.shared_engines: dict[str, sa.Engine] = {}
 
     def make(self, name: str) -> str:
         """A new, empty database."""
@@ -68,6 +73,14 @@ class Databases:
             return f"sqlite:///{copy}"
         return self._create(definition.name, make_url(template).database or "")
 
+    def shared_engine(self, definition: ServiceDefinition[Any]) -> sa.Engine:
+        """An engine on one migrated database per service that tests share by each working
+        inside a transaction rolled back at its end (PostgreSQL only, see rolled_back)."""
+        engine = self.shared_engines.get(definition.name)
+        if engine is None:
+            engine = self.shared_engines[definition.name] = make_engine(self.copy_of_migrated(definition))
+        return engine
+
     def _create(self, name: str, template: str) -> str:
         database = f"sh_test_{name}_{uuid.uuid4().hex[:10]}"
         self._admin(f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else ""))
@@ -77,6 +90,8 @@ class Databases:
     def drop_all(self) -> None:
         """Drop the scratch databases. A failure here is cleanup, not a test result: it is
         retried (an autovacuum worker may hold the database a moment), then reported."""
+        for engine in self.shared_engines.values():
+            engine.dispose()
         for database in self.created:
             for attempt in range(5):
                 try:
@@ -115,6 +130,52 @@ def migrated_database(databases: Databases) -> Callable[..., str]:
     """copy(definition, seeded=False) -> the URL of a new database already at the service's
     head revision (migrated once per session)."""
     return databases.copy_of_migrated
+
+
+@pytest.fixture
+def clock() -> ShiftedClock:
+    """The test's clock: the database fixtures below hand it to every session they make."""
+    return ShiftedClock()
+
+
+def rolled_back(databases: Databases, definition: ServiceDefinition[Any], clock: Clock) -> Iterator[sessionmaker[Session]]:
+    """Sessions of one service's migrated database whose every change is undone after the test.
+
+    PostgreSQL: all sessions share one connection inside an outer transaction; the code's own
+    transactions become SAVEPOINTs (join_transaction_mode="create_savepoint"), so a commit or
+    a rollback in the code behaves as usual and the outer rollback leaves the database as it
+    was. Code that needs two connections at once (threads racing, a second replica) cannot
+    share one: its tests take `migrated_database` instead. SQLite's driver does not nest
+    transactions without rewriting how it begins them, so there each test gets a copy."""
+    if not databases.server_url:
+        engine = make_engine(databases.copy_of_migrated(definition))
+        yield make_session_factory(engine, clock)
+        engine.dispose()
+        return
+    connection = databases.shared_engine(definition).connect()
+    outer = connection.begin()
+    yield sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+                       info=session_info(clock))
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def cases_db(databases: Databases, clock: ShiftedClock) -> Iterator[sessionmaker[Session]]:
+    """The cases service's database (schema at head, no seed data), rolled back after the test."""
+    yield from rolled_back(databases, CASES, clock)
+
+
+@pytest.fixture
+def fees_db(databases: Databases, clock: ShiftedClock) -> Iterator[sessionmaker[Session]]:
+    """The fees service's database (schema at head, no seed data), rolled back after the test."""
+    yield from rolled_back(databases, FEES, clock)
+
+
+@pytest.fixture
+def notification_db(databases: Databases, clock: ShiftedClock) -> Iterator[sessionmaker[Session]]:
+    """The notification service's database (schema at head), rolled back after the test."""
+    yield from rolled_back(databases, NOTIFICATION, clock)
 
 
 @pytest.fixture(scope="session")
