@@ -22,8 +22,9 @@ from shared.telemetry import setup_tracing
 
 
 async def main(database_url: str) -> None:
-    settings = CASES.settings_class(database_url=database_url, grpc_host="127.0.0.1", grpc_port=0, metrics_port=0,
-                                    kafka_bootstrap_servers="")
+    settings = CASES.settings_class(
+        database_url=database_url, grpc_host="127.0.0.1", grpc_port=0, metrics_port=0, kafka_bootstrap_servers=""
+    )
     configure_logging(CASES.name, settings.log_level)
     setup_tracing(CASES.name, "")
     migrate(database_url, CASES.migrations_dir)

@@ -36,8 +36,14 @@ class Summary:
             nan = float("nan")
             return cls(0, nan, nan, nan, nan, nan)
         ordered = sorted(samples)
-        return cls(len(ordered), ordered[0], percentile(ordered, 50), percentile(ordered, 95),
-                   percentile(ordered, 99), ordered[-1])
+        return cls(
+            len(ordered),
+            ordered[0],
+            percentile(ordered, 50),
+            percentile(ordered, 95),
+            percentile(ordered, 99),
+            ordered[-1],
+        )
 
     def cells(self, unit: float = 1e3, digits: int = 1) -> list[str]:
         """min, median, p95, p99, max scaled by unit (1e3: ms, 1e6: µs)."""
@@ -46,6 +52,9 @@ class Summary:
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(header))) + " |"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(header))) + " |",
+    ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)

@@ -52,11 +52,23 @@ class Row:
     stopped_early: bool
     gets: int = 0
     case_numbers: list[str] = field(default_factory=list, repr=False)
-    event: Summary = Summary.of([])
-    relay: Summary = Summary.of([])
+    event: Summary = field(default_factory=lambda: Summary.of([]))
+    relay: Summary = field(default_factory=lambda: Summary.of([]))
 
 
-HEADER = ["mode", "cases", "failures", "cases/s", "GETs/case", "measure", "min ms", "median ms", "p95 ms", "p99 ms", "max ms"]
+HEADER = [
+    "mode",
+    "cases",
+    "failures",
+    "cases/s",
+    "GETs/case",
+    "measure",
+    "min ms",
+    "median ms",
+    "p95 ms",
+    "p99 ms",
+    "max ms",
+]
 
 
 def render(rows: list[Row]) -> str:
@@ -64,8 +76,13 @@ def render(rows: list[Row]) -> str:
     for row in rows:
         rate = f"{row.total.count / row.seconds:.1f}" if row.seconds else "-"
         cases = str(row.cases) + (" (time limit)" if row.stopped_early else "")
-        measures = (("POST", row.post), ("notice after POST", row.notice), ("total", row.total),
-                    ("outbox row → notice row", row.event), ("outbox row → relay has ack", row.relay))
+        measures = (
+            ("POST", row.post),
+            ("notice after POST", row.notice),
+            ("total", row.total),
+            ("outbox row → notice row", row.event),
+            ("outbox row → relay has ack", row.relay),
+        )
         for i, (name, summary) in enumerate(measures):
             gets = f"{row.gets / row.cases:.1f}" if row.cases else "-"
             head = [row.mode, cases, str(row.failures), rate, gets] if i == 0 else ["", "", "", "", ""]
@@ -90,8 +107,9 @@ class Failed(Exception):
     pass
 
 
-async def one_case(client: httpx.AsyncClient, timeout: float = NOTICE_TIMEOUT,
-                   gets: list[int] | None = None) -> tuple[str, float, float, float]:
+async def one_case(
+    client: httpx.AsyncClient, timeout: float = NOTICE_TIMEOUT, gets: list[int] | None = None
+) -> tuple[str, float, float, float]:
     """(case number, POST, notice after POST, total) in seconds for one new case; counts its
     GETs in gets[0]."""
     gets = [0] if gets is None else gets
@@ -141,14 +159,27 @@ async def measure(client: httpx.AsyncClient, mode: str, workers: int, cases: int
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(workers)))
     seconds = time.perf_counter() - started
-    row = Row(mode, len(total) + failures, failures, seconds, Summary.of(post), Summary.of(notice), Summary.of(total),
-              stopped_early, gets[0], numbers)
-    print(f"  {mode}: {row.total.count / seconds:.1f} cases/s, median total {row.total.median * 1e3:.0f} ms", flush=True)
+    row = Row(
+        mode,
+        len(total) + failures,
+        failures,
+        seconds,
+        Summary.of(post),
+        Summary.of(notice),
+        Summary.of(total),
+        stopped_early,
+        gets[0],
+        numbers,
+    )
+    print(
+        f"  {mode}: {row.total.count / seconds:.1f} cases/s, median total {row.total.median * 1e3:.0f} ms", flush=True
+    )
     return row
 
 
-async def _run(stack: Stack, cases: int, concurrency: list[int], warmup: int, time_limit: float,
-               deadline: float) -> list[Row]:
+async def _run(
+    stack: Stack, cases: int, concurrency: list[int], warmup: int, time_limit: float, deadline: float
+) -> list[Row]:
     def limit() -> float:  # the level's own limit, or what is left of the whole run's
         return max(1.0, min(time_limit, deadline - time.perf_counter()))
 
@@ -166,6 +197,7 @@ async def _run(stack: Stack, cases: int, concurrency: list[int], warmup: int, ti
 
 def _stored_times(stack: Stack, rows: list[Row]) -> None:
     """Fill in event and relay from the timestamps in the cases and notification databases."""
+
     def rows_of(service: str, query: str) -> list[tuple]:
         path = stack.database_urls[service].removeprefix("sqlite:///")
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
@@ -174,11 +206,18 @@ def _stored_times(stack: Stack, rows: list[Row]) -> None:
     def at(text: str) -> datetime:
         return datetime.fromisoformat(text).replace(tzinfo=None)
 
-    outbox = {key: (event_id, at(created), at(published)) for key, event_id, created, published in rows_of(
-        "cases", "SELECT partition_key, event_id, created_at, published_at FROM outbox_messages "
-                 "WHERE event_type LIKE '%.CaseSubmitted' AND published_at IS NOT NULL")}
-    stored = {event_id: at(created) for event_id, created in rows_of(
-        "notification", "SELECT source_event_id, created_at FROM notices")}
+    outbox = {
+        key: (event_id, at(created), at(published))
+        for key, event_id, created, published in rows_of(
+            "cases",
+            "SELECT partition_key, event_id, created_at, published_at FROM outbox_messages "
+            "WHERE event_type LIKE '%.CaseSubmitted' AND published_at IS NOT NULL",
+        )
+    }
+    stored = {
+        event_id: at(created)
+        for event_id, created in rows_of("notification", "SELECT source_event_id, created_at FROM notices")
+    }
     for row in rows:
         event, relay = [], []
         for number in row.case_numbers:
@@ -190,8 +229,15 @@ def _stored_times(stack: Stack, rows: list[Row]) -> None:
         row.event, row.relay = Summary.of(event), Summary.of(relay)
 
 
-def run(workdir: Path, *, cases: int, concurrency: list[int], warmup: int = 10, time_limit: float = 30,
-        deadline: float = float("inf")) -> tuple[list[Row], float]:
+def run(
+    workdir: Path,
+    *,
+    cases: int,
+    concurrency: list[int],
+    warmup: int = 10,
+    time_limit: float = 30,
+    deadline: float = float("inf"),
+) -> tuple[list[Row], float]:
     """The rows, and how long the stack took to come up (seconds). time_limit: seconds per level
     at most; deadline: a perf_counter() time no level runs past."""
     stack = make_stack(workdir)

@@ -52,13 +52,32 @@ class Row:
     def cells(self) -> list[str]:
         throughput = self.latency.count / self.seconds if self.seconds else 0.0
         cpu = self.server_cpu_seconds / self.seconds * 100 if self.seconds else 0.0
-        return [self.backend, str(self.clients), str(self.requests) + (" (time limit)" if self.stopped_early else ""),
-                str(self.errors), f"{throughput:.0f}", *self.latency.cells(),
-                f"{self.server_cpu_seconds / max(self.requests, 1) * 1e3:.1f}", f"{cpu:.0f}%"]
+        return [
+            self.backend,
+            str(self.clients),
+            str(self.requests) + (" (time limit)" if self.stopped_early else ""),
+            str(self.errors),
+            f"{throughput:.0f}",
+            *self.latency.cells(),
+            f"{self.server_cpu_seconds / max(self.requests, 1) * 1e3:.1f}",
+            f"{cpu:.0f}%",
+        ]
 
 
-HEADER = ["database", "clients", "requests", "errors", "req/s", "min ms", "median ms", "p95 ms", "p99 ms", "max ms",
-          "server CPU ms/req", "server CPU"]
+HEADER = [
+    "database",
+    "clients",
+    "requests",
+    "errors",
+    "req/s",
+    "min ms",
+    "median ms",
+    "p95 ms",
+    "p99 ms",
+    "max ms",
+    "server CPU ms/req",
+    "server CPU",
+]
 
 
 def render(rows: list[Row]) -> str:
@@ -66,6 +85,7 @@ def render(rows: list[Row]) -> str:
 
 
 # ------------------------------------------------------------------------------- databases
+
 
 class ScratchPostgres:
     """A database of its own on the PostgreSQL server of BENCH_DATABASE_URL, dropped at the end."""
@@ -92,6 +112,7 @@ class ScratchPostgres:
 
 # ---------------------------------------------------------------------------------- server
 
+
 class CasesProcess:
     def __init__(self, database_url: str, log_file: Path) -> None:
         self.database_url, self.log_file = database_url, log_file
@@ -101,8 +122,12 @@ class CasesProcess:
     def __enter__(self) -> CasesProcess:
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.cases_server", self.database_url], cwd=ROOT,
-                stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+                [sys.executable, "-m", "benchmarks.cases_server", self.database_url],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         stdout = self.process.stdout
         assert stdout is not None  # stdout=PIPE above
@@ -132,6 +157,7 @@ class CasesProcess:
 
 # ------------------------------------------------------------------------------------ load
 
+
 async def _load(stub: Any, clients: int, total: int, time_limit: float) -> tuple[list[float], int, float, bool]:
     latencies: list[float] = []
     errors = 0
@@ -145,7 +171,9 @@ async def _load(stub: Any, clients: int, total: int, time_limit: float) -> tuple
             if time.perf_counter() > deadline:
                 stopped_early = True
                 return
-            request = cases_pb2.SubmitApplicationRequest(service_item_code=ITEMS[issued % len(ITEMS)], applicant=APPLICANT)
+            request = cases_pb2.SubmitApplicationRequest(
+                service_item_code=ITEMS[issued % len(ITEMS)], applicant=APPLICANT
+            )
             issued += 1
             started = time.perf_counter()
             try:
@@ -160,8 +188,15 @@ async def _load(stub: Any, clients: int, total: int, time_limit: float) -> tuple
     return latencies, errors, time.perf_counter() - started, stopped_early
 
 
-async def _levels(backend: str, server: CasesProcess, levels: list[int], requests: int, warmup: int,
-                  time_limit: float, deadline: float) -> list[Row]:
+async def _levels(
+    backend: str,
+    server: CasesProcess,
+    levels: list[int],
+    requests: int,
+    warmup: int,
+    time_limit: float,
+    deadline: float,
+) -> list[Row]:
     def limit() -> float:  # the level's own limit, or what is left of the whole run's
         return max(1.0, min(time_limit, deadline - time.perf_counter()))
 
@@ -174,13 +209,23 @@ async def _levels(backend: str, server: CasesProcess, levels: list[int], request
             cpu_before = server.cpu_seconds()
             latencies, errors, seconds, early = await _load(stub, clients, requests, limit())
             cpu = server.cpu_seconds() - cpu_before
-            rows.append(Row(backend, clients, len(latencies) + errors, errors, seconds, Summary.of(latencies), cpu, early))
+            rows.append(
+                Row(backend, clients, len(latencies) + errors, errors, seconds, Summary.of(latencies), cpu, early)
+            )
             print(f"  {backend}, {clients} clients: {rows[-1].latency.count / seconds:.0f} req/s", flush=True)
     return rows
 
 
-def run(workdir: Path, *, levels: list[int], requests: int, warmup: int = 40, time_limit: float = 20,
-        postgres_url: str = "", deadline: float = float("inf")) -> list[Row]:
+def run(
+    workdir: Path,
+    *,
+    levels: list[int],
+    requests: int,
+    warmup: int = 40,
+    time_limit: float = 20,
+    postgres_url: str = "",
+    deadline: float = float("inf"),
+) -> list[Row]:
     """time_limit: seconds per level at most; deadline: a perf_counter() time no level runs past."""
     rows: list[Row] = []
     sqlite_url = f"sqlite:///{workdir / 'bench-cases.db'}"

@@ -39,8 +39,10 @@ def _inputs(rng: random.Random, limit: int, pauses: bool, count: int) -> list[tu
         if pauses:
             first = start + timedelta(days=rng.randrange(1, 10))
             second = first + timedelta(days=rng.randrange(5, 20))
-            chosen = [(first, first + timedelta(days=rng.randrange(0, 5))),
-                      (second, second + timedelta(days=rng.randrange(0, 10)))]
+            chosen = [
+                (first, first + timedelta(days=rng.randrange(0, 5))),
+                (second, second + timedelta(days=rng.randrange(0, 10))),
+            ]
         inputs.append((start, limit, chosen))
     return inputs
 
@@ -55,8 +57,14 @@ def run(*, builds: int = 10, calls: int = 5000) -> tuple[list[Row], list[Row]]:
     started = time.perf_counter()
     calendar = workdays.WorkingDayCalendar.seeded(FIRST, LAST)
     first = time.perf_counter() - started
-    build_rows.append(Row("first build (imports chinese_calendar, holidays)" if not already else "first build", 1,
-                          Summary.of([first]), 1 / first))
+    build_rows.append(
+        Row(
+            "first build (imports chinese_calendar, holidays)" if not already else "first build",
+            1,
+            Summary.of([first]),
+            1 / first,
+        )
+    )
     samples = []
     for _ in range(builds):
         workdays._seeded.cache_clear()
@@ -92,8 +100,12 @@ def run(*, builds: int = 10, calls: int = 5000) -> tuple[list[Row], list[Row]]:
 
 
 def render(build_rows: list[Row], deadline_rows: list[Row]) -> str:
-    builds = table(["seeded(2004, 2029)", "builds", "min ms", "median ms", "p95 ms", "p99 ms", "max ms", "per s"],
-                   [[r.name, str(r.calls), *r.summary.cells(1e3, 2), f"{r.per_second:,.0f}"] for r in build_rows])
-    deadlines = table(["deadline()", "calls", "min µs", "median µs", "p95 µs", "p99 µs", "max µs", "calls/s"],
-                      [[r.name, str(r.calls), *r.summary.cells(1e6, 1), f"{r.per_second:,.0f}"] for r in deadline_rows])
+    builds = table(
+        ["seeded(2004, 2029)", "builds", "min ms", "median ms", "p95 ms", "p99 ms", "max ms", "per s"],
+        [[r.name, str(r.calls), *r.summary.cells(1e3, 2), f"{r.per_second:,.0f}"] for r in build_rows],
+    )
+    deadlines = table(
+        ["deadline()", "calls", "min µs", "median µs", "p95 µs", "p99 µs", "max µs", "calls/s"],
+        [[r.name, str(r.calls), *r.summary.cells(1e6, 1), f"{r.per_second:,.0f}"] for r in deadline_rows],
+    )
     return builds + "\n\n" + deadlines

@@ -22,9 +22,7 @@ QUERY_CODE = "x-query-code"
 METADATA_KEYS = (STAFF_ID, DEPARTMENT, ROLES, QUERY_CODE)
 
 # 窗口工作人员, 首席代表, 中心管理人员, 收费员, 审批人 (waivers, refunds, extensions), 县效能办
-KNOWN_ROLES = frozenset(
-    {"window_staff", "chief_representative", "manager", "cashier", "approver", "efficiency_office"}
-)
+KNOWN_ROLES = frozenset({"window_staff", "chief_representative", "manager", "cashier", "approver", "efficiency_office"})
 
 
 @dataclass(frozen=True)

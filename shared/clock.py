@@ -9,7 +9,7 @@ in `session.info`, which SQLAlchemy copies from the session factory into every s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 SYSTEM_CLOCK = SystemClock()
@@ -41,14 +41,14 @@ class ShiftedClock:
     offset: timedelta = field(default_factory=timedelta)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
+        return datetime.now(UTC) + self.offset
 
     def advance(self, **delta: float) -> None:
         self.offset += timedelta(**delta)
 
     def set(self, moment: datetime) -> None:
         """From now on the clock reads `moment` (and keeps running from there)."""
-        self.offset = moment - datetime.now(timezone.utc)
+        self.offset = moment - datetime.now(UTC)
 
 
 def clock_of(session: Session) -> Clock:

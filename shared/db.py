@@ -232,8 +232,12 @@ def run_in_transaction(session_factory: sessionmaker[Session], work: Callable[[S
     winner's result instead of overwriting it or failing. A unique key still clashing after
     the last attempt is not a race any more: it answers FAILED_PRECONDITION."""
 
-    @retry(retry=retry_if_exception(_write_conflict), stop=stop_after_attempt(attempts),
-           wait=wait_random_exponential(multiplier=0.01, max=0.2), reraise=True)
+    @retry(
+        retry=retry_if_exception(_write_conflict),
+        stop=stop_after_attempt(attempts),
+        wait=wait_random_exponential(multiplier=0.01, max=0.2),
+        reraise=True,
+    )
     def once() -> T:
         with transaction(session_factory) as session:
             return work(session)

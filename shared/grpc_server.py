@@ -63,7 +63,8 @@ class ObservedServer:
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
     async def intercept_service(
-        self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
@@ -95,8 +96,11 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 if service != "grpc.health.v1.Health":  # probes would drown the log
                     log.info(
                         "rpc handled",
-                        extra={"grpc_method": handler_call_details.method, "grpc_code": code.name,
-                               "duration_ms": round(elapsed * 1000, 1)},
+                        extra={
+                            "grpc_method": handler_call_details.method,
+                            "grpc_code": code.name,
+                            "duration_ms": round(elapsed * 1000, 1),
+                        },
                     )
 
         return grpc.unary_unary_rpc_method_handler(

@@ -146,7 +146,9 @@ class ServiceDefinition(Generic[SettingsT]):
         return build_server(self, build_runtime(self, settings))
 
 
-def build_runtime(definition: ServiceDefinition[SettingsT], settings: SettingsT, clock: Clock = SYSTEM_CLOCK) -> Runtime[SettingsT]:
+def build_runtime(
+    definition: ServiceDefinition[SettingsT], settings: SettingsT, clock: Clock = SYSTEM_CLOCK
+) -> Runtime[SettingsT]:
     engine = make_engine(settings.resolved_database_url())
     return Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine, clock), clock=clock)
 
@@ -161,8 +163,14 @@ def build_server(definition: ServiceDefinition[SettingsT], runtime: Runtime[Sett
 class RunningService(Generic[SettingsT]):
     """A started service: gRPC server, outbox relay, consumer. Used by `serve` and by tests."""
 
-    def __init__(self, definition: ServiceDefinition[SettingsT], settings: SettingsT, *, kafka: bool = True,
-                 clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(
+        self,
+        definition: ServiceDefinition[SettingsT],
+        settings: SettingsT,
+        *,
+        kafka: bool = True,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
         self.definition = definition
         self.settings = settings
         self.kafka = kafka
@@ -186,6 +194,7 @@ class RunningService(Generic[SettingsT]):
                 settings.kafka_topic_partitions,
                 settings.kafka_replication_factor,
             )
+
             def producer_factory() -> Any:
                 return make_producer(settings.kafka_bootstrap_servers, f"servicehall-{definition.name}")
 

@@ -14,14 +14,19 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 _provider: TracerProvider | None = None
 
 
-def setup_tracing(service_name: str, otlp_endpoint: str = "", extra_processor: SpanProcessor | None = None) -> TracerProvider:
+def setup_tracing(
+    service_name: str, otlp_endpoint: str = "", extra_processor: SpanProcessor | None = None
+) -> TracerProvider:
     """Install the process-wide tracer provider once; later calls only add processors."""
     global _provider
     if _provider is None:
-        _provider = TracerProvider(resource=Resource.create({"service.name": service_name, "service.namespace": "servicehall"}))
+        _provider = TracerProvider(
+            resource=Resource.create({"service.name": service_name, "service.namespace": "servicehall"})
+        )
         trace.set_tracer_provider(_provider)
         if otlp_endpoint:
-            from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+            # Loaded only when traces are exported: the exporter brings its own gRPC client stack.
+            from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter  # noqa: PLC0415
 
             _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint, insecure=True)))
     if extra_processor is not None:

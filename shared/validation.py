@@ -22,7 +22,7 @@ def id_card_problem(number: str) -> str | None:
         return "contains an impossible date of birth"
     if born.year < 1900 or born > date.today():
         return "contains an impossible date of birth"
-    checksum = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS)) % 11
+    checksum = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True)) % 11
     if number[17] != _ID_CHECK[checksum]:
         return "check digit does not match"
     return None

@@ -49,6 +49,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
+import chinese_calendar
+
 from shared.errors import FailedPrecondition
 from shared.workdays_arrangement import (
     SPILLOVER_FROM,
@@ -267,14 +269,12 @@ _NEW_YEAR = "New Year's Day"
 
 def _chinese_calendar_years() -> range:
     """The years chinese_calendar knows (its own rule: the years of its public holiday table)."""
-    import chinese_calendar
 
     return range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 
 
 def _chinese_calendar_year(year: int) -> dict[date, Override]:
     """The official overrides of one year from chinese_calendar, read through get_holiday_detail."""
-    import chinese_calendar
 
     source = f"chinese_calendar {chinese_calendar.__version__}"
     overrides = {}
@@ -293,7 +293,7 @@ def _chinese_calendar_year(year: int) -> dict[date, Override]:
 
 def _holidays_year(year: int) -> dict[date, Override]:
     """Provisional overrides of one year: the statutory holidays holidays.China computes by rule."""
-    import holidays
+    import holidays  # noqa: PLC0415 (it loads every country's rules; needed only for years chinese_calendar lacks)
 
     source = f"holidays {holidays.__version__} (rule-based, provisional; no adjusted weekends)"
     try:

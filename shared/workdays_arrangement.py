@@ -69,7 +69,8 @@ class Arrangement:
         problems = _problems(self)
         if problems:
             raise ArrangementError(
-                f"holiday arrangement for {self.year!r} is invalid: " + "; ".join(f"{p.field}: {p.description}" for p in problems),
+                f"holiday arrangement for {self.year!r} is invalid: "
+                + "; ".join(f"{p.field}: {p.description}" for p in problems),
                 problems,
             )
         days: dict[date, tuple[bool, str | None]] = {}
@@ -108,7 +109,9 @@ def _problems(arrangement: Arrangement) -> list[FieldViolation]:
             problems.append(FieldViolation(where, f"first_day {period.first_day} is after last_day {period.last_day}"))
             continue
         if (period.last_day - period.first_day).days + 1 > MAX_PERIOD_DAYS:
-            problems.append(FieldViolation(where, f"{period.first_day}..{period.last_day} is longer than {MAX_PERIOD_DAYS} days"))
+            problems.append(
+                FieldViolation(where, f"{period.first_day}..{period.last_day} is longer than {MAX_PERIOD_DAYS} days")
+            )
             continue
         if period.last_day.year != year:
             problems.append(FieldViolation(f"{where}.last_day", f"{period.last_day} is not in {year}"))
@@ -117,7 +120,8 @@ def _problems(arrangement: Arrangement) -> list[FieldViolation]:
             problems.append(
                 FieldViolation(
                     f"{where}.first_day",
-                    f"{period.first_day} is not in {year}; only the New Year holiday may begin in late December of {year - 1}",
+                    f"{period.first_day} is not in {year}; "
+                    f"only the New Year holiday may begin in late December of {year - 1}",
                 )
             )
             continue
@@ -134,7 +138,9 @@ def _problems(arrangement: Arrangement) -> list[FieldViolation]:
         elif day.year != year and not in_spillover(day, year):
             problems.append(FieldViolation(where, f"{day} is not in {year} (nor in late December of {year - 1})"))
         elif day.weekday() < 5:
-            problems.append(FieldViolation(where, f"{day} is a {day:%A}, a working day anyway; only a weekend can be adjusted"))
+            problems.append(
+                FieldViolation(where, f"{day} is a {day:%A}, a working day anyway; only a weekend can be adjusted")
+            )
         elif day in working:
             problems.append(FieldViolation(where, f"{day} is listed twice"))
         elif day in seen:
@@ -186,11 +192,15 @@ def load_arrangement(path: str | Path, *, allow_test_fixture: bool = False) -> A
             f"arrangement file {path}: " + "; ".join(f"{p.field}: {p.description}" for p in problems), problems
         )
     if raw.get("test_fixture") and not allow_test_fixture:
-        raise ArrangementError(f"arrangement file {path} is a TEST fixture (test_fixture: true), not an official notice")
+        raise ArrangementError(
+            f"arrangement file {path} is a TEST fixture (test_fixture: true), not an official notice"
+        )
     try:
         return Arrangement(
             year=raw["year"],
-            holidays=tuple(HolidayPeriod(p["name"], _as_date(p["first_day"]), _as_date(p["last_day"])) for p in periods),
+            holidays=tuple(
+                HolidayPeriod(p["name"], _as_date(p["first_day"]), _as_date(p["last_day"])) for p in periods
+            ),
             adjusted_working_days=tuple(_as_date(d) for d in working),
             notice=str(raw.get("notice") or ""),
             test_fixture=bool(raw.get("test_fixture", False)),

@@ -33,6 +33,7 @@ from tools.kafka.broker import KafkaBroker, ensure_jars
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+
 class Databases:
     """Scratch databases for one test session: PostgreSQL when TEST_DATABASE_URL is set, else
     SQLite files. A service's database is migrated (and, for a started service, seeded) once
@@ -138,7 +139,9 @@ def clock() -> ShiftedClock:
     return ShiftedClock()
 
 
-def rolled_back(databases: Databases, definition: ServiceDefinition[Any], clock: Clock) -> Iterator[sessionmaker[Session]]:
+def rolled_back(
+    databases: Databases, definition: ServiceDefinition[Any], clock: Clock
+) -> Iterator[sessionmaker[Session]]:
     """Sessions of one service's migrated database whose every change is undone after the test.
 
     PostgreSQL: all sessions share one connection inside an outer transaction; the code's own
@@ -154,8 +157,9 @@ def rolled_back(databases: Databases, definition: ServiceDefinition[Any], clock:
         return
     connection = databases.shared_engine(definition).connect()
     outer = connection.begin()
-    yield sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
-                       info=session_info(clock))
+    yield sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, info=session_info(clock)
+    )
     outer.rollback()
     connection.close()
 
@@ -201,8 +205,9 @@ async def start_service(databases: Databases) -> AsyncIterator[Callable[..., Awa
     events stay in the outbox."""
     started: list[RunningService[Any]] = []
 
-    async def start(definition: ServiceDefinition[Any], *, kafka: str | None = None, clock: Clock = SYSTEM_CLOCK,
-                    **overrides: Any) -> RunningService[Any]:
+    async def start(
+        definition: ServiceDefinition[Any], *, kafka: str | None = None, clock: Clock = SYSTEM_CLOCK, **overrides: Any
+    ) -> RunningService[Any]:
         url = databases.copy_of_migrated(definition, seeded=True)
         options = {
             "database_url": url,

@@ -30,6 +30,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CHART = REPO_ROOT / "deploy" / "helm" / "servicehall"
 DEFAULT_HELM = REPO_ROOT / ".cache" / "bin" / "helm"
@@ -46,9 +48,7 @@ NAMESPACE = "servicehall"
 CUSTOM_RESOURCES = {("monitoring.coreos.com/v1", "ServiceMonitor"), ("monitoring.coreos.com/v1", "PrometheusRule")}
 
 _PASSED = re.compile(r"^INFO .* passed for resource (?P<resource>\S+) against version (?P<version>\S+)$")
-_NO_SCHEMA = re.compile(
-    r"^WARN .*Couldn't find schema for kind (?P<kind>\S+) with api version (?P<api>\S+) "
-)
+_NO_SCHEMA = re.compile(r"^WARN .*Couldn't find schema for kind (?P<kind>\S+) with api version (?P<api>\S+) ")
 
 
 class ToolMissing(Exception):
@@ -78,8 +78,7 @@ def find_helm() -> Path:
     return _tool(
         "HELM",
         DEFAULT_HELM,
-        f"Build it with: GOPATH={REPO_ROOT}/.cache/go GOBIN={REPO_ROOT}/.cache/bin "
-        f"go install {HELM_PIN}",
+        f"Build it with: GOPATH={REPO_ROOT}/.cache/go GOBIN={REPO_ROOT}/.cache/bin go install {HELM_PIN}",
     )
 
 
@@ -134,7 +133,6 @@ def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def _count_documents(manifest: str) -> list[tuple[str, str, str]]:
-    import yaml  # PyYAML: a dependency of the project and of kubernetes-validate
 
     docs = []
     for doc in yaml.safe_load_all(manifest):
@@ -155,8 +153,16 @@ def validate_scenario(
 
     rendered = _run(
         [
-            str(helm), "template", RELEASE_NAME, str(chart),
-            "--namespace", NAMESPACE, "--kube-version", version, "-f", str(values),
+            str(helm),
+            "template",
+            RELEASE_NAME,
+            str(chart),
+            "--namespace",
+            NAMESPACE,
+            "--kube-version",
+            version,
+            "-f",
+            str(values),
         ]
     )
     if rendered.returncode != 0:
@@ -187,9 +193,7 @@ def validate_scenario(
     if checked.returncode != 0 and not problems:
         problems.append(f"kubernetes-validate exited {checked.returncode}: {checked.stderr.strip()}")
     if passed + len(skipped) != len(documents):
-        problems.append(
-            f"{len(documents)} documents rendered but {passed} validated and {len(skipped)} skipped"
-        )
+        problems.append(f"{len(documents)} documents rendered but {passed} validated and {len(skipped)} skipped")
     if problems:
         outcome.fail(f"{label}: kubernetes-validate --strict:\n{_indent(chr(10).join(problems))}")
         return
@@ -242,8 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     helm_version = _run([str(helm), "version", "--short"]).stdout.strip()
     kv_version = _run([str(kv), "--version"]).stdout.strip()
     print(f"helm {helm_version} ({helm}); kubernetes-validate {kv_version} ({kv})")
-    print(f"chart {chart}; Kubernetes versions: {', '.join(versions)}; scenarios: "
-          + ", ".join(s.name for s in scenarios))
+    print(
+        f"chart {chart}; Kubernetes versions: {', '.join(versions)}; scenarios: " + ", ".join(s.name for s in scenarios)
+    )
 
     outcome = Outcome()
     with tempfile.TemporaryDirectory(prefix="helm-validate-") as tmp:

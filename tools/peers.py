@@ -20,10 +20,10 @@ import json
 import signal
 import sys
 import threading
-from typing import Any
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +39,7 @@ class PeerLog:
 
     def write(self, entry: dict[str, Any]) -> None:
         masked = {key: _masked(value, key) for key, value in entry.items()}
-        entry = {"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), **masked}
+        entry = {"ts": datetime.now(UTC).isoformat(timespec="milliseconds"), **masked}
         line = json.dumps(entry, ensure_ascii=False)
         with self._lock, self.path.open("a", encoding="utf-8") as out:
             out.write(line + "\n")
@@ -66,22 +66,24 @@ class SmtpSink:
     def __init__(self, log: PeerLog) -> None:
         self.log = log
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         body = message.get_body(("plain",))
-        self.log.write({
-            "mail_from": envelope.mail_from,
-            "rcpt_tos": list(envelope.rcpt_tos),
-            "subject": str(message["Subject"] or ""),
-            "message_id": str(message["Message-ID"] or ""),
-            "text": body.get_content() if body is not None else "",
-        })
+        self.log.write(
+            {
+                "mail_from": envelope.mail_from,
+                "rcpt_tos": list(envelope.rcpt_tos),
+                "subject": str(message["Subject"] or ""),
+                "message_id": str(message["Message-ID"] or ""),
+                "text": body.get_content() if body is not None else "",
+            }
+        )
         return "250 2.0.0 Message accepted for delivery"
 
 
 def sms_receiver(port: int, log: PeerLog, status: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             try:
                 body: object = json.loads(raw)
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--run-dir", type=Path, default=ROOT / "run")
     args = parser.parse_args(argv)
 
-    from aiosmtpd.controller import Controller  # dev dependency
+    from aiosmtpd.controller import Controller  # noqa: PLC0415 (a dev dependency: only the local peers need it)
 
     folder = args.run_dir / "peers"
     smtp = Controller(SmtpSink(PeerLog(folder / "smtp.log")), hostname="127.0.0.1", port=args.smtp_port)

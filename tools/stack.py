@@ -18,6 +18,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("cases", "fees", "attendance", "evaluation", "notification")
 DEFAULT_GRPC_PORTS = {"cases": 50051, "fees": 50052, "attendance": 50053, "evaluation": 50054, "notification": 50055}
@@ -57,13 +60,22 @@ class Stack:
     def _kafka(self, command: str) -> None:
         subprocess.run(
             [
-                self.python, "-m", "tools.kafka", command,
-                "--port", str(self.kafka_port),
-                "--controller-port", str(self.kafka_controller_port),
-                "--data-dir", str(self.run_dir / "kafka"),
-                "--pid-file", str(self.pid_dir / "kafka.pid"),
+                self.python,
+                "-m",
+                "tools.kafka",
+                command,
+                "--port",
+                str(self.kafka_port),
+                "--controller-port",
+                str(self.kafka_controller_port),
+                "--data-dir",
+                str(self.run_dir / "kafka"),
+                "--pid-file",
+                str(self.pid_dir / "kafka.pid"),
             ],
-            cwd=ROOT, check=True, env=self._base_env(),
+            cwd=ROOT,
+            check=True,
+            env=self._base_env(),
         )
 
     def start_kafka(self) -> None:
@@ -106,8 +118,11 @@ class Stack:
             for command in ("migrate", "seed"):
                 subprocess.run(
                     [self.python, "-m", f"services.{name}", command],
-                    cwd=ROOT, env=self.service_env(name), check=True,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                    cwd=ROOT,
+                    env=self.service_env(name),
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
                 )
 
     def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
@@ -117,8 +132,13 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"{name}.log", "ab") as log:
             process = subprocess.Popen(
-                [self.python, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                [self.python, *args],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         self._children[name] = process
         (self.pid_dir / f"{name}.pid").write_text(str(process.pid))
@@ -157,8 +177,6 @@ class Stack:
 
     # ---------------------------------------------------------------- waiting
     def wait_serving(self, name: str, timeout: float = 60) -> None:
-        import grpc
-        from grpc_health.v1 import health_pb2, health_pb2_grpc
 
         deadline = time.monotonic() + timeout
         with grpc.insecure_channel(f"127.0.0.1:{self.grpc_ports[name]}") as channel:
@@ -167,7 +185,10 @@ class Stack:
                 if self.pid(name) is None:
                     raise RuntimeError(f"{name} exited; see {self.log_dir / (name + '.log')}")
                 try:
-                    if stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status == health_pb2.HealthCheckResponse.SERVING:
+                    if (
+                        stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status
+                        == health_pb2.HealthCheckResponse.SERVING
+                    ):
                         return
                 except grpc.RpcError:
                     pass
@@ -240,8 +261,8 @@ class Stack:
             "Try it:",
             f"  curl -s {gateway}/api/v1/service-items",
             f"  curl -s -X POST {gateway}/api/v1/cases -H 'content-type: application/json' \\",
-            "    -d '{\"service_item_code\": \"AIC-002\", \"applicant\": {\"name\": \"张三\", "
-            "\"id_card_number\": \"340723199001010019\", \"phone\": \"13812345678\"}}'",
+            '    -d \'{"service_item_code": "AIC-002", "applicant": {"name": "张三", '
+            '"id_card_number": "340723199001010019", "phone": "13812345678"}}\'',
             f"  .cache/bin/grpcurl -plaintext 127.0.0.1:{self.grpc_ports['cases']} list   (make tools builds grpcurl)",
             "Stop everything with: make down",
         ]

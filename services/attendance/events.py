@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.attendance.models import OutboxMessage, Punch
 from servicehall.events.v1 import attendance_pb2 as attendance_events
+from services.attendance.models import OutboxMessage, Punch
 from shared.kafka.outbox import add_event
 from shared.kafka.topics import ATTENDANCE_EVENTS
 from shared.timeutil import to_timestamp

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.attendance.models import Punch
 from servicehall.attendance.v1 import attendance_pb2
+from services.attendance.models import Punch
 from shared.timeutil import from_timestamp, to_timestamp
 
 

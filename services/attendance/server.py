@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
 from services.attendance import events, handlers, models
 from services.attendance.servicer import AttendanceServicer
 from services.attendance.settings import AttendanceSettings
-from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
 from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(

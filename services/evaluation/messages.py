@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.evaluation.models import WindowDailyThroughput
 from servicehall.evaluation.v1 import evaluation_pb2
+from services.evaluation.models import WindowDailyThroughput
 
 
 def throughput_message(row: WindowDailyThroughput) -> evaluation_pb2.WindowThroughput:

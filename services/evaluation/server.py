@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from services.evaluation import events, handlers, metrics, models
 from services.evaluation.servicer import EvaluationServicer
 from services.evaluation.settings import EvaluationSettings
-from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(

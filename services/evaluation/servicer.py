@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import grpc
 
+from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from services.evaluation import messages, throughput
 from services.evaluation.settings import EvaluationSettings
-from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from shared.auth import caller_from_metadata
 from shared.runtime import Runtime
 
@@ -15,14 +15,21 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     def __init__(self, runtime: Runtime[EvaluationSettings]) -> None:
         self.runtime = runtime
 
-    async def GetWindowThroughput(  # noqa: N802 (generated name)
+    async def GetWindowThroughput(
         self, request: evaluation_pb2.GetWindowThroughputRequest, context: grpc.aio.ServicerContext
     ) -> evaluation_pb2.GetWindowThroughputResponse:
         caller = caller_from_metadata(context.invocation_metadata())
-        return await self.runtime.read(lambda session: evaluation_pb2.GetWindowThroughputResponse(windows=[
-            messages.throughput_message(row)
-            for row in throughput.window_throughput(
-                session, caller, department_code=request.department_code, window_code=request.window_code,
-                day=request.day,
+        return await self.runtime.read(
+            lambda session: evaluation_pb2.GetWindowThroughputResponse(
+                windows=[
+                    messages.throughput_message(row)
+                    for row in throughput.window_throughput(
+                        session,
+                        caller,
+                        department_code=request.department_code,
+                        window_code=request.window_code,
+                        day=request.day,
+                    )
+                ]
             )
-        ]))
+        )

@@ -22,7 +22,9 @@ def count_case_received(session: Session, *, department_code: str, window_code: 
     table = table_of(WindowDailyThroughput)
     statement = (
         upsert(session, table)
-        .values(department_code=department_code, window_code=window_code, day=shanghai_day(submitted_at), cases_received=1)
+        .values(
+            department_code=department_code, window_code=window_code, day=shanghai_day(submitted_at), cases_received=1
+        )
         .on_conflict_do_update(
             index_elements=["department_code", "window_code", "day"],
             set_={"cases_received": table.c.cases_received + 1},
@@ -32,7 +34,8 @@ def count_case_received(session: Session, *, department_code: str, window_code: 
 
 
 def window_throughput(
-    session: Session, caller: Caller, *, department_code: str = "", window_code: str = "", day: str = "") -> list[WindowDailyThroughput]:
+    session: Session, caller: Caller, *, department_code: str = "", window_code: str = "", day: str = ""
+) -> list[WindowDailyThroughput]:
     query = sa.select(WindowDailyThroughput).order_by(
         WindowDailyThroughput.day, WindowDailyThroughput.department_code, WindowDailyThroughput.window_code
     )

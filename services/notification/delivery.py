@@ -157,8 +157,13 @@ class NoticeDispatcher:
                 delivery_attempts=_notices.c.delivery_attempts + 1,
             )
             .returning(
-                _notices.c.notice_id, _notices.c.case_number, _notices.c.channel, _notices.c.recipient,
-                _notices.c.subject, _notices.c.body, _notices.c.delivery_attempts,
+                _notices.c.notice_id,
+                _notices.c.case_number,
+                _notices.c.channel,
+                _notices.c.recipient,
+                _notices.c.subject,
+                _notices.c.body,
+                _notices.c.delivery_attempts,
             )
         ).one_or_none()
         if row is None:
@@ -176,7 +181,9 @@ class NoticeDispatcher:
             .values(
                 delivery_status=FAILED,
                 last_error="gave up: the last attempt did not report back (its sender stopped)",
-                next_attempt_at=None, claim_token=None, claimed_until=None,
+                next_attempt_at=None,
+                claim_token=None,
+                claimed_until=None,
             )
             .returning(_notices.c.notice_id, _notices.c.channel)
         ).all()
@@ -210,7 +217,9 @@ class NoticeDispatcher:
             values.update(delivery_status=FAILED, last_error=error, next_attempt_at=None)
         else:
             outcome = RETRYING
-            values.update(delivery_status=RETRYING, last_error=error, next_attempt_at=now + self.policy.delay(claimed.attempts))
+            values.update(
+                delivery_status=RETRYING, last_error=error, next_attempt_at=now + self.policy.delay(claimed.attempts)
+            )
         updated = session.execute(
             sa.update(_notices)
             .where(_notices.c.notice_id == claimed.notice.notice_id, _notices.c.claim_token == claimed.token)
@@ -229,8 +238,10 @@ class NoticeDispatcher:
         if outcome == SENT:
             log.info("notice sent", extra=fields)
         elif outcome == RETRYING:
-            log.warning("notice delivery failed; will retry", extra={**fields, "error": error,
-                                                                     "next_attempt_at": values["next_attempt_at"].isoformat()})
+            log.warning(
+                "notice delivery failed; will retry",
+                extra={**fields, "error": error, "next_attempt_at": values["next_attempt_at"].isoformat()},
+            )
         else:
             log.error("notice delivery failed; giving up", extra={**fields, "error": error})
         return outcome

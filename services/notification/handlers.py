@@ -5,10 +5,10 @@ from __future__ import annotations
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
-from services.notification import notices
-from services.notification.metrics import NOTICES_CREATED
 from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
+from services.notification import notices
+from services.notification.metrics import NOTICES_CREATED
 from shared.kafka.consumer import Handler
 from shared.kafka.topics import CASES_EVENTS
 

@@ -3,8 +3,8 @@ A recipient leaves the service masked."""
 
 from __future__ import annotations
 
-from services.notification.models import Notice
 from servicehall.notification.v1 import notification_pb2
+from services.notification.models import Notice
 from shared.masking import mask_recipient
 from shared.timeutil import to_timestamp
 

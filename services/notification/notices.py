@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import uuid
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.notification.models import Notice
 from servicehall.events.v1 import cases_pb2 as case_events
+from services.notification.models import Notice
 from shared.auth import Caller, query_code_matches
 from shared.clock import now
 from shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 
 
 def notice_to_applicant(
-    session: Session, event_id: str, event: case_events.CaseSubmitted | case_events.ExtensionGranted, *, subject: str, body: str) -> Notice:
+    session: Session,
+    event_id: str,
+    event: case_events.CaseSubmitted | case_events.ExtensionGranted,
+    *,
+    subject: str,
+    body: str,
+) -> Notice:
     """A notice to the applicant of the event's case: SMS when there is a phone number, else
     e-mail; readable by the case's department and by the applicant's query code."""
     channel, recipient = ("sms", event.applicant_phone) if event.applicant_phone else ("email", event.applicant_email)
@@ -38,7 +45,9 @@ def notice_for_case_submitted(session: Session, event_id: str, event: case_event
     """The receipt notice: the applicant learns the case number and the promised time limit."""
     limit = "即办件，当场办结" if event.case_kind == "instant" else f"承诺办结时限 {event.promised_days} 个工作日"
     return notice_to_applicant(
-        session, event_id, event,
+        session,
+        event_id,
+        event,
         subject=f"申请已收到：{event.service_item_name}",
         body=(
             f"{event.applicant_name}，您好！您申请的“{event.service_item_name}”已由窗口收件，"
@@ -50,7 +59,9 @@ def notice_for_case_submitted(session: Session, event_id: str, event: case_event
 def notice_for_extension(session: Session, event_id: str, event: case_events.ExtensionGranted) -> Notice:
     """The law requires the applicant to be told of an extension and why (Art. 42)."""
     return notice_to_applicant(
-        session, event_id, event,
+        session,
+        event_id,
+        event,
         subject=f"办理期限延长：{event.case_number}",
         body=(
             f"{event.applicant_name}，您好！您的办件 {event.case_number} 经批准延长 {event.extra_days} 个工作日，"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
 from services.notification import events, handlers, models
 from services.notification.delivery import DELIVERY_JOB
 from services.notification.servicer import NotificationServicer
 from services.notification.settings import NotificationSettings
-from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
 from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(

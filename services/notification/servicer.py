@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import grpc
 
+from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
 from services.notification import messages, notices
 from services.notification.settings import NotificationSettings
-from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
 from shared.auth import caller_from_metadata
 from shared.runtime import Runtime
 
@@ -15,15 +15,17 @@ class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
     def __init__(self, runtime: Runtime[NotificationSettings]) -> None:
         self.runtime = runtime
 
-    async def ListNotices(  # noqa: N802 (generated name)
+    async def ListNotices(
         self, request: notification_pb2.ListNoticesRequest, context: grpc.aio.ServicerContext
     ) -> notification_pb2.ListNoticesResponse:
         caller = caller_from_metadata(context.invocation_metadata())
-        return await self.runtime.read(lambda session: notification_pb2.ListNoticesResponse(notices=[
-            messages.notice_message(n) for n in notices.list_notices(session, request.case_number, caller)
-        ]))
+        return await self.runtime.read(
+            lambda session: notification_pb2.ListNoticesResponse(
+                notices=[messages.notice_message(n) for n in notices.list_notices(session, request.case_number, caller)]
+            )
+        )
 
-    async def GetNotice(  # noqa: N802
+    async def GetNotice(
         self, request: notification_pb2.GetNoticeRequest, context: grpc.aio.ServicerContext
     ) -> notification_pb2.Notice:
         caller = caller_from_metadata(context.invocation_metadata())

@@ -22,7 +22,9 @@ class NotificationSettings(ServiceSettings):
     smtp_port: int = Field(25, ge=1, le=65535)
     smtp_from: str = Field("", description="From address of every notice; required with smtp_host")
     smtp_starttls: bool = Field(False, description="Upgrade the connection with STARTTLS (certificate verified)")
-    smtp_ca_file: str = Field("", description="CA bundle (PEM) that signed the server's certificate; empty = system CAs")
+    smtp_ca_file: str = Field(
+        "", description="CA bundle (PEM) that signed the server's certificate; empty = system CAs"
+    )
     smtp_username: str = Field("", description="Log in with these credentials when set")
     smtp_password: SecretStr = Field(SecretStr(""))
 
@@ -35,7 +37,9 @@ class NotificationSettings(ServiceSettings):
     delivery_batch_size: int = Field(50, ge=1, description="Notices one run sends at most")
     delivery_timeout_seconds: float = Field(10.0, gt=0, description="Network timeout of one SMTP/HTTP operation")
     delivery_max_attempts: int = Field(5, ge=1, description="Attempts before a notice is given up as failed")
-    delivery_backoff_seconds: float = Field(30.0, ge=0, description="Wait after the first failed attempt; doubled after each")
+    delivery_backoff_seconds: float = Field(
+        30.0, ge=0, description="Wait after the first failed attempt; doubled after each"
+    )
     delivery_backoff_max_seconds: float = Field(3600.0, ge=0, description="The wait never grows beyond this")
     delivery_claim_seconds: float = Field(
         300.0, gt=0, description="How long a replica holds a notice it is sending; a crashed sender's claim lapses then"

@@ -24,10 +24,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
+from shared.clock import now
 from shared.db import ProcessedEventMixin, transaction
 from shared.kafka.envelope import UndecodableEvent, decode
 from shared.kafka.topics import dead_letter_topic
-from shared.clock import now
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -112,7 +112,11 @@ class EventConsumer:
                         return  # uncommitted records are redelivered to whoever comes next
                     self.handle_record(record)
                     self._consumer.commit(
-                        {TopicPartition(partition.topic, partition.partition): OffsetAndMetadata(record.offset + 1, "", -1)}
+                        {
+                            TopicPartition(partition.topic, partition.partition): OffsetAndMetadata(
+                                record.offset + 1, "", -1
+                            )
+                        }
                     )
 
     def handle_record(self, record: Any) -> str:

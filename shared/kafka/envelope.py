@@ -6,11 +6,11 @@ import importlib
 import pkgutil
 import uuid
 
-import servicehall.events.v1 as _event_package
 from google.protobuf import symbol_database
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
+import servicehall.events.v1 as _event_package
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
 
 # Import every event module so that every payload type can be unpacked by name.

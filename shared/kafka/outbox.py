@@ -21,9 +21,9 @@ from opentelemetry.trace import SpanKind
 from prometheus_client import Counter, Gauge
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.clock import now
 from shared.db import OutboxMessageMixin, is_postgresql, transaction
 from shared.kafka.envelope import new_envelope
-from shared.clock import now
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -141,7 +141,7 @@ class OutboxRelay:
             futures = [self._send(row) for row in rows]
             self._producer.flush(timeout=10)
             marked = 0
-            for row, future in zip(rows, futures):
+            for row, future in zip(rows, futures, strict=True):
                 row.attempts += 1
                 try:
                     future.get(timeout=10)
@@ -194,6 +194,4 @@ class OutboxRelay:
             headers = [(k, v.encode()) for k, v in carrier.items()]
             headers.append(("event_type", row.event_type.encode()))
             assert self._producer is not None
-            return self._producer.send(
-                row.topic, value=row.envelope, key=row.partition_key.encode(), headers=headers
-            )
+            return self._producer.send(row.topic, value=row.envelope, key=row.partition_key.encode(), headers=headers)

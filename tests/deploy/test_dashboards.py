@@ -68,7 +68,9 @@ def test_every_metric_in_dashboards_and_alerts_is_exposed_by_the_code():
     exposed = exposed_metric_names()
     assert "servicehall_cases_submitted_total" in exposed  # the scan itself works
     missing = [
-        (where, name) for where, expr in expressions() for name in METRIC.findall(expr)
+        (where, name)
+        for where, expr in expressions()
+        for name in METRIC.findall(expr)
         if not base_names(name) & exposed
     ]
     assert missing == []
@@ -86,15 +88,29 @@ def test_the_chart_ships_the_dashboards_and_rules_unchanged():
     helm = os.environ.get("HELM", str(ROOT / ".cache" / "bin" / "helm"))
     assert os.access(helm, os.X_OK), f"helm is missing at {helm}: run `make tools`"
     rendered = subprocess.run(
-        [helm, "template", "servicehall", str(CHART), "-f", str(CHART / "ci" / "production-values.yaml"),
-         "--kube-version", "1.30.0"],
-        capture_output=True, text=True, check=True,
+        [
+            helm,
+            "template",
+            "servicehall",
+            str(CHART),
+            "-f",
+            str(CHART / "ci" / "production-values.yaml"),
+            "--kube-version",
+            "1.30.0",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     documents = [d for d in yaml.safe_load_all(rendered) if d]
     config_maps = {k: v for d in documents if d["kind"] == "ConfigMap" for k, v in d["data"].items()}
     for path in DASHBOARDS:
         assert json.loads(config_maps[path.name]) == json.loads(path.read_text(encoding="utf-8"))
-        assert [d for d in documents if d["kind"] == "ConfigMap" and path.name in d["data"]][0]["metadata"]["labels"][
-            "grafana_dashboard"] == "1"
+        assert (
+            next(d for d in documents if d["kind"] == "ConfigMap" and path.name in d["data"])["metadata"]["labels"][
+                "grafana_dashboard"
+            ]
+            == "1"
+        )
     [rule] = [d for d in documents if d["kind"] == "PrometheusRule"]
     assert rule["spec"] == yaml.safe_load(RULES.read_text(encoding="utf-8"))

@@ -304,9 +304,7 @@ def test_services_select_only_their_deployment(values_file: Path):
     for service in of_kind(docs, "Service"):
         selector = service["spec"]["selector"]
         matching = [w for w in workloads(docs) if selector.items() <= pod_labels(w).items()]
-        assert [(w["kind"], w["metadata"]["name"]) for w in matching] == [
-            ("Deployment", service["metadata"]["name"])
-        ]
+        assert [(w["kind"], w["metadata"]["name"]) for w in matching] == [("Deployment", service["metadata"]["name"])]
         (container,) = pod_spec(matching[0])["containers"]
         port_names = {p["name"] for p in container["ports"]}
         for port in service["spec"]["ports"]:

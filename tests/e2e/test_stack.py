@@ -55,10 +55,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         databases.drop_all()
 
 
-def http(stack: Stack, method: str, path: str, body: bytes | None = None, content_type: str = "application/json",
-         headers: dict[str, str] | None = None):
+def http(
+    stack: Stack,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+):
     request = urllib.request.Request(
-        f"http://127.0.0.1:{stack.http_port}{path}", data=body, method=method,
+        f"http://127.0.0.1:{stack.http_port}{path}",
+        data=body,
+        method=method,
         headers={"content-type": content_type, **(headers or {})},
     )
     try:
@@ -118,7 +126,9 @@ def test_a_case_flows_from_the_gateway_to_notification_and_evaluation(stack):
     print(f"notice visible {time.monotonic() - started:.2f}s after the submission")
     assert notice["channel"] == "sms" and notice["recipient"] == "135****5678"
     assert case["case_number"] in notice["body"]
-    eventually(lambda: metric(stack, "evaluation", "servicehall_window_cases_received_total", window) == before + 1, timeout=5)
+    eventually(
+        lambda: metric(stack, "evaluation", "servicehall_window_cases_received_total", window) == before + 1, timeout=5
+    )
 
 
 def test_an_independent_consumer_decodes_the_case_submitted_event(stack):
@@ -143,7 +153,9 @@ def test_bad_requests_get_4xx_and_leave_no_case_and_no_event(stack):
     cases_before = stored_cases(stack)
     events_before = len(read_topic(stack.bootstrap, CASES_EVENTS, expect=10**6, timeout=3))
 
-    status, body = http(stack, "POST", "/api/v1/cases", json.dumps({**APPLICATION, "service_item_code": "NOPE"}).encode())
+    status, body = http(
+        stack, "POST", "/api/v1/cases", json.dumps({**APPLICATION, "service_item_code": "NOPE"}).encode()
+    )
     assert status == 422 and body["errors"][0]["field"] == "service_item_code"
     invalid_id = {**APPLICATION, "applicant": {**APPLICATION["applicant"], "id_card_number": "123"}}
     status, body = http(stack, "POST", "/api/v1/cases", json.dumps(invalid_id).encode())
@@ -195,16 +207,26 @@ def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stac
     assert act("start-review")[0] == 200 and act("approve")[0] == 200
     status, seals = http(stack, "GET", "/api/v1/windows/LAND-01/seals", headers=LAND_STAFF)
     assert status == 200 and seals
-    status, _ = http(stack, "POST", f"/api/v1/seals/{seals[0]['code']}/uses",
-                     json.dumps({"case_number": number}).encode(), headers=LAND_STAFF)
+    status, _ = http(
+        stack,
+        "POST",
+        f"/api/v1/seals/{seals[0]['code']}/uses",
+        json.dumps({"case_number": number}).encode(),
+        headers=LAND_STAFF,
+    )
     assert status == 201
 
     status, refused = act("conclude")  # the fees are not paid yet
     assert status == 409 and "fees" in refused["detail"]
 
     payment = json.dumps({"method": "qr", "expected_amount_fen": notice["total_due_fen"]}).encode()
-    status, paid = http(stack, "POST", f"/api/v1/fees/notices/{notice['notice_number']}/payments", payment,
-                        headers={**CASHIER, "Idempotency-Key": f"pay-{number}"})
+    status, paid = http(
+        stack,
+        "POST",
+        f"/api/v1/fees/notices/{notice['notice_number']}/payments",
+        payment,
+        headers={**CASHIER, "Idempotency-Key": f"pay-{number}"},
+    )
     assert status == 201, paid
     assert paid["receipt"]["total_fen"] == notice["total_due_fen"] and paid["receipt"]["receipt_number"]
 

@@ -11,16 +11,19 @@ from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from prometheus_client import REGISTRY
 
+from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
+from servicehall.events.v1 import cases_pb2 as case_events
 from services.cases.models import OutboxMessage
 from services.cases.server import DEFINITION as CASES
 from services.evaluation.models import WindowDailyThroughput
 from services.evaluation.server import DEFINITION as EVALUATION
 from services.notification.models import Notice
 from services.notification.server import DEFINITION as NOTIFICATION
-from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
-from servicehall.events.v1 import cases_pb2 as case_events
+from shared.db import transaction
 from shared.kafka.envelope import new_envelope
+from shared.kafka.outbox import add_event
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import CASES_EVENTS, dead_letter_topic
 from shared.telemetry import setup_tracing
@@ -84,8 +87,13 @@ async def test_a_submitted_case_reaches_notification_and_evaluation(start_servic
 async def test_a_redelivered_event_has_no_second_effect(start_service, kafka_broker):
     notification = await start_service(NOTIFICATION, kafka=kafka_broker.bootstrap_servers)
     event = case_events.CaseSubmitted(
-        case_number="PSB-20261128-07777", service_item_name="居民身份证申领", department_code="PSB",
-        window_code="PSB-01", case_kind="committed", applicant_name="赵六", applicant_phone="13712345678",
+        case_number="PSB-20261128-07777",
+        service_item_name="居民身份证申领",
+        department_code="PSB",
+        window_code="PSB-01",
+        case_kind="committed",
+        applicant_name="赵六",
+        applicant_phone="13712345678",
         promised_days=30,
     )
     value = new_envelope(event, source="cases", partition_key=event.case_number).SerializeToString()
@@ -102,19 +110,26 @@ async def test_a_redelivered_event_has_no_second_effect(start_service, kafka_bro
 
 
 def _consumed(service, outcome: str) -> float:
-    from prometheus_client import REGISTRY
 
-    return REGISTRY.get_sample_value(
-        "servicehall_events_consumed_total", {"service": service.definition.name, "topic": CASES_EVENTS, "outcome": outcome}
-    ) or 0.0
+    return (
+        REGISTRY.get_sample_value(
+            "servicehall_events_consumed_total",
+            {"service": service.definition.name, "topic": CASES_EVENTS, "outcome": outcome},
+        )
+        or 0.0
+    )
 
 
-async def test_an_undecodable_record_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(start_service, kafka_broker):
+async def test_an_undecodable_record_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(
+    start_service, kafka_broker
+):
     bootstrap = kafka_broker.bootstrap_servers
     notification = await start_service(NOTIFICATION, kafka=bootstrap)
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     producer.send(CASES_EVENTS, value=b"\x08\x96\x01 not an envelope", key=b"poison").get(timeout=10)
-    good = case_events.CaseSubmitted(case_number="QTS-20261128-00042", case_kind="instant", applicant_phone="13612345678")
+    good = case_events.CaseSubmitted(
+        case_number="QTS-20261128-00042", case_kind="instant", applicant_phone="13612345678"
+    )
     envelope = new_envelope(good, source="cases", partition_key="poison")  # same key: same partition, after the poison
     producer.send(CASES_EVENTS, value=envelope.SerializeToString(), key=b"poison").get(timeout=10)
     producer.close()
@@ -149,8 +164,6 @@ def test_the_producer_is_acks_all_and_idempotent(kafka_broker):
 
 
 async def test_stopping_a_service_publishes_what_its_outbox_still_holds(start_service, kafka_broker):
-    from shared.db import transaction
-    from shared.kafka.outbox import add_event
 
     # A long poll: only the shutdown drain can publish this row in time.
     cases = await start_service(CASES, kafka=kafka_broker.bootstrap_servers, outbox_poll_seconds=300)
@@ -179,8 +192,10 @@ async def test_the_applicant_is_told_of_an_extension_and_why(start_service, kafk
     async with grpc.aio.insecure_channel(f"127.0.0.1:{cases.port}") as channel:
         stub = cases_pb2_grpc.CasesServiceStub(channel)
         await stub.AcceptCase(cases_pb2.CaseActionRequest(case_number=case.case_number), metadata=hcb)
-        await stub.GrantExtension(cases_pb2.GrantExtensionRequest(
-            case_number=case.case_number, extra_days=10, reason="需组织专家论证"), metadata=hcb)
+        await stub.GrantExtension(
+            cases_pb2.GrantExtensionRequest(case_number=case.case_number, extra_days=10, reason="需组织专家论证"),
+            metadata=hcb,
+        )
     eventually(lambda: count(notification, Notice, Notice.case_number == case.case_number) == 2)
     with notification.runtime.session_factory() as session:
         bodies = [n.body for n in session.scalars(sa.select(Notice).where(Notice.case_number == case.case_number))]

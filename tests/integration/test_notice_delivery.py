@@ -28,15 +28,19 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from alembic import command
+from alembic.config import Config
 from prometheus_client import REGISTRY
+from pydantic import ValidationError
 
+from servicehall.events.v1 import cases_pb2 as case_events
+from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
 from services.notification import notices
 from services.notification.channels import DeliveryError, EmailSender, OutgoingNotice, SmsSender
 from services.notification.delivery import NoticeDispatcher, RetryPolicy
 from services.notification.models import Notice
 from services.notification.server import DEFINITION as NOTIFICATION
-from servicehall.events.v1 import cases_pb2 as case_events
-from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
+from services.notification.settings import NotificationSettings
 from shared.clock import SYSTEM_CLOCK, SystemClock
 from shared.db import make_engine, make_session_factory, migrate, run_in_transaction, transaction
 from shared.timeutil import utcnow
@@ -109,10 +113,12 @@ class SmsGateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with gateway._lock:
-                    gateway.requests.append({"path": self.path, "headers": dict(self.headers), "json": json.loads(body)})
+                    gateway.requests.append(
+                        {"path": self.path, "headers": dict(self.headers), "json": json.loads(body)}
+                    )
                     status = gateway.statuses.pop(0) if len(gateway.statuses) > 1 else gateway.statuses[0]
                 payload = (gateway.answer or json.dumps({"accepted": status < 300})).encode()
                 self.send_response(status)
@@ -168,9 +174,16 @@ def notices_db(database_url) -> Iterator:
 def store_notice(session_factory, *, phone: str = "", mail: str = "", number: int = 1) -> str:
     """A receipt notice stored as the consumer stores it; its id."""
     event = case_events.CaseSubmitted(
-        case_number=f"AIC-20260302-{number:05d}", service_item_name="个体工商户设立登记", department_code="AIC",
-        window_code="AIC-01", case_kind="committed", applicant_name="张三", applicant_phone=phone,
-        applicant_email=mail, promised_days=3, query_code_sha256="0" * 64,
+        case_number=f"AIC-20260302-{number:05d}",
+        service_item_name="个体工商户设立登记",
+        department_code="AIC",
+        window_code="AIC-01",
+        case_kind="committed",
+        applicant_name="张三",
+        applicant_phone=phone,
+        applicant_email=mail,
+        promised_days=3,
+        query_code_sha256="0" * 64,
     )
     with transaction(session_factory) as session:
         return notices.notice_for_case_submitted(session, str(uuid.uuid4()), event).notice_id
@@ -199,7 +212,10 @@ def email_sender(port: int, **options) -> EmailSender:
 
 
 def delivered(channel: str, outcome: str) -> float:
-    return REGISTRY.get_sample_value("servicehall_notices_delivered_total", {"channel": channel, "outcome": outcome}) or 0.0
+    return (
+        REGISTRY.get_sample_value("servicehall_notices_delivered_total", {"channel": channel, "outcome": outcome})
+        or 0.0
+    )
 
 
 # ------------------------------------------------------------------ e-mail
@@ -232,14 +248,33 @@ def test_smtp_login_and_starttls_with_a_verified_certificate(notices_db, smtp_se
     assert shutil.which("openssl"), "openssl is needed to make the test certificate"
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(cert, key)
     sink = SmtpSink()
-    port = smtp_server(sink, tls_context=tls, require_starttls=True, auth_required=True, authenticator=sink.authenticate)
+    port = smtp_server(
+        sink, tls_context=tls, require_starttls=True, auth_required=True, authenticator=sink.authenticate
+    )
     outgoing = OutgoingNotice(str(uuid.uuid4()), "AIC-20260302-00001", EMAIL, "主题", "正文")
 
     email_sender(port, starttls=True, ca_file=str(cert), username="hall", password="s3cret").send(outgoing)
@@ -260,8 +295,11 @@ def test_a_refusing_smtp_server_leads_to_retries_with_backoff_then_failed(notice
     clock = Clock()
     db = notices_db(clock)
     notice_id = store_notice(db, mail=EMAIL)
-    dispatcher = NoticeDispatcher(db, {"email": email_sender(port)},
-                                  policy=RetryPolicy(max_attempts=3, backoff_seconds=60, backoff_max_seconds=600))
+    dispatcher = NoticeDispatcher(
+        db,
+        {"email": email_sender(port)},
+        policy=RetryPolicy(max_attempts=3, backoff_seconds=60, backoff_max_seconds=600),
+    )
     before = delivered("email", "failed")
 
     assert dispatcher.run_once() == {"retrying": 1}
@@ -324,8 +362,11 @@ def test_a_gateway_answering_500_leads_to_retries_then_failed_and_recovers_when_
     clock = Clock()
     db = notices_db(clock)
     doomed = store_notice(db, phone=PHONE)
-    dispatcher = NoticeDispatcher(db, {"sms": SmsSender(gateway.url, "t", timeout=5)},
-                                  policy=RetryPolicy(max_attempts=3, backoff_seconds=10, backoff_max_seconds=15))
+    dispatcher = NoticeDispatcher(
+        db,
+        {"sms": SmsSender(gateway.url, "t", timeout=5)},
+        policy=RetryPolicy(max_attempts=3, backoff_seconds=10, backoff_max_seconds=15),
+    )
     outcomes = []
     for _ in range(3):
         outcomes.append(dispatcher.run_once())
@@ -389,8 +430,9 @@ def test_two_dispatchers_at_once_send_each_notice_exactly_once(notices_db, smtp_
 
     # Two replicas: engines of their own, each with its own senders, started together.
     dispatchers = [
-        NoticeDispatcher(notices_db(), {"email": email_sender(port), "sms": SmsSender(gateway.url, "t", timeout=5)},
-                         batch_size=5)
+        NoticeDispatcher(
+            notices_db(), {"email": email_sender(port), "sms": SmsSender(gateway.url, "t", timeout=5)}, batch_size=5
+        )
         for _ in range(2)
     ]
     totals = [0, 0]
@@ -475,13 +517,20 @@ async def list_notices(service, case_number: str) -> list[notification_pb2.Notic
     return list(answer.notices)
 
 
-async def test_the_service_sends_stored_notices_when_its_channels_are_configured(start_service, smtp_server, sms_gateway):
+async def test_the_service_sends_stored_notices_when_its_channels_are_configured(
+    start_service, smtp_server, sms_gateway
+):
     sink = SmtpSink()
     port = smtp_server(sink)
     gateway = sms_gateway()
     service = await start_service(
-        NOTIFICATION, smtp_host="127.0.0.1", smtp_port=port, smtp_from="notices@hall.example.cn",
-        sms_gateway_url=gateway.url, sms_gateway_token="t", delivery_poll_seconds=0.05,
+        NOTIFICATION,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_from="notices@hall.example.cn",
+        sms_gateway_url=gateway.url,
+        sms_gateway_token="t",
+        delivery_poll_seconds=0.05,
     )
     assert "notice-delivery" in {thread.name for thread in threading.enumerate()}
     db = service.runtime.session_factory
@@ -520,9 +569,6 @@ async def test_only_the_configured_channel_is_sent(start_service, sms_gateway):
 
 
 def test_settings_refuse_half_configured_delivery():
-    from pydantic import ValidationError
-
-    from services.notification.settings import NotificationSettings
 
     with pytest.raises(ValidationError, match="smtp_from"):
         NotificationSettings(smtp_host="mail.example.cn")
@@ -537,8 +583,6 @@ def test_the_migration_goes_down_and_up_again(database_url):
     url = database_url("notification")
     migrations = NOTIFICATION.migrations_dir
     migrate(url, migrations)
-    from alembic import command
-    from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(migrations))
@@ -555,4 +599,3 @@ def test_the_migration_goes_down_and_up_again(database_url):
         assert "delivery_status" in {c["name"] for c in sa.inspect(engine).get_columns("notices")}
     finally:
         engine.dispose()
-

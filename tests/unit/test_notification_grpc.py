@@ -7,10 +7,10 @@ import uuid
 import grpc
 import pytest
 
-from services.notification import handlers
-from services.notification.server import DEFINITION as NOTIFICATION
 from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.notification.v1 import notification_pb2, notification_pb2_grpc
+from services.notification import handlers
+from services.notification.server import DEFINITION as NOTIFICATION
 from shared.auth import query_code_digest
 from shared.db import transaction
 from shared.kafka.envelope import new_envelope
@@ -28,8 +28,14 @@ async def notices(start_service):
     """The service with one stored receipt notice of an AIC case; (stub, its notice id)."""
     service = await start_service(NOTIFICATION)
     event = case_events.CaseSubmitted(
-        case_number=CASE, service_item_name="个体工商户设立登记", department_code="AIC", window_code="AIC-01",
-        case_kind="committed", applicant_name="张三", applicant_phone="13812345678", promised_days=3,
+        case_number=CASE,
+        service_item_name="个体工商户设立登记",
+        department_code="AIC",
+        window_code="AIC-01",
+        case_kind="committed",
+        applicant_name="张三",
+        applicant_phone="13812345678",
+        promised_days=3,
         query_code_sha256=query_code_digest(CASE, QUERY_CODE),
     )
     envelope = new_envelope(event, source="cases", partition_key=CASE)

@@ -94,7 +94,11 @@ def test_spring_festival(year, off, working, start, limit, due):
     for d in days(f"{year}-01-01", f"{year}-03-31"):
         assert CAL.is_working_day(d) == chinese_calendar.is_workday(d), d
         assert not CAL.is_provisional(d)
-    spring = [d for d in days(f"{year}-01-01", f"{year}-03-31") if chinese_calendar.get_holiday_detail(d)[1] == "Spring Festival"]
+    spring = [
+        d
+        for d in days(f"{year}-01-01", f"{year}-03-31")
+        if chinese_calendar.get_holiday_detail(d)[1] == "Spring Festival"
+    ]
     assert [d for d in spring if not chinese_calendar.is_workday(d)] == days(*off)
     assert [d for d in spring if chinese_calendar.is_workday(d)] == [D(w) for w in working]
     # ... cross-checked by hand.
@@ -177,7 +181,10 @@ def test_importing_an_arrangement_makes_2027_official_and_diff_lists_the_changes
     source = "arrangement 2027: TEST FIXTURE, not an official notice"
     assert official.source(D("2027-02-20")) == source and official.overrides[D("2027-02-12")].name == "春节"
 
-    worked, rested = sorted(("2027-02-20", "2027-04-25", "2027-09-26", "2027-10-09")), ("2027-02-11", "2027-02-12", "2027-05-05", "2027-10-06", "2027-10-07")
+    worked, rested = (
+        sorted(("2027-02-20", "2027-04-25", "2027-09-26", "2027-10-09")),
+        ("2027-02-11", "2027-02-12", "2027-05-05", "2027-10-06", "2027-10-07"),
+    )
     expected = sorted(
         [DayChange(D(d), False, True, None, source) for d in worked]
         + [DayChange(D(d), True, False, None, source) for d in rested],
@@ -219,7 +226,12 @@ def test_the_example_arrangement_file_matches_chinese_calendar():
         ([("元旦", "2026-12-20", "2027-01-01")], [], "holidays[0].first_day", "late December"),
         ([("元旦", "2027-12-31", "2028-01-01")], [], "holidays[0].last_day", "not in 2027"),
         ([("", "2027-01-01", "2027-01-01")], [], "holidays[0].name", "needs a name"),
-        ([("A", "2027-10-01", "2027-10-07"), ("B", "2027-10-07", "2027-10-08")], [], "holidays[1]", "already in holiday 'A'"),
+        (
+            [("A", "2027-10-01", "2027-10-07"), ("B", "2027-10-07", "2027-10-08")],
+            [],
+            "holidays[1]",
+            "already in holiday 'A'",
+        ),
         ([("国庆节", "2027-10-01", "2027-10-07")], ["2027-10-02"], "adjusted_working_days[0]", "both a working day"),
         ([], ["2027-10-08"], "adjusted_working_days[0]", "Friday, a working day anyway"),
         ([], ["2027-10-09", "2027-10-09"], "adjusted_working_days[1]", "listed twice"),
@@ -247,7 +259,10 @@ def test_a_december_start_and_a_december_working_day_are_accepted_for_new_year()
     [
         ("year: 2027\nholidays: []\nadjusted_workdays: []\n", ["adjusted_workdays", "adjusted_working_days"]),
         ("year: 2027\nholidays: [{name: 春节, first_day: 2027-02-05}]\nadjusted_working_days: []\n", ["holidays[0]"]),
-        ("year: 2027\nholidays: [{name: 春节, first_day: 5 Feb, last_day: 2027-02-07}]\nadjusted_working_days: []\n", ["holidays[0].first_day"]),
+        (
+            "year: 2027\nholidays: [{name: 春节, first_day: 5 Feb, last_day: 2027-02-07}]\nadjusted_working_days: []\n",
+            ["holidays[0].first_day"],
+        ),
         ("year: twenty\nholidays: []\nadjusted_working_days: []\n", ["year"]),
         ("- just a list\n", []),
         ("year: [unclosed\n", []),
@@ -256,7 +271,7 @@ def test_a_december_start_and_a_december_working_day_are_accepted_for_new_year()
 def test_bad_arrangement_files_are_refused(tmp_path, text, fields):
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ArrangementError, match="bad.yaml") as caught:
+    with pytest.raises(ArrangementError, match=r"bad\.yaml") as caught:
         load_arrangement(path)
     assert [v.field for v in caught.value.violations] == fields
     with pytest.raises(ArrangementError, match="cannot read"):
@@ -265,7 +280,11 @@ def test_bad_arrangement_files_are_refused(tmp_path, text, fields):
 
 def test_quoted_iso_dates_load_too(tmp_path):
     path = tmp_path / "quoted.yaml"
-    path.write_text('year: 2027\nholidays: [{name: 元旦, first_day: "2027-01-01", last_day: "2027-01-01"}]\nadjusted_working_days: ["2027-01-02"]\n', encoding="utf-8")
+    path.write_text(
+        'year: 2027\nholidays: [{name: 元旦, first_day: "2027-01-01", last_day: "2027-01-01"}]\n'
+        'adjusted_working_days: ["2027-01-02"]\n',
+        encoding="utf-8",
+    )
     assert load_arrangement(path).days() == {D("2027-01-01"): (False, "元旦"), D("2027-01-02"): (True, None)}
 
 

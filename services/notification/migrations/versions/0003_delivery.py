@@ -28,6 +28,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("notices") as batch:
         batch.drop_index("ix_notices_delivery_status")
-        for column in ("claimed_until", "claim_token", "sent_at", "last_error", "next_attempt_at",
-                       "delivery_attempts", "delivery_status"):
+        for column in (
+            "claimed_until",
+            "claim_token",
+            "sent_at",
+            "last_error",
+            "next_attempt_at",
+            "delivery_attempts",
+            "delivery_status",
+        ):
             batch.drop_column(column)
