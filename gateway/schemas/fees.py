@@ -5,7 +5,7 @@ words."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
@@ -287,9 +287,12 @@ def fee_type_name(value: int) -> str:
 
 
 def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
+    # The enum words are the Literal values (FEE_TYPES and RULES hold the same names); pydantic checks them.
+    fee_type = cast(FeeTypeName, fee_type_name(s.fee_type))
+    rule = cast(RuleName, enum_name(fees_pb2.FeeRule, s.rule, "FEE_RULE_"))
     return FeeStandardModel(
-        code=s.code, name=s.name, department_code=s.department_code, fee_type=fee_type_name(s.fee_type),  # type: ignore[arg-type]
-        legal_basis=s.legal_basis, effective_from=s.effective_from, rule=enum_name(fees_pb2.FeeRule, s.rule, "FEE_RULE_"),  # type: ignore[arg-type]
+        code=s.code, name=s.name, department_code=s.department_code, fee_type=fee_type,
+        legal_basis=s.legal_basis, effective_from=s.effective_from, rule=rule,
         fixed_amount_fen=s.fixed_amount_fen, unit_price_fen=s.unit_price_fen, quantity_value=s.quantity_value,
         rate_basis_points=s.rate_basis_points, base_value=s.base_value, minimum_fen=s.minimum_fen,
         maximum_fen=s.maximum_fen,
