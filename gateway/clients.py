@@ -1,8 +1,11 @@
-"""gRPC channels to the services, opened once per app and traced."""
+"""gRPC channels to the services, opened once per app and traced, and `Caller`: the one way a
+route calls a service method."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
@@ -13,6 +16,38 @@ from servicehall.cases.v1 import cases_pb2_grpc
 from servicehall.evaluation.v1 import evaluation_pb2_grpc
 from servicehall.fees.v1 import fees_pb2_grpc
 from servicehall.notification.v1 import notification_pb2_grpc
+
+# Who is calling, as gRPC metadata (key, value) pairs; see gateway.dependencies.
+Metadata = tuple[tuple[str, str], ...]
+
+_Req_contra = TypeVar("_Req_contra", contravariant=True)
+_Resp_co = TypeVar("_Resp_co", covariant=True)
+RequestT = TypeVar("RequestT")
+ResponseT = TypeVar("ResponseT")
+
+
+class UnaryUnary(Protocol[_Req_contra, _Resp_co]):
+    """A method of a generated stub (a grpc.aio unary-unary multicallable), as far as the
+    gateway uses it: spelt out here because the generated stubs carry no types."""
+
+    def __call__(
+        self, request: _Req_contra, *, timeout: float | None = ..., metadata: Metadata | None = ...
+    ) -> Awaitable[_Resp_co]: ...
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Calls service methods for one HTTP request, `await call(clients.cases.GetCase, request)`.
+
+    The caller's identity and the configured deadline are attached here, once, instead of in
+    every route. A failed call raises grpc.aio.AioRpcError, which gateway.errors turns into a
+    problem body."""
+
+    metadata: Metadata
+    timeout: float
+
+    async def __call__(self, method: UnaryUnary[RequestT, ResponseT], request: RequestT) -> ResponseT:
+        return await method(request, timeout=self.timeout, metadata=self.metadata)
 
 
 @dataclass
@@ -27,6 +62,7 @@ class ServiceClients:
     attendance: attendance_pb2_grpc.AttendanceServiceStub
     evaluation: evaluation_pb2_grpc.EvaluationServiceStub
     notification: notification_pb2_grpc.NotificationServiceStub
+    # Deadline of every call, in seconds (GatewaySettings.grpc_timeout_seconds); see Caller.
     timeout: float
 
     async def close(self) -> None:

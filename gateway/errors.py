@@ -48,7 +48,8 @@ TITLES = {
 }
 
 
-def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None, **headers: str) -> JSONResponse:
+def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None, *,
+            headers: dict[str, str] | None = None) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
@@ -62,7 +63,7 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> JSONResponse:
         log.error("unexpected gRPC error", extra={"grpc_code": code.name, "detail": error.details()})
         return problem(500, "internal error")
     if status == 503:
-        return problem(503, "a backing service is unavailable; try again", **{"Retry-After": "1"})
+        return problem(503, "a backing service is unavailable; try again", headers={"Retry-After": "1"})
     errors: list[dict[str, str]] = []
     details = rpc_status.from_call(error)
     if details is not None:

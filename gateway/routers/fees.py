@@ -1,9 +1,10 @@
 """Fees (收费): standards, payment notices, the cashier, day close and reports.
 
-Every route forwards the caller's identity headers (X-Staff-Id, X-Department, X-Roles,
-X-Query-Code) to the fees service as gRPC metadata; the service decides what the caller may
-do. Payments and refunds need an `Idempotency-Key` header: a retry with the same key and
-body gets the first answer again (200 instead of 201), the same key with another body 409.
+Every route but the public list of standards forwards the caller's identity headers
+(X-Staff-Id, X-Department, X-Roles, X-Query-Code) to the fees service as gRPC metadata; the
+service decides what the caller may do. Payments and refunds need an `Idempotency-Key`
+header: a retry with the same key and body gets the first answer again (200 instead of 201),
+the same key with another body 409.
 """
 
 from __future__ import annotations
@@ -12,8 +13,45 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from gateway import fee_schemas as s
-from gateway.dependencies import CallerMetadata, Clients
+from gateway.dependencies import Call, Clients, PublicCall
+from gateway.schemas.fees import (
+    METHODS,
+    NOTICE_STATUSES,
+    AssessmentIn,
+    AssessmentOut,
+    DayCloseIn,
+    DayCloseOut,
+    FeeStandardList,
+    FeeStandardModel,
+    NoticeList,
+    NoticeOut,
+    PaymentIn,
+    PaymentOut,
+    ReasonIn,
+    ReceiptOut,
+    ReconciliationOut,
+    ReductionIn,
+    RefundIn,
+    RefundOut,
+    RevenueOut,
+    StandardsImport,
+    StandardsImported,
+    VoidOut,
+    assessment_out,
+    day_close_out,
+    notice_list_out,
+    notice_out,
+    payment_out,
+    receipt_out,
+    reconciliation_out,
+    refund_out,
+    revenue_out,
+    standard_in,
+    standard_list_out,
+    standard_out,
+    standards_imported_out,
+    void_out,
+)
 from servicehall.fees.v1 import fees_pb2
 
 router = APIRouter(prefix="/api/v1", tags=["fees"])
@@ -25,206 +63,163 @@ IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, ma
 Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YYYY-MM-DD or YYYY-MM")]
 
 
-
-
 # --- standards ---------------------------------------------------------------------------
 
 
-@router.get("/fees/standards", response_model=s.FeeStandardList)
-async def list_standards(clients: Clients, department_code: str = "", on: Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
-                         all_versions: bool = False) -> s.FeeStandardList:
+@router.get("/fees/standards", response_model=FeeStandardList)
+async def list_standards(clients: Clients, call: PublicCall, department_code: str = "",
+                         on: Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
+                         all_versions: bool = False) -> FeeStandardList:
     """The standards in force on a day (today by default), or every version."""
-    answer = await clients.fees.ListFeeStandards(
-        fees_pb2.ListFeeStandardsRequest(department_code=department_code, on=on, all_versions=all_versions),
-        timeout=clients.timeout,
-    )
-    return s.FeeStandardList(standards=[s.standard_out(x) for x in answer.standards])
+    return standard_list_out(await call(clients.fees.ListFeeStandards, fees_pb2.ListFeeStandardsRequest(
+        department_code=department_code, on=on, all_versions=all_versions,
+    )))
 
 
-@router.post("/fees/standards", status_code=status.HTTP_201_CREATED, response_model=s.FeeStandardModel)
-async def create_standard(body: s.FeeStandardModel, clients: Clients, caller: CallerMetadata) -> s.FeeStandardModel:
+@router.post("/fees/standards", status_code=status.HTTP_201_CREATED, response_model=FeeStandardModel)
+async def create_standard(body: FeeStandardModel, clients: Clients, call: Call) -> FeeStandardModel:
     """A new version of a standard (manager)."""
-    created = await clients.fees.CreateFeeStandard(
-        fees_pb2.CreateFeeStandardRequest(standard=s.standard_in(body)), metadata=caller, timeout=clients.timeout
-    )
-    return s.standard_out(created)
+    return standard_out(await call(clients.fees.CreateFeeStandard,
+                                   fees_pb2.CreateFeeStandardRequest(standard=standard_in(body))))
 
 
-@router.post("/fees/standards/import", response_model=s.StandardsImported)
-async def import_standards(body: s.StandardsImport, clients: Clients, caller: CallerMetadata) -> s.StandardsImported:
+@router.post("/fees/standards/import", response_model=StandardsImported)
+async def import_standards(body: StandardsImport, clients: Clients, call: Call) -> StandardsImported:
     """Import versions from a YAML document, all or nothing (manager)."""
-    answer = await clients.fees.ImportFeeStandards(
-        fees_pb2.ImportFeeStandardsRequest(yaml_document=body.yaml_document), metadata=caller, timeout=clients.timeout
-    )
-    return s.StandardsImported(created=answer.created, unchanged=answer.unchanged)
+    return standards_imported_out(await call(clients.fees.ImportFeeStandards,
+                                             fees_pb2.ImportFeeStandardsRequest(yaml_document=body.yaml_document)))
 
 
 # --- notices -------------------------------------------------------------------------------
 
 
-@router.get("/cases/{case_number}/payment-notices", response_model=s.NoticeList)
-async def case_notices(case_number: CaseNumber, clients: Clients, caller: CallerMetadata) -> s.NoticeList:
+@router.get("/cases/{case_number}/payment-notices", response_model=NoticeList)
+async def case_notices(case_number: CaseNumber, clients: Clients, call: Call) -> NoticeList:
     """A case's payment notices: for the applicant (X-Query-Code) or staff."""
-    answer = await clients.fees.ListPaymentNotices(
-        fees_pb2.ListPaymentNoticesRequest(case_number=case_number), metadata=caller, timeout=clients.timeout
-    )
-    return s.NoticeList(notices=[s.notice_out(n) for n in answer.notices])
+    return notice_list_out(await call(clients.fees.ListPaymentNotices,
+                                      fees_pb2.ListPaymentNoticesRequest(case_number=case_number)))
 
 
-@router.post("/cases/{case_number}/assessment", response_model=s.AssessmentOut)
-async def assess(case_number: CaseNumber, body: s.AssessmentIn, clients: Clients, caller: CallerMetadata) -> s.AssessmentOut:
+@router.post("/cases/{case_number}/assessment", response_model=AssessmentOut)
+async def assess(case_number: CaseNumber, body: AssessmentIn, clients: Clients, call: Call) -> AssessmentOut:
     """Assess what is left of an accepted case (window staff of its department)."""
-    answer = await clients.fees.AssessFees(
-        fees_pb2.AssessFeesRequest(case_number=case_number, declared_values=body.declared_values,
-                                   fee_item_codes=body.fee_item_codes),
-        metadata=caller, timeout=clients.timeout,
-    )
-    return s.AssessmentOut(notices=[s.notice_out(n) for n in answer.notices], settled=answer.settled)
+    return assessment_out(await call(clients.fees.AssessFees, fees_pb2.AssessFeesRequest(
+        case_number=case_number, declared_values=body.declared_values, fee_item_codes=body.fee_item_codes,
+    )))
 
 
-@router.get("/fees/notices", response_model=s.NoticeList)
-async def list_notices(clients: Clients, caller: CallerMetadata, department_code: str = "",
-                       status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$")] = "") -> s.NoticeList:
-    answer = await clients.fees.ListPaymentNotices(
-        fees_pb2.ListPaymentNoticesRequest(department_code=department_code, status=s.NOTICE_STATUSES.get(status_, 0)),
-        metadata=caller, timeout=clients.timeout,
-    )
-    return s.NoticeList(notices=[s.notice_out(n) for n in answer.notices])
+@router.get("/fees/notices", response_model=NoticeList)
+async def list_notices(clients: Clients, call: Call, department_code: str = "",
+                       status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$")] = "",
+                       ) -> NoticeList:
+    # An empty status is UNSPECIFIED (0): every status.
+    status_code = NOTICE_STATUSES.get(status_, fees_pb2.NOTICE_STATUS_UNSPECIFIED)
+    return notice_list_out(await call(clients.fees.ListPaymentNotices, fees_pb2.ListPaymentNoticesRequest(
+        department_code=department_code, status=status_code,
+    )))
 
 
-@router.get("/fees/notices/{notice_number}", response_model=s.NoticeOut)
-async def get_notice(notice_number: NoticeNumber, clients: Clients, caller: CallerMetadata) -> s.NoticeOut:
-    notice = await clients.fees.GetPaymentNotice(
-        fees_pb2.GetPaymentNoticeRequest(notice_number=notice_number), metadata=caller, timeout=clients.timeout
-    )
-    return s.notice_out(notice)
+@router.get("/fees/notices/{notice_number}", response_model=NoticeOut)
+async def get_notice(notice_number: NoticeNumber, clients: Clients, call: Call) -> NoticeOut:
+    return notice_out(await call(clients.fees.GetPaymentNotice,
+                                 fees_pb2.GetPaymentNoticeRequest(notice_number=notice_number)))
 
 
-@router.post("/fees/notices/{notice_number}/reductions", response_model=s.NoticeOut)
-async def reduce_fee(notice_number: NoticeNumber, body: s.ReductionIn, clients: Clients, caller: CallerMetadata) -> s.NoticeOut:
+@router.post("/fees/notices/{notice_number}/reductions", response_model=NoticeOut)
+async def reduce_fee(notice_number: NoticeNumber, body: ReductionIn, clients: Clients, call: Call) -> NoticeOut:
     """Reduce a line of an unpaid notice (approver, with a reason)."""
-    notice = await clients.fees.ReduceFee(
-        fees_pb2.ReduceFeeRequest(notice_number=notice_number, fee_item_code=body.fee_item_code,
-                                  amount_fen=body.amount_fen, reason=body.reason),
-        metadata=caller, timeout=clients.timeout,
-    )
-    return s.notice_out(notice)
+    return notice_out(await call(clients.fees.ReduceFee, fees_pb2.ReduceFeeRequest(
+        notice_number=notice_number, fee_item_code=body.fee_item_code, amount_fen=body.amount_fen,
+        reason=body.reason,
+    )))
 
 
-@router.post("/fees/notices/{notice_number}/waiver", response_model=s.NoticeOut)
-async def waive_notice(notice_number: NoticeNumber, body: s.ReasonIn, clients: Clients, caller: CallerMetadata) -> s.NoticeOut:
-    notice = await clients.fees.WaivePaymentNotice(
-        fees_pb2.WaivePaymentNoticeRequest(notice_number=notice_number, reason=body.reason),
-        metadata=caller, timeout=clients.timeout,
-    )
-    return s.notice_out(notice)
+@router.post("/fees/notices/{notice_number}/waiver", response_model=NoticeOut)
+async def waive_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clients, call: Call) -> NoticeOut:
+    return notice_out(await call(clients.fees.WaivePaymentNotice,
+                                 fees_pb2.WaivePaymentNoticeRequest(notice_number=notice_number, reason=body.reason)))
 
 
-@router.post("/fees/notices/{notice_number}/void", response_model=s.NoticeOut)
-async def void_notice(notice_number: NoticeNumber, body: s.ReasonIn, clients: Clients, caller: CallerMetadata) -> s.NoticeOut:
-    notice = await clients.fees.VoidPaymentNotice(
-        fees_pb2.VoidPaymentNoticeRequest(notice_number=notice_number, reason=body.reason),
-        metadata=caller, timeout=clients.timeout,
-    )
-    return s.notice_out(notice)
+@router.post("/fees/notices/{notice_number}/void", response_model=NoticeOut)
+async def void_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clients, call: Call) -> NoticeOut:
+    return notice_out(await call(clients.fees.VoidPaymentNotice,
+                                 fees_pb2.VoidPaymentNoticeRequest(notice_number=notice_number, reason=body.reason)))
 
 
 # --- the cashier -----------------------------------------------------------------------------
 
 
-@router.post("/fees/notices/{notice_number}/payments", status_code=status.HTTP_201_CREATED, response_model=s.PaymentOut)
-async def record_payment(notice_number: NoticeNumber, body: s.PaymentIn, idempotency_key: IdempotencyKey,
-                         clients: Clients, caller: CallerMetadata, response: Response) -> s.PaymentOut:
+@router.post("/fees/notices/{notice_number}/payments", status_code=status.HTTP_201_CREATED, response_model=PaymentOut)
+async def record_payment(notice_number: NoticeNumber, body: PaymentIn, idempotency_key: IdempotencyKey,
+                         clients: Clients, call: Call, response: Response) -> PaymentOut:
     """Pay a notice in full at the cashier; the answer carries the receipt."""
-    answer = await clients.fees.RecordPayment(
-        fees_pb2.RecordPaymentRequest(notice_number=notice_number, method=s.METHODS[body.method],
-                                      expected_amount_fen=body.expected_amount_fen, reference=body.reference,
-                                      idempotency_key=idempotency_key),
-        metadata=caller, timeout=clients.timeout,
-    )
+    answer = await call(clients.fees.RecordPayment, fees_pb2.RecordPaymentRequest(
+        notice_number=notice_number, method=METHODS[body.method], expected_amount_fen=body.expected_amount_fen,
+        reference=body.reference, idempotency_key=idempotency_key,
+    ))
     if answer.replayed:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/api/v1/fees/receipts/{answer.receipt.receipt_number}"
-    return s.PaymentOut(payment_id=answer.payment_id, notice=s.notice_out(answer.notice),
-                        receipt=s.receipt_out(answer.receipt), case_settled=answer.case_settled, replayed=answer.replayed)
+    return payment_out(answer)
 
 
-@router.get("/fees/receipts/{receipt_number}", response_model=s.ReceiptOut)
-async def get_receipt(receipt_number: ReceiptNumber, clients: Clients, caller: CallerMetadata) -> s.ReceiptOut:
-    receipt = await clients.fees.GetReceipt(
-        fees_pb2.GetReceiptRequest(receipt_number=receipt_number), metadata=caller, timeout=clients.timeout
-    )
-    return s.receipt_out(receipt)
+@router.get("/fees/receipts/{receipt_number}", response_model=ReceiptOut)
+async def get_receipt(receipt_number: ReceiptNumber, clients: Clients, call: Call) -> ReceiptOut:
+    return receipt_out(await call(clients.fees.GetReceipt,
+                                  fees_pb2.GetReceiptRequest(receipt_number=receipt_number)))
 
 
-@router.post("/fees/receipts/{receipt_number}/refunds", status_code=status.HTTP_201_CREATED, response_model=s.RefundOut)
-async def record_refund(receipt_number: ReceiptNumber, body: s.RefundIn, idempotency_key: IdempotencyKey,
-                        clients: Clients, caller: CallerMetadata, response: Response) -> s.RefundOut:
+@router.post("/fees/receipts/{receipt_number}/refunds", status_code=status.HTTP_201_CREATED, response_model=RefundOut)
+async def record_refund(receipt_number: ReceiptNumber, body: RefundIn, idempotency_key: IdempotencyKey,
+                        clients: Clients, call: Call, response: Response) -> RefundOut:
     """Refund part or all of a payment (approver); a red-letter receipt is issued."""
-    answer = await clients.fees.RecordRefund(
-        fees_pb2.RecordRefundRequest(receipt_number=receipt_number, fee_item_code=body.fee_item_code,
-                                     amount_fen=body.amount_fen, reason=body.reason, idempotency_key=idempotency_key,
-                                     cashier_staff_id=body.cashier_staff_id),
-        metadata=caller, timeout=clients.timeout,
-    )
+    answer = await call(clients.fees.RecordRefund, fees_pb2.RecordRefundRequest(
+        receipt_number=receipt_number, fee_item_code=body.fee_item_code, amount_fen=body.amount_fen,
+        reason=body.reason, idempotency_key=idempotency_key, cashier_staff_id=body.cashier_staff_id,
+    ))
     if answer.replayed:
         response.status_code = status.HTTP_200_OK
-    return s.RefundOut(refund_id=answer.refund_id, red_letter_receipt=s.receipt_out(answer.red_letter_receipt),
-                       notice=s.notice_out(answer.notice), replayed=answer.replayed)
+    return refund_out(answer)
 
 
-@router.post("/fees/receipts/{receipt_number}/void", response_model=s.VoidOut)
-async def void_receipt(receipt_number: ReceiptNumber, body: s.ReasonIn, clients: Clients, caller: CallerMetadata) -> s.VoidOut:
+@router.post("/fees/receipts/{receipt_number}/void", response_model=VoidOut)
+async def void_receipt(receipt_number: ReceiptNumber, body: ReasonIn, clients: Clients, call: Call) -> VoidOut:
     """Void today's receipt and issue its replacement (approver)."""
-    answer = await clients.fees.VoidReceipt(
-        fees_pb2.VoidReceiptRequest(receipt_number=receipt_number, reason=body.reason),
-        metadata=caller, timeout=clients.timeout,
-    )
-    return s.VoidOut(voided=s.receipt_out(answer.voided), replacement=s.receipt_out(answer.replacement))
+    return void_out(await call(clients.fees.VoidReceipt,
+                               fees_pb2.VoidReceiptRequest(receipt_number=receipt_number, reason=body.reason)))
 
 
 # --- day close and reports ---------------------------------------------------------------------
 
 
-@router.post("/fees/day-closes", response_model=s.DayCloseOut)
-async def close_day(body: s.DayCloseIn, clients: Clients, caller: CallerMetadata) -> s.DayCloseOut:
+@router.post("/fees/day-closes", response_model=DayCloseOut)
+async def close_day(body: DayCloseIn, clients: Clients, call: Call) -> DayCloseOut:
     """Close a cashier's till for a day (the caller's own, today, by default)."""
-    answer = await clients.fees.CloseDay(
-        fees_pb2.CloseDayRequest(day=body.day, cashier_staff_id=body.cashier_staff_id),
-        metadata=caller, timeout=clients.timeout,
-    )
-    return s.day_close_out(answer)
+    return day_close_out(await call(clients.fees.CloseDay,
+                                    fees_pb2.CloseDayRequest(day=body.day, cashier_staff_id=body.cashier_staff_id)))
 
 
-@router.get("/fees/reconciliation", response_model=s.ReconciliationOut)
-async def reconcile(period: Period, clients: Clients, caller: CallerMetadata, department_code: str = "") -> s.ReconciliationOut:
+@router.get("/fees/reconciliation", response_model=ReconciliationOut)
+async def reconcile(period: Period, clients: Clients, call: Call, department_code: str = "") -> ReconciliationOut:
     """receipts = payments - refunds per day, department and fee type."""
-    answer = await clients.fees.Reconcile(
-        fees_pb2.ReconcileRequest(period=period, department_code=department_code), metadata=caller,
-        timeout=clients.timeout,
-    )
-    return s.reconciliation_out(answer)
+    return reconciliation_out(await call(clients.fees.Reconcile,
+                                         fees_pb2.ReconcileRequest(period=period, department_code=department_code)))
 
 
 @router.get("/fees/ledger.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-async def export_ledger(period: Period, clients: Clients, caller: CallerMetadata, department_code: str = "") -> Response:
+async def export_ledger(period: Period, clients: Clients, call: Call, department_code: str = "") -> Response:
     """Every receipt line of a day or a month as CSV."""
-    answer = await clients.fees.ExportLedger(
-        fees_pb2.ExportLedgerRequest(period=period, department_code=department_code), metadata=caller,
-        timeout=clients.timeout,
-    )
+    answer = await call(clients.fees.ExportLedger,
+                        fees_pb2.ExportLedgerRequest(period=period, department_code=department_code))
     return Response(
         content=answer.csv.encode("utf-8"), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{answer.filename}"'},
     )
 
 
-@router.get("/fees/revenue", response_model=s.RevenueOut)
-async def revenue(month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")], clients: Clients, caller: CallerMetadata,
-                  department_code: str = "") -> s.RevenueOut:
+@router.get("/fees/revenue", response_model=RevenueOut)
+async def revenue(month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")], clients: Clients, call: Call,
+                  department_code: str = "") -> RevenueOut:
     """A month's non-tax revenue and deed tax, net of refunds."""
-    answer = await clients.fees.GetRevenueSummary(
-        fees_pb2.GetRevenueSummaryRequest(month=month, department_code=department_code), metadata=caller,
-        timeout=clients.timeout,
-    )
-    return s.revenue_out(answer)
+    return revenue_out(await call(clients.fees.GetRevenueSummary,
+                                  fees_pb2.GetRevenueSummaryRequest(month=month, department_code=department_code)))

@@ -5,8 +5,9 @@ The broker is the official ``kafka_2.13`` artifact from Maven Central, resolved 
 ``tools/kafka/pom.xml`` into ``.cache/kafka/libs`` (:func:`ensure_jars`) and run
 as ``java -cp libs/* kafka.Kafka server.properties`` (:class:`KafkaBroker`).
 
-Standard library only: this module is imported by test fixtures and by the stack
-runner before any virtualenv exists.
+Importable with the standard library alone: ``.ci/run`` and ``make kafka-jars`` call
+:func:`ensure_jars` with the system python3 before any virtualenv exists. Only
+:func:`probe` (and so :meth:`KafkaBroker.start`) needs kafka-python, imported on first use.
 
 CLI::
 
@@ -27,15 +28,16 @@ import os
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
 import uuid
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypedDict
 
-__all__ = ["KafkaBroker", "ensure_jars", "main"]
+__all__ = ["KafkaBroker", "ensure_jars", "main", "probe"]
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
@@ -73,7 +75,7 @@ def _libs_complete(libs: Path, digest: str) -> bool:
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path):
+def _file_lock(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
@@ -152,7 +154,7 @@ def ensure_jars(repo_root: Path) -> Path:
                     log.flush()
                     rc = subprocess.run(
                         cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                        cwd=str(repo_root), timeout=MVN_TIMEOUT,
+                        cwd=str(repo_root), timeout=MVN_TIMEOUT, check=False,  # the exit code is read below
                     ).returncode
                     if rc == 0:
                         break
@@ -181,91 +183,63 @@ def ensure_jars(repo_root: Path) -> Path:
     return libs
 
 
-# ------------------------------------------------------------------ wire protocol
+# --------------------------------------------------------------------- readiness
 
 
-def _kafka_str(s: str) -> bytes:
-    raw = s.encode()
-    return struct.pack(">h", len(raw)) + raw
+class ProbeResult(TypedDict):
+    broker_version: tuple[int, ...]
+    brokers: list[tuple[int, str, int]]
+    cluster_id: str | None
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("connection closed by broker")
-        buf += chunk
-    return bytes(buf)
+def _kafka_client() -> Any:
+    """kafka-python's KafkaClient (``kafka.net.compat.KafkaNetClient`` since 3.0).
+
+    Imported here, not at the top, so that ensure_jars keeps working under a python3
+    without kafka-python (.ci/run, make kafka-jars)."""
+    try:
+        from kafka.net.compat import KafkaNetClient
+    except ImportError as exc:
+        raise RuntimeError(
+            "kafka-python is needed to tell when the broker is ready; run this with the "
+            "project's virtualenv (make venv)"
+        ) from exc
+    return KafkaNetClient
 
 
-def _round_trip(sock: socket.socket, api_key: int, version: int, corr: int, body: bytes) -> bytes:
-    """Send one request with a v1 header; return the response body after the correlation id."""
-    payload = struct.pack(">hhi", api_key, version, corr) + _kafka_str("servicehall-probe") + body
-    sock.sendall(struct.pack(">i", len(payload)) + payload)
-    (size,) = struct.unpack(">i", _recv_exact(sock, 4))
-    resp = _recv_exact(sock, size)
-    (got,) = struct.unpack_from(">i", resp, 0)
-    if got != corr:
-        raise ConnectionError(f"correlation id {got} != {corr}")
-    return resp[4:]
+def probe(host: str, port: int, timeout: float = 3.0) -> ProbeResult:
+    """Bootstrap kafka-python's client from ``host:port`` and return what it learnt:
+    ``{"broker_version": (4, 1, ...), "brokers": [(node_id, host, port)], "cluster_id": str | None}``.
 
-
-class _Reader:
-    def __init__(self, data: bytes):
-        self.data, self.pos = data, 0
-
-    def _take(self, fmt: str):
-        vals = struct.unpack_from(fmt, self.data, self.pos)
-        self.pos += struct.calcsize(fmt)
-        return vals[0]
-
-    def i16(self) -> int:
-        return self._take(">h")
-
-    def i32(self) -> int:
-        return self._take(">i")
-
-    def string(self) -> str | None:
-        n = self.i16()
-        if n < 0:
-            return None
-        s = self.data[self.pos:self.pos + n].decode()
-        self.pos += n
-        return s
-
-
-def probe(host: str, port: int, timeout: float = 3.0) -> dict:
-    """One ApiVersions (v0) and one Metadata (v4) round trip against a broker.
-
-    Returns ``{"api_versions": {key: (min, max)}, "brokers": [(node_id, host, port)],
-    "cluster_id": str | None}``. Raises OSError/ConnectionError/ValueError when the
-    broker does not answer properly. A KRaft broker lists itself in Metadata only
-    once it is registered and unfenced, i.e. ready for clients.
+    The bootstrap is an ApiVersions and a Metadata round trip, and it succeeds only once
+    Metadata lists a broker; a KRaft broker lists itself only once it is registered and
+    unfenced, i.e. ready for clients. Raises ConnectionError when that does not happen
+    within ``timeout`` seconds.
     """
-    with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.settimeout(timeout)
-        r = _Reader(_round_trip(sock, 18, 0, 1, b""))
-        err = r.i16()
-        if err != 0:
-            raise ValueError(f"ApiVersions error code {err}")
-        versions = {}
-        for _ in range(r.i32()):
-            key, lo, hi = r.i16(), r.i16(), r.i16()
-            versions[key] = (lo, hi)
-        result = {"api_versions": versions, "brokers": [], "cluster_id": None}
-        lo, hi = versions.get(3, (0, -1))
-        if not lo <= 4 <= hi:
-            raise ValueError(f"broker does not offer Metadata v4 (range {lo}..{hi})")
-        # Metadata v4: topics = [] (none), allow_auto_topic_creation = false
-        r = _Reader(_round_trip(sock, 3, 4, 2, struct.pack(">ib", 0, 0)))
-        r.i32()  # throttle_time_ms
-        for _ in range(r.i32()):
-            node_id, bhost, bport = r.i32(), r.string(), r.i32()
-            r.string()  # rack
-            result["brokers"].append((node_id, bhost, bport))
-        result["cluster_id"] = r.string()
-        return result
+    # The bare client, not KafkaAdminClient: in kafka-python 3.0.12 the admin client
+    # bootstraps in its constructor and, when that times out, leaves its IO thread and
+    # sockets behind; this client is closed below whatever happens.
+    client_class = _kafka_client()
+    from kafka.errors import KafkaError  # present: _kafka_client() found kafka-python
+
+    client = client_class(
+        bootstrap_servers=f"{host}:{port}",
+        client_id="servicehall-probe",
+        request_timeout_ms=int(timeout * 1000),
+        reconnect_backoff_max_ms=250,  # retry at the pace of the start loop, not up to 30 s
+    )
+    try:
+        version = client.check_version(timeout_ms=int(timeout * 1000))
+        cluster = client.cluster
+        return {
+            "broker_version": tuple(version),
+            "brokers": sorted((b.node_id, b.host, b.port) for b in cluster.brokers()),
+            "cluster_id": cluster.cluster_id,
+        }
+    except KafkaError as exc:
+        raise ConnectionError(f"no Kafka broker ready at {host}:{port}: {exc!r}") from exc
+    finally:
+        client.close()
 
 
 # ------------------------------------------------------------------------ broker
@@ -325,7 +299,7 @@ def _cmdline(pid: int) -> list[str]:
         return []
 
 
-_LIVE: "weakref.WeakSet[KafkaBroker]" = weakref.WeakSet()
+_LIVE: weakref.WeakSet[KafkaBroker] = weakref.WeakSet()
 
 
 @atexit.register
@@ -364,7 +338,7 @@ class KafkaBroker:
         self.heap = heap
         self.detached = False
         self.startup_seconds: float | None = None
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._pid: int | None = None  # set when adopted from a pid file
         if self.port == self.controller_port:
             raise ValueError("port and controller_port must differ")
@@ -467,7 +441,7 @@ class KafkaBroker:
         )
         res = subprocess.run(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            text=True, timeout=180,
+            text=True, timeout=180, check=False,  # the exit code is read below
         )
         if res.returncode != 0 or not self.is_formatted():
             raise RuntimeError(
@@ -490,11 +464,12 @@ class KafkaBroker:
 
     def start(self, timeout: float = 60) -> None:
         """Start the broker and wait until it answers ApiVersions + Metadata and lists
-        itself as a live broker. Raises RuntimeError (process died) or TimeoutError,
-        with the tail of its logs; the process is stopped in either case."""
+        itself as a live broker (:func:`probe`). Raises RuntimeError (process died) or
+        TimeoutError, with the tail of its logs; the process is stopped in either case."""
         if self.is_running():
             return
         self._check_libs()
+        _kafka_client()  # fail before the JVM starts, not after, when kafka-python is missing
         for p, what in ((self.port, "port"), (self.controller_port, "controller_port")):
             if not _port_free(p):
                 raise RuntimeError(f"Kafka {what} 127.0.0.1:{p} is already in use")
@@ -532,7 +507,7 @@ class KafkaBroker:
                     self.startup_seconds = time.monotonic() - started
                     return
                 last_error = ValueError(f"broker not listed yet: {info['brokers']}")
-            except (OSError, ValueError, struct.error) as exc:
+            except OSError as exc:  # ConnectionError: not ready yet
                 last_error = exc
             if time.monotonic() >= deadline:
                 report = self._failure_report()

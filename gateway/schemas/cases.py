@@ -1,19 +1,15 @@
-"""HTTP shapes, separate from the proto messages; times in Asia/Shanghai."""
+"""HTTP shapes of the cases routes (applications, decisions, the catalog, notices to the
+applicant), separate from the proto messages, and the conversions between them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from gateway.schemas.base import Strict, enum_name, shown
 from servicehall.cases.v1 import cases_pb2
 from servicehall.notification.v1 import notification_pb2
-from shared.timeutil import SHANGHAI, from_timestamp
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class ApplicantIn(Strict):
@@ -180,12 +176,14 @@ class ServiceItemList(BaseModel):
     items: list[ServiceItemOut]
 
 
-def shown(stamp: Timestamp) -> datetime:
-    return from_timestamp(stamp).astimezone(SHANGHAI)
+# --- HTTP -> proto ------------------------------------------------------------------------------
 
 
-def _enum_name(enum: object, value: int, prefix: str) -> str:
-    return enum.Name(value).removeprefix(prefix).lower()  # type: ignore[attr-defined]
+def applicant_in(applicant: ApplicantIn) -> cases_pb2.Applicant:
+    return cases_pb2.Applicant(**applicant.model_dump())
+
+
+# --- proto -> HTTP ------------------------------------------------------------------------------
 
 
 def item_out(item: cases_pb2.ServiceItem) -> ServiceItemOut:
@@ -195,7 +193,7 @@ def item_out(item: cases_pb2.ServiceItem) -> ServiceItemOut:
         department_code=item.department_code,
         department_name=item.department_name,
         window_code=item.window_code,
-        case_kind=_enum_name(cases_pb2.CaseKind, item.case_kind, "CASE_KIND_"),
+        case_kind=enum_name(cases_pb2.CaseKind, item.case_kind, "CASE_KIND_"),
         statutory_days=item.statutory_days,
         promised_days=item.promised_days,
         version=item.version,
@@ -208,7 +206,7 @@ def case_out(case: cases_pb2.Case) -> CaseOut:
     return CaseOut(
         case_number=case.case_number,
         query_code=case.query_code or None,
-        status=_enum_name(cases_pb2.CaseStatus, case.status, "CASE_STATUS_"),
+        status=enum_name(cases_pb2.CaseStatus, case.status, "CASE_STATUS_"),
         service_item=item_out(case.service_item),
         applicant=ApplicantOut(
             name=case.applicant.name,
@@ -257,3 +255,32 @@ def notice_out(notice: notification_pb2.Notice) -> NoticeOut:
         created_at=shown(notice.created_at),
         delivery_status=notice.delivery_status or "stored",
     )
+
+
+def case_list_out(answer: cases_pb2.ListCasesResponse) -> CaseList:
+    return CaseList(cases=[case_out(c) for c in answer.cases], next_page_token=answer.next_page_token or None)
+
+
+def history_out(answer: cases_pb2.CaseHistory) -> History:
+    return History(case_number=answer.case_number, transitions=[transition_out(t) for t in answer.transitions])
+
+
+def voucher_list_out(answer: cases_pb2.ListVouchersResponse) -> VoucherList:
+    return VoucherList(vouchers=[voucher_out(v) for v in answer.vouchers])
+
+
+def scan_result_out(answer: cases_pb2.RunSupervisionScanResponse) -> ScanResult:
+    return ScanResult(warnings=answer.warnings, yellow_cards=answer.yellow_cards, red_cards=answer.red_cards,
+                      deemed_accepted=answer.deemed_accepted)
+
+
+def notice_list_out(answer: notification_pb2.ListNoticesResponse) -> NoticeList:
+    return NoticeList(notices=[notice_out(n) for n in answer.notices])
+
+
+def service_item_list_out(answer: cases_pb2.ListServiceItemsResponse) -> ServiceItemList:
+    return ServiceItemList(items=[item_out(i) for i in answer.items])
+
+
+def guide_out(answer: cases_pb2.ServiceGuide) -> Guide:
+    return Guide(item=item_out(answer.item), text=answer.text)

@@ -1,42 +1,41 @@
-"""HTTP shapes of the fees routes, separate from the proto messages. Money is integer fen;
-times are shown in Asia/Shanghai; enums are lower-case words."""
+"""HTTP shapes of the fees routes, separate from the proto messages, and the conversions
+between them. Money is integer fen; times are shown in Asia/Shanghai; enums are lower-case
+words."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from google.protobuf.timestamp_pb2 import Timestamp
+from pydantic import BaseModel, Field
 
+from gateway.schemas.base import Strict, enum_name, shown
 from servicehall.fees.v1 import fees_pb2
-from shared.timeutil import SHANGHAI, from_timestamp
 
 FeeTypeName = Literal["administrative", "deed_tax"]
 RuleName = Literal["fixed", "per_unit", "rate"]
 MethodName = Literal["cash", "card", "bank_transfer", "qr"]
 
-FEE_TYPES: dict[str, int] = {"administrative": fees_pb2.FEE_TYPE_ADMINISTRATIVE, "deed_tax": fees_pb2.FEE_TYPE_DEED_TAX}
-RULES: dict[str, int] = {"fixed": fees_pb2.FEE_RULE_FIXED, "per_unit": fees_pb2.FEE_RULE_PER_UNIT, "rate": fees_pb2.FEE_RULE_RATE}
-METHODS: dict[str, int] = {
+FEE_TYPES: dict[str, fees_pb2.FeeType] = {
+    "administrative": fees_pb2.FEE_TYPE_ADMINISTRATIVE, "deed_tax": fees_pb2.FEE_TYPE_DEED_TAX,
+}
+RULES: dict[str, fees_pb2.FeeRule] = {
+    "fixed": fees_pb2.FEE_RULE_FIXED, "per_unit": fees_pb2.FEE_RULE_PER_UNIT, "rate": fees_pb2.FEE_RULE_RATE,
+}
+METHODS: dict[str, fees_pb2.PaymentMethod] = {
     "cash": fees_pb2.PAYMENT_METHOD_CASH, "card": fees_pb2.PAYMENT_METHOD_CARD,
     "bank_transfer": fees_pb2.PAYMENT_METHOD_BANK_TRANSFER, "qr": fees_pb2.PAYMENT_METHOD_QR,
 }
-NOTICE_STATUSES: dict[str, int] = {
+NOTICE_STATUSES: dict[str, fees_pb2.NoticeStatus] = {
     "unpaid": fees_pb2.NOTICE_STATUS_UNPAID, "paid": fees_pb2.NOTICE_STATUS_PAID,
     "waived": fees_pb2.NOTICE_STATUS_WAIVED, "voided": fees_pb2.NOTICE_STATUS_VOIDED,
 }
 
 
-def _name(enum: object, value: int, prefix: str) -> str:
-    return enum.Name(value).removeprefix(prefix).lower()  # type: ignore[attr-defined]
-
-
-def _shown(stamp) -> datetime | None:
-    return from_timestamp(stamp).astimezone(SHANGHAI) if stamp.seconds or stamp.nanos else None
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+def _shown(stamp: Timestamp) -> datetime | None:
+    # Fees messages leave a stamp all zero for "not yet" (an unissued notice, an open day).
+    return shown(stamp) if stamp.seconds or stamp.nanos else None
 
 
 class ConditionModel(Strict):
@@ -258,27 +257,7 @@ class RevenueOut(BaseModel):
     deed_tax_fen: int
 
 
-# --- proto -> HTTP ------------------------------------------------------------------------------
-
-
-def fee_type_name(value: int) -> str:
-    return _name(fees_pb2.FeeType, value, "FEE_TYPE_")
-
-
-def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
-    return FeeStandardModel(
-        code=s.code, name=s.name, department_code=s.department_code, fee_type=fee_type_name(s.fee_type),  # type: ignore[arg-type]
-        legal_basis=s.legal_basis, effective_from=s.effective_from, rule=_name(fees_pb2.FeeRule, s.rule, "FEE_RULE_"),  # type: ignore[arg-type]
-        fixed_amount_fen=s.fixed_amount_fen, unit_price_fen=s.unit_price_fen, quantity_value=s.quantity_value,
-        rate_basis_points=s.rate_basis_points, base_value=s.base_value, minimum_fen=s.minimum_fen,
-        maximum_fen=s.maximum_fen,
-        reduced_rates=[
-            ReducedRateModel(code=r.code, name=r.name, rate_basis_points=r.rate_basis_points, conditions=[
-                ConditionModel(value=c.value_name, min=c.min if c.HasField("min") else None,
-                               max=c.max if c.HasField("max") else None) for c in r.conditions])
-            for r in s.reduced_rates
-        ],
-    )
+# --- HTTP -> proto ------------------------------------------------------------------------------
 
 
 def standard_in(body: FeeStandardModel) -> fees_pb2.FeeStandard:
@@ -300,11 +279,37 @@ def standard_in(body: FeeStandardModel) -> fees_pb2.FeeStandard:
     return message
 
 
+# --- proto -> HTTP ------------------------------------------------------------------------------
+
+
+def fee_type_name(value: int) -> str:
+    return enum_name(fees_pb2.FeeType, value, "FEE_TYPE_")
+
+
+def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
+    # The enum words are the Literal values (FEE_TYPES and RULES hold the same names); pydantic checks them.
+    fee_type = cast(FeeTypeName, fee_type_name(s.fee_type))
+    rule = cast(RuleName, enum_name(fees_pb2.FeeRule, s.rule, "FEE_RULE_"))
+    return FeeStandardModel(
+        code=s.code, name=s.name, department_code=s.department_code, fee_type=fee_type,
+        legal_basis=s.legal_basis, effective_from=s.effective_from, rule=rule,
+        fixed_amount_fen=s.fixed_amount_fen, unit_price_fen=s.unit_price_fen, quantity_value=s.quantity_value,
+        rate_basis_points=s.rate_basis_points, base_value=s.base_value, minimum_fen=s.minimum_fen,
+        maximum_fen=s.maximum_fen,
+        reduced_rates=[
+            ReducedRateModel(code=r.code, name=r.name, rate_basis_points=r.rate_basis_points, conditions=[
+                ConditionModel(value=c.value_name, min=c.min if c.HasField("min") else None,
+                               max=c.max if c.HasField("max") else None) for c in r.conditions])
+            for r in s.reduced_rates
+        ],
+    )
+
+
 def notice_out(n: fees_pb2.PaymentNotice) -> NoticeOut:
     return NoticeOut(
         notice_number=n.notice_number, case_number=n.case_number, service_item_code=n.service_item_code,
         department_code=n.department_code, fee_type=fee_type_name(n.fee_type),
-        status=_name(fees_pb2.NoticeStatus, n.status, "NOTICE_STATUS_"),
+        status=enum_name(fees_pb2.NoticeStatus, n.status, "NOTICE_STATUS_"),
         lines=[NoticeLineOut(fee_item_code=x.fee_item_code, fee_item_name=x.fee_item_name,
                              standard_effective_from=x.standard_effective_from, basis=x.basis,
                              assessed_fen=x.assessed_fen, reduced_fen=x.reduced_fen, due_fen=x.due_fen,
@@ -319,8 +324,8 @@ def notice_out(n: fees_pb2.PaymentNotice) -> NoticeOut:
 
 def receipt_out(r: fees_pb2.Receipt) -> ReceiptOut:
     return ReceiptOut(
-        receipt_number=r.receipt_number, kind=_name(fees_pb2.ReceiptKind, r.kind, "RECEIPT_KIND_"),
-        status=_name(fees_pb2.ReceiptStatus, r.status, "RECEIPT_STATUS_"), notice_number=r.notice_number,
+        receipt_number=r.receipt_number, kind=enum_name(fees_pb2.ReceiptKind, r.kind, "RECEIPT_KIND_"),
+        status=enum_name(fees_pb2.ReceiptStatus, r.status, "RECEIPT_STATUS_"), notice_number=r.notice_number,
         case_number=r.case_number, department_code=r.department_code, fee_type=fee_type_name(r.fee_type),
         payer_name=r.payer_name,
         lines=[ReceiptLineOut(fee_item_code=x.fee_item_code, fee_item_name=x.fee_item_name, amount_fen=x.amount_fen)
@@ -356,3 +361,33 @@ def revenue_out(r: fees_pb2.RevenueSummary) -> RevenueOut:
                             collected_fen=x.collected_fen, refunded_fen=x.refunded_fen, net_fen=x.net_fen)
               for x in r.rows],
     )
+
+
+def standard_list_out(answer: fees_pb2.ListFeeStandardsResponse) -> FeeStandardList:
+    return FeeStandardList(standards=[standard_out(x) for x in answer.standards])
+
+
+def standards_imported_out(answer: fees_pb2.ImportFeeStandardsResponse) -> StandardsImported:
+    return StandardsImported(created=answer.created, unchanged=answer.unchanged)
+
+
+def notice_list_out(answer: fees_pb2.ListPaymentNoticesResponse) -> NoticeList:
+    return NoticeList(notices=[notice_out(n) for n in answer.notices])
+
+
+def assessment_out(answer: fees_pb2.AssessFeesResponse) -> AssessmentOut:
+    return AssessmentOut(notices=[notice_out(n) for n in answer.notices], settled=answer.settled)
+
+
+def payment_out(answer: fees_pb2.PaymentResult) -> PaymentOut:
+    return PaymentOut(payment_id=answer.payment_id, notice=notice_out(answer.notice),
+                      receipt=receipt_out(answer.receipt), case_settled=answer.case_settled, replayed=answer.replayed)
+
+
+def refund_out(answer: fees_pb2.RefundResult) -> RefundOut:
+    return RefundOut(refund_id=answer.refund_id, red_letter_receipt=receipt_out(answer.red_letter_receipt),
+                     notice=notice_out(answer.notice), replayed=answer.replayed)
+
+
+def void_out(answer: fees_pb2.VoidReceiptResponse) -> VoidOut:
+    return VoidOut(voided=receipt_out(answer.voided), replacement=receipt_out(answer.replacement))
