@@ -18,7 +18,9 @@ def _clients(request: Request) -> ServiceClients:
 def _caller_metadata(
     x_staff_id: Annotated[str, Header(max_length=40, description="staff id (set by the hall's sign-on proxy)")] = "",
     x_department: Annotated[str, Header(max_length=20, description="the staff member's department code")] = "",
-    x_roles: Annotated[str, Header(max_length=200, description="comma-separated roles, e.g. window_staff,cashier")] = "",
+    x_roles: Annotated[
+        str, Header(max_length=200, description="comma-separated roles, e.g. window_staff,cashier")
+    ] = "",
     x_query_code: Annotated[str, Header(max_length=64, description="an applicant's query code for the case")] = "",
 ) -> Metadata:
     """Who is calling, forwarded to the services as gRPC metadata; the services decide.

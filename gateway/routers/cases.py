@@ -45,46 +45,70 @@ router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 CaseNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 Code = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-SimpleAction = Literal["accept", "reject", "start-review", "approve", "deny", "conclude", "conclude-on-the-spot",
-                       "withdraw", "resume-clock"]
+SimpleAction = Literal[
+    "accept",
+    "reject",
+    "start-review",
+    "approve",
+    "deny",
+    "conclude",
+    "conclude-on-the-spot",
+    "withdraw",
+    "resume-clock",
+]
 _ACTIONS = {
-    "accept": "AcceptCase", "reject": "RejectCase", "start-review": "StartReview", "approve": "ApproveCase",
-    "deny": "DenyCase", "conclude": "ConcludeCase", "conclude-on-the-spot": "ConcludeOnTheSpot",
-    "withdraw": "WithdrawCase", "resume-clock": "ResumeClock",
+    "accept": "AcceptCase",
+    "reject": "RejectCase",
+    "start-review": "StartReview",
+    "approve": "ApproveCase",
+    "deny": "DenyCase",
+    "conclude": "ConcludeCase",
+    "conclude-on-the-spot": "ConcludeOnTheSpot",
+    "withdraw": "WithdrawCase",
+    "resume-clock": "ResumeClock",
 }
 
 
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
-async def submit_application(submission: CaseSubmission, clients: Clients, call: Call,
-                             response: Response) -> CaseOut:
+async def submit_application(submission: CaseSubmission, clients: Clients, call: Call, response: Response) -> CaseOut:
     """Submit an application for a catalog item; the answer carries the case number and the
     query code the applicant needs to follow it (shown this once)."""
-    case = await call(clients.cases.SubmitApplication, cases_pb2.SubmitApplicationRequest(
-        service_item_code=submission.service_item_code,
-        applicant=applicant_in(submission.applicant),
-        remarks=submission.remarks,
-        materials_supplied=submission.materials_supplied,
-        declared_values=submission.declared_values,
-    ))
+    case = await call(
+        clients.cases.SubmitApplication,
+        cases_pb2.SubmitApplicationRequest(
+            service_item_code=submission.service_item_code,
+            applicant=applicant_in(submission.applicant),
+            remarks=submission.remarks,
+            materials_supplied=submission.materials_supplied,
+            declared_values=submission.declared_values,
+        ),
+    )
     response.headers["Location"] = f"/api/v1/cases/{case.case_number}"
     return case_out(case)
 
 
 @router.post("/forms/{form_code}/applications", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
-async def submit_form(form_code: Code, submission: FormSubmission, clients: Clients, call: Call,
-                      response: Response) -> CaseOut:
+async def submit_form(
+    form_code: Code, submission: FormSubmission, clients: Clients, call: Call, response: Response
+) -> CaseOut:
     """One form (一表制): one application that becomes a joint case across departments."""
-    case = await call(clients.cases.SubmitForm, cases_pb2.SubmitFormRequest(
-        form_code=form_code, applicant=applicant_in(submission.applicant), form_data=submission.form_data,
-        remarks=submission.remarks,
-    ))
+    case = await call(
+        clients.cases.SubmitForm,
+        cases_pb2.SubmitFormRequest(
+            form_code=form_code,
+            applicant=applicant_in(submission.applicant),
+            form_data=submission.form_data,
+            remarks=submission.remarks,
+        ),
+    )
     response.headers["Location"] = f"/api/v1/cases/{case.case_number}"
     return case_out(case)
 
 
 @router.get("/cases", response_model=CaseList)
 async def list_cases(
-    clients: Clients, call: Call,
+    clients: Clients,
+    call: Call,
     status_: Annotated[str, Query(alias="status", max_length=30)] = "",
     department_code: Annotated[str, Query(max_length=20)] = "",
     supervision_level: Annotated[str, Query(max_length=10)] = "",
@@ -93,10 +117,17 @@ async def list_cases(
     page_token: Annotated[str, Query(max_length=40)] = "",
 ) -> CaseList:
     """Staff: their department's cases (managers: any), oldest first, a page at a time."""
-    answer = await call(clients.cases.ListCases, cases_pb2.ListCasesRequest(
-        status=status_, department_code=department_code, supervision_level=supervision_level,
-        window_code=window_code, page_size=page_size, page_token=page_token,
-    ))
+    answer = await call(
+        clients.cases.ListCases,
+        cases_pb2.ListCasesRequest(
+            status=status_,
+            department_code=department_code,
+            supervision_level=supervision_level,
+            window_code=window_code,
+            page_size=page_size,
+            page_token=page_token,
+        ),
+    )
     return case_list_out(answer)
 
 
@@ -117,8 +148,9 @@ async def list_vouchers(case_number: CaseNumber, clients: Clients, call: Call) -
 
 
 @router.post("/cases/{case_number}/actions/{action}", response_model=CaseOut)
-async def act(case_number: CaseNumber, action: SimpleAction, clients: Clients, call: Call,
-              body: Reason | None = None) -> CaseOut:
+async def act(
+    case_number: CaseNumber, action: SimpleAction, clients: Clients, call: Call, body: Reason | None = None
+) -> CaseOut:
     """A decision on the case; `reason` is required for reject and deny."""
     request = cases_pb2.CaseActionRequest(case_number=case_number, reason=body.reason if body else "")
     return case_out(await call(getattr(clients.cases, _ACTIONS[action]), request))
@@ -127,46 +159,88 @@ async def act(case_number: CaseNumber, action: SimpleAction, clients: Clients, c
 @router.post("/cases/{case_number}/correction", response_model=CaseOut)
 async def request_correction(case_number: CaseNumber, body: Materials, clients: Clients, call: Call) -> CaseOut:
     """The one-time notice: every missing material at once (empty list: the service names them)."""
-    return case_out(await call(clients.cases.RequestCorrection, cases_pb2.RequestCorrectionRequest(
-        case_number=case_number, materials=body.materials, note=body.note,
-    )))
+    return case_out(
+        await call(
+            clients.cases.RequestCorrection,
+            cases_pb2.RequestCorrectionRequest(
+                case_number=case_number,
+                materials=body.materials,
+                note=body.note,
+            ),
+        )
+    )
 
 
 @router.post("/cases/{case_number}/materials", response_model=CaseOut)
 async def supply_materials(case_number: CaseNumber, body: Materials, clients: Clients, call: Call) -> CaseOut:
-    return case_out(await call(clients.cases.SupplyMaterials, cases_pb2.SupplyMaterialsRequest(
-        case_number=case_number, materials=body.materials,
-    )))
+    return case_out(
+        await call(
+            clients.cases.SupplyMaterials,
+            cases_pb2.SupplyMaterialsRequest(
+                case_number=case_number,
+                materials=body.materials,
+            ),
+        )
+    )
 
 
 @router.post("/cases/{case_number}/joint-tasks/{department_code}/decision", response_model=CaseOut)
-async def decide_joint_task(case_number: CaseNumber, department_code: Code, body: JointDecision,
-                            clients: Clients, call: Call) -> CaseOut:
-    return case_out(await call(clients.cases.DecideJointTask, cases_pb2.DecideJointTaskRequest(
-        case_number=case_number, department_code=department_code, approve=body.approve, reason=body.reason,
-    )))
+async def decide_joint_task(
+    case_number: CaseNumber, department_code: Code, body: JointDecision, clients: Clients, call: Call
+) -> CaseOut:
+    return case_out(
+        await call(
+            clients.cases.DecideJointTask,
+            cases_pb2.DecideJointTaskRequest(
+                case_number=case_number,
+                department_code=department_code,
+                approve=body.approve,
+                reason=body.reason,
+            ),
+        )
+    )
 
 
 @router.post("/cases/{case_number}/pauses", response_model=CaseOut)
 async def pause_clock(case_number: CaseNumber, body: PauseIn, clients: Clients, call: Call) -> CaseOut:
-    return case_out(await call(clients.cases.PauseClock, cases_pb2.PauseClockRequest(
-        case_number=case_number, reason=body.reason, note=body.note,
-    )))
+    return case_out(
+        await call(
+            clients.cases.PauseClock,
+            cases_pb2.PauseClockRequest(
+                case_number=case_number,
+                reason=body.reason,
+                note=body.note,
+            ),
+        )
+    )
 
 
 @router.post("/cases/{case_number}/extensions", response_model=CaseOut)
 async def grant_extension(case_number: CaseNumber, body: ExtensionIn, clients: Clients, call: Call) -> CaseOut:
-    return case_out(await call(clients.cases.GrantExtension, cases_pb2.GrantExtensionRequest(
-        case_number=case_number, extra_days=body.extra_days, reason=body.reason,
-    )))
+    return case_out(
+        await call(
+            clients.cases.GrantExtension,
+            cases_pb2.GrantExtensionRequest(
+                case_number=case_number,
+                extra_days=body.extra_days,
+                reason=body.reason,
+            ),
+        )
+    )
 
 
 @router.post("/cases/{case_number}/supervision-orders", response_model=CaseOut)
-async def order_supervision(case_number: CaseNumber, body: SupervisionOrderIn, clients: Clients,
-                            call: Call) -> CaseOut:
-    return case_out(await call(clients.cases.IssueSupervisionOrder, cases_pb2.IssueSupervisionOrderRequest(
-        case_number=case_number, due_on=body.due_on, note=body.note,
-    )))
+async def order_supervision(case_number: CaseNumber, body: SupervisionOrderIn, clients: Clients, call: Call) -> CaseOut:
+    return case_out(
+        await call(
+            clients.cases.IssueSupervisionOrder,
+            cases_pb2.IssueSupervisionOrderRequest(
+                case_number=case_number,
+                due_on=body.due_on,
+                note=body.note,
+            ),
+        )
+    )
 
 
 @router.post("/supervision/scans", response_model=ScanResult)
@@ -178,19 +252,23 @@ async def run_scan(clients: Clients, call: Call) -> ScanResult:
 @router.get("/cases/{case_number}/notices", response_model=NoticeList)
 async def list_notices(case_number: CaseNumber, clients: Clients, call: Call) -> NoticeList:
     """Notices sent to the applicant about the case (an empty list until the first arrives)."""
-    return notice_list_out(await call(clients.notification.ListNotices,
-                                      notification_pb2.ListNoticesRequest(case_number=case_number)))
+    return notice_list_out(
+        await call(clients.notification.ListNotices, notification_pb2.ListNoticesRequest(case_number=case_number))
+    )
 
 
 @router.get("/service-items", response_model=ServiceItemList)
-async def list_service_items(clients: Clients, call: PublicCall,
-                             department_code: Annotated[str, Query(max_length=20)] = "") -> ServiceItemList:
-    return service_item_list_out(await call(clients.catalog.ListServiceItems,
-                                            cases_pb2.ListServiceItemsRequest(department_code=department_code)))
+async def list_service_items(
+    clients: Clients, call: PublicCall, department_code: Annotated[str, Query(max_length=20)] = ""
+) -> ServiceItemList:
+    return service_item_list_out(
+        await call(clients.catalog.ListServiceItems, cases_pb2.ListServiceItemsRequest(department_code=department_code))
+    )
 
 
 @router.get("/service-items/{code}/guide", response_model=Guide)
 async def service_guide(code: Code, clients: Clients, call: PublicCall) -> Guide:
     """The service guide (办事指南), generated from the catalog."""
-    return guide_out(await call(clients.catalog.GetServiceGuide,
-                                cases_pb2.GetServiceGuideRequest(service_item_code=code)))
+    return guide_out(
+        await call(clients.catalog.GetServiceGuide, cases_pb2.GetServiceGuideRequest(service_item_code=code))
+    )

@@ -67,27 +67,42 @@ Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YY
 
 
 @router.get("/fees/standards", response_model=FeeStandardList)
-async def list_standards(clients: Clients, call: PublicCall, department_code: str = "",
-                         on: Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
-                         all_versions: bool = False) -> FeeStandardList:
+async def list_standards(
+    clients: Clients,
+    call: PublicCall,
+    department_code: str = "",
+    on: Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
+    all_versions: bool = False,
+) -> FeeStandardList:
     """The standards in force on a day (today by default), or every version."""
-    return standard_list_out(await call(clients.fees.ListFeeStandards, fees_pb2.ListFeeStandardsRequest(
-        department_code=department_code, on=on, all_versions=all_versions,
-    )))
+    return standard_list_out(
+        await call(
+            clients.fees.ListFeeStandards,
+            fees_pb2.ListFeeStandardsRequest(
+                department_code=department_code,
+                on=on,
+                all_versions=all_versions,
+            ),
+        )
+    )
 
 
 @router.post("/fees/standards", status_code=status.HTTP_201_CREATED, response_model=FeeStandardModel)
 async def create_standard(body: FeeStandardModel, clients: Clients, call: Call) -> FeeStandardModel:
     """A new version of a standard (manager)."""
-    return standard_out(await call(clients.fees.CreateFeeStandard,
-                                   fees_pb2.CreateFeeStandardRequest(standard=standard_in(body))))
+    return standard_out(
+        await call(clients.fees.CreateFeeStandard, fees_pb2.CreateFeeStandardRequest(standard=standard_in(body)))
+    )
 
 
 @router.post("/fees/standards/import", response_model=StandardsImported)
 async def import_standards(body: StandardsImport, clients: Clients, call: Call) -> StandardsImported:
     """Import versions from a YAML document, all or nothing (manager)."""
-    return standards_imported_out(await call(clients.fees.ImportFeeStandards,
-                                             fees_pb2.ImportFeeStandardsRequest(yaml_document=body.yaml_document)))
+    return standards_imported_out(
+        await call(
+            clients.fees.ImportFeeStandards, fees_pb2.ImportFeeStandardsRequest(yaml_document=body.yaml_document)
+        )
+    )
 
 
 # --- notices -------------------------------------------------------------------------------
@@ -96,67 +111,112 @@ async def import_standards(body: StandardsImport, clients: Clients, call: Call) 
 @router.get("/cases/{case_number}/payment-notices", response_model=NoticeList)
 async def case_notices(case_number: CaseNumber, clients: Clients, call: Call) -> NoticeList:
     """A case's payment notices: for the applicant (X-Query-Code) or staff."""
-    return notice_list_out(await call(clients.fees.ListPaymentNotices,
-                                      fees_pb2.ListPaymentNoticesRequest(case_number=case_number)))
+    return notice_list_out(
+        await call(clients.fees.ListPaymentNotices, fees_pb2.ListPaymentNoticesRequest(case_number=case_number))
+    )
 
 
 @router.post("/cases/{case_number}/assessment", response_model=AssessmentOut)
 async def assess(case_number: CaseNumber, body: AssessmentIn, clients: Clients, call: Call) -> AssessmentOut:
     """Assess what is left of an accepted case (window staff of its department)."""
-    return assessment_out(await call(clients.fees.AssessFees, fees_pb2.AssessFeesRequest(
-        case_number=case_number, declared_values=body.declared_values, fee_item_codes=body.fee_item_codes,
-    )))
+    return assessment_out(
+        await call(
+            clients.fees.AssessFees,
+            fees_pb2.AssessFeesRequest(
+                case_number=case_number,
+                declared_values=body.declared_values,
+                fee_item_codes=body.fee_item_codes,
+            ),
+        )
+    )
 
 
 @router.get("/fees/notices", response_model=NoticeList)
-async def list_notices(clients: Clients, call: Call, department_code: str = "",
-                       status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$")] = "",
-                       ) -> NoticeList:
+async def list_notices(
+    clients: Clients,
+    call: Call,
+    department_code: str = "",
+    status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$")] = "",
+) -> NoticeList:
     # An empty status is UNSPECIFIED (0): every status.
     status_code = NOTICE_STATUSES.get(status_, fees_pb2.NOTICE_STATUS_UNSPECIFIED)
-    return notice_list_out(await call(clients.fees.ListPaymentNotices, fees_pb2.ListPaymentNoticesRequest(
-        department_code=department_code, status=status_code,
-    )))
+    return notice_list_out(
+        await call(
+            clients.fees.ListPaymentNotices,
+            fees_pb2.ListPaymentNoticesRequest(
+                department_code=department_code,
+                status=status_code,
+            ),
+        )
+    )
 
 
 @router.get("/fees/notices/{notice_number}", response_model=NoticeOut)
 async def get_notice(notice_number: NoticeNumber, clients: Clients, call: Call) -> NoticeOut:
-    return notice_out(await call(clients.fees.GetPaymentNotice,
-                                 fees_pb2.GetPaymentNoticeRequest(notice_number=notice_number)))
+    return notice_out(
+        await call(clients.fees.GetPaymentNotice, fees_pb2.GetPaymentNoticeRequest(notice_number=notice_number))
+    )
 
 
 @router.post("/fees/notices/{notice_number}/reductions", response_model=NoticeOut)
 async def reduce_fee(notice_number: NoticeNumber, body: ReductionIn, clients: Clients, call: Call) -> NoticeOut:
     """Reduce a line of an unpaid notice (approver, with a reason)."""
-    return notice_out(await call(clients.fees.ReduceFee, fees_pb2.ReduceFeeRequest(
-        notice_number=notice_number, fee_item_code=body.fee_item_code, amount_fen=body.amount_fen,
-        reason=body.reason,
-    )))
+    return notice_out(
+        await call(
+            clients.fees.ReduceFee,
+            fees_pb2.ReduceFeeRequest(
+                notice_number=notice_number,
+                fee_item_code=body.fee_item_code,
+                amount_fen=body.amount_fen,
+                reason=body.reason,
+            ),
+        )
+    )
 
 
 @router.post("/fees/notices/{notice_number}/waiver", response_model=NoticeOut)
 async def waive_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clients, call: Call) -> NoticeOut:
-    return notice_out(await call(clients.fees.WaivePaymentNotice,
-                                 fees_pb2.WaivePaymentNoticeRequest(notice_number=notice_number, reason=body.reason)))
+    return notice_out(
+        await call(
+            clients.fees.WaivePaymentNotice,
+            fees_pb2.WaivePaymentNoticeRequest(notice_number=notice_number, reason=body.reason),
+        )
+    )
 
 
 @router.post("/fees/notices/{notice_number}/void", response_model=NoticeOut)
 async def void_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clients, call: Call) -> NoticeOut:
-    return notice_out(await call(clients.fees.VoidPaymentNotice,
-                                 fees_pb2.VoidPaymentNoticeRequest(notice_number=notice_number, reason=body.reason)))
+    return notice_out(
+        await call(
+            clients.fees.VoidPaymentNotice,
+            fees_pb2.VoidPaymentNoticeRequest(notice_number=notice_number, reason=body.reason),
+        )
+    )
 
 
 # --- the cashier -----------------------------------------------------------------------------
 
 
 @router.post("/fees/notices/{notice_number}/payments", status_code=status.HTTP_201_CREATED, response_model=PaymentOut)
-async def record_payment(notice_number: NoticeNumber, body: PaymentIn, idempotency_key: IdempotencyKey,
-                         clients: Clients, call: Call, response: Response) -> PaymentOut:
+async def record_payment(
+    notice_number: NoticeNumber,
+    body: PaymentIn,
+    idempotency_key: IdempotencyKey,
+    clients: Clients,
+    call: Call,
+    response: Response,
+) -> PaymentOut:
     """Pay a notice in full at the cashier; the answer carries the receipt."""
-    answer = await call(clients.fees.RecordPayment, fees_pb2.RecordPaymentRequest(
-        notice_number=notice_number, method=METHODS[body.method], expected_amount_fen=body.expected_amount_fen,
-        reference=body.reference, idempotency_key=idempotency_key,
-    ))
+    answer = await call(
+        clients.fees.RecordPayment,
+        fees_pb2.RecordPaymentRequest(
+            notice_number=notice_number,
+            method=METHODS[body.method],
+            expected_amount_fen=body.expected_amount_fen,
+            reference=body.reference,
+            idempotency_key=idempotency_key,
+        ),
+    )
     if answer.replayed:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/api/v1/fees/receipts/{answer.receipt.receipt_number}"
@@ -165,18 +225,30 @@ async def record_payment(notice_number: NoticeNumber, body: PaymentIn, idempoten
 
 @router.get("/fees/receipts/{receipt_number}", response_model=ReceiptOut)
 async def get_receipt(receipt_number: ReceiptNumber, clients: Clients, call: Call) -> ReceiptOut:
-    return receipt_out(await call(clients.fees.GetReceipt,
-                                  fees_pb2.GetReceiptRequest(receipt_number=receipt_number)))
+    return receipt_out(await call(clients.fees.GetReceipt, fees_pb2.GetReceiptRequest(receipt_number=receipt_number)))
 
 
 @router.post("/fees/receipts/{receipt_number}/refunds", status_code=status.HTTP_201_CREATED, response_model=RefundOut)
-async def record_refund(receipt_number: ReceiptNumber, body: RefundIn, idempotency_key: IdempotencyKey,
-                        clients: Clients, call: Call, response: Response) -> RefundOut:
+async def record_refund(
+    receipt_number: ReceiptNumber,
+    body: RefundIn,
+    idempotency_key: IdempotencyKey,
+    clients: Clients,
+    call: Call,
+    response: Response,
+) -> RefundOut:
     """Refund part or all of a payment (approver); a red-letter receipt is issued."""
-    answer = await call(clients.fees.RecordRefund, fees_pb2.RecordRefundRequest(
-        receipt_number=receipt_number, fee_item_code=body.fee_item_code, amount_fen=body.amount_fen,
-        reason=body.reason, idempotency_key=idempotency_key, cashier_staff_id=body.cashier_staff_id,
-    ))
+    answer = await call(
+        clients.fees.RecordRefund,
+        fees_pb2.RecordRefundRequest(
+            receipt_number=receipt_number,
+            fee_item_code=body.fee_item_code,
+            amount_fen=body.amount_fen,
+            reason=body.reason,
+            idempotency_key=idempotency_key,
+            cashier_staff_id=body.cashier_staff_id,
+        ),
+    )
     if answer.replayed:
         response.status_code = status.HTTP_200_OK
     return refund_out(answer)
@@ -185,8 +257,11 @@ async def record_refund(receipt_number: ReceiptNumber, body: RefundIn, idempoten
 @router.post("/fees/receipts/{receipt_number}/void", response_model=VoidOut)
 async def void_receipt(receipt_number: ReceiptNumber, body: ReasonIn, clients: Clients, call: Call) -> VoidOut:
     """Void today's receipt and issue its replacement (approver)."""
-    return void_out(await call(clients.fees.VoidReceipt,
-                               fees_pb2.VoidReceiptRequest(receipt_number=receipt_number, reason=body.reason)))
+    return void_out(
+        await call(
+            clients.fees.VoidReceipt, fees_pb2.VoidReceiptRequest(receipt_number=receipt_number, reason=body.reason)
+        )
+    )
 
 
 # --- day close and reports ---------------------------------------------------------------------
@@ -195,31 +270,42 @@ async def void_receipt(receipt_number: ReceiptNumber, body: ReasonIn, clients: C
 @router.post("/fees/day-closes", response_model=DayCloseOut)
 async def close_day(body: DayCloseIn, clients: Clients, call: Call) -> DayCloseOut:
     """Close a cashier's till for a day (the caller's own, today, by default)."""
-    return day_close_out(await call(clients.fees.CloseDay,
-                                    fees_pb2.CloseDayRequest(day=body.day, cashier_staff_id=body.cashier_staff_id)))
+    return day_close_out(
+        await call(
+            clients.fees.CloseDay, fees_pb2.CloseDayRequest(day=body.day, cashier_staff_id=body.cashier_staff_id)
+        )
+    )
 
 
 @router.get("/fees/reconciliation", response_model=ReconciliationOut)
 async def reconcile(period: Period, clients: Clients, call: Call, department_code: str = "") -> ReconciliationOut:
     """receipts = payments - refunds per day, department and fee type."""
-    return reconciliation_out(await call(clients.fees.Reconcile,
-                                         fees_pb2.ReconcileRequest(period=period, department_code=department_code)))
+    return reconciliation_out(
+        await call(clients.fees.Reconcile, fees_pb2.ReconcileRequest(period=period, department_code=department_code))
+    )
 
 
 @router.get("/fees/ledger.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 async def export_ledger(period: Period, clients: Clients, call: Call, department_code: str = "") -> Response:
     """Every receipt line of a day or a month as CSV."""
-    answer = await call(clients.fees.ExportLedger,
-                        fees_pb2.ExportLedgerRequest(period=period, department_code=department_code))
+    answer = await call(
+        clients.fees.ExportLedger, fees_pb2.ExportLedgerRequest(period=period, department_code=department_code)
+    )
     return Response(
-        content=answer.csv.encode("utf-8"), media_type="text/csv; charset=utf-8",
+        content=answer.csv.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{answer.filename}"'},
     )
 
 
 @router.get("/fees/revenue", response_model=RevenueOut)
-async def revenue(month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")], clients: Clients, call: Call,
-                  department_code: str = "") -> RevenueOut:
+async def revenue(
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")], clients: Clients, call: Call, department_code: str = ""
+) -> RevenueOut:
     """A month's non-tax revenue and deed tax, net of refunds."""
-    return revenue_out(await call(clients.fees.GetRevenueSummary,
-                                  fees_pb2.GetRevenueSummaryRequest(month=month, department_code=department_code)))
+    return revenue_out(
+        await call(
+            clients.fees.GetRevenueSummary,
+            fees_pb2.GetRevenueSummaryRequest(month=month, department_code=department_code),
+        )
+    )

@@ -43,56 +43,91 @@ async def list_seals(window_code: Code, clients: Clients, call: Call) -> list[Se
 @router.post("/seals/{seal_code}/uses", status_code=status.HTTP_201_CREATED, response_model=SealUseOut)
 async def use_seal(seal_code: Code, body: SealUseIn, clients: Clients, call: Call) -> SealUseOut:
     """Log a use of the window approval seal (on a case's approved result, or with a note)."""
-    return seal_use_out(await call(clients.seals.UseSeal, cases_pb2.UseSealRequest(
-        seal_code=seal_code, case_number=body.case_number, note=body.note,
-    )))
+    return seal_use_out(
+        await call(
+            clients.seals.UseSeal,
+            cases_pb2.UseSealRequest(
+                seal_code=seal_code,
+                case_number=body.case_number,
+                note=body.note,
+            ),
+        )
+    )
 
 
 @router.get("/seals/reconciliation", response_model=SealReconciliationOut)
 async def reconcile_seals(since: Day, until: Day, clients: Clients, call: Call) -> SealReconciliationOut:
-    return seal_reconciliation_out(await call(clients.seals.ReconcileSeals,
-                                              cases_pb2.ReconcileSealsRequest(since=since, until=until)))
+    return seal_reconciliation_out(
+        await call(clients.seals.ReconcileSeals, cases_pb2.ReconcileSealsRequest(since=since, until=until))
+    )
 
 
 @router.post("/consultations", status_code=status.HTTP_201_CREATED, response_model=ConsultationOut)
 async def record_consultation(body: ConsultationIn, clients: Clients, call: Call) -> ConsultationOut:
     """The staff member who answers first owns the matter (首问负责制)."""
-    return consultation_out(await call(clients.consultations.RecordConsultation, cases_pb2.RecordConsultationRequest(
-        window_code=body.window_code, asker=body.asker, topic=body.topic,
-    )))
+    return consultation_out(
+        await call(
+            clients.consultations.RecordConsultation,
+            cases_pb2.RecordConsultationRequest(
+                window_code=body.window_code,
+                asker=body.asker,
+                topic=body.topic,
+            ),
+        )
+    )
 
 
 @router.post("/consultations/{consultation_id}/handover", response_model=ConsultationOut)
-async def hand_over(consultation_id: Annotated[int, Path(ge=1)], body: HandoverIn, clients: Clients,
-                    call: Call) -> ConsultationOut:
-    return consultation_out(await call(clients.consultations.HandOverConsultation,
-                                       cases_pb2.HandOverConsultationRequest(
-                                           consultation_id=consultation_id, to_staff_id=body.to_staff_id,
-                                           note=body.note,
-                                       )))
+async def hand_over(
+    consultation_id: Annotated[int, Path(ge=1)], body: HandoverIn, clients: Clients, call: Call
+) -> ConsultationOut:
+    return consultation_out(
+        await call(
+            clients.consultations.HandOverConsultation,
+            cases_pb2.HandOverConsultationRequest(
+                consultation_id=consultation_id,
+                to_staff_id=body.to_staff_id,
+                note=body.note,
+            ),
+        )
+    )
 
 
 @router.get("/consultations/counts", response_model=dict[str, int])
 async def count_consultations(since: Day, until: Day, clients: Clients, call: Call) -> dict[str, int]:
-    return consultation_counts_out(await call(clients.consultations.CountConsultations,
-                                              cases_pb2.CountConsultationsRequest(since=since, until=until)))
+    return consultation_counts_out(
+        await call(
+            clients.consultations.CountConsultations, cases_pb2.CountConsultationsRequest(since=since, until=until)
+        )
+    )
 
 
 @router.post("/agency/assignments", status_code=status.HTTP_201_CREATED, response_model=AssignmentOut)
 async def assign_agent(body: AssignmentIn, clients: Clients, call: Call) -> AssignmentOut:
     """Full-process agency: the agent carries the enterprise's cases from now on."""
-    return assignment_out(await call(clients.agency.AssignAgent, cases_pb2.AssignAgentRequest(
-        enterprise_code=body.enterprise_code, agent_staff_id=body.agent_staff_id, note=body.note,
-    )))
+    return assignment_out(
+        await call(
+            clients.agency.AssignAgent,
+            cases_pb2.AssignAgentRequest(
+                enterprise_code=body.enterprise_code,
+                agent_staff_id=body.agent_staff_id,
+                note=body.note,
+            ),
+        )
+    )
 
 
 @router.get("/agents/{agent_staff_id}/caseload", response_model=CaseList)
 async def agent_caseload(agent_staff_id: Code, clients: Clients, call: Call) -> CaseList:
-    return caseload_out(await call(clients.agency.ListAgentCaseload,
-                                   cases_pb2.ListAgentCaseloadRequest(agent_staff_id=agent_staff_id)))
+    return caseload_out(
+        await call(clients.agency.ListAgentCaseload, cases_pb2.ListAgentCaseloadRequest(agent_staff_id=agent_staff_id))
+    )
 
 
 @router.get("/enterprises/{enterprise_code}/agency-history", response_model=list[AssignmentOut])
 async def agency_history(enterprise_code: Code, clients: Clients, call: Call) -> list[AssignmentOut]:
-    return assignment_history_out(await call(clients.agency.GetAssignmentHistory,
-                                             cases_pb2.GetAssignmentHistoryRequest(enterprise_code=enterprise_code)))
+    return assignment_history_out(
+        await call(
+            clients.agency.GetAssignmentHistory, cases_pb2.GetAssignmentHistoryRequest(enterprise_code=enterprise_code)
+        )
+    )

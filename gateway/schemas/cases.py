@@ -226,8 +226,14 @@ def case_out(case: cases_pb2.Case) -> CaseOut:
         sealed_at=shown(case.sealed_at) if case.HasField("sealed_at") else None,
         concluded_at=shown(case.concluded_at) if case.HasField("concluded_at") else None,
         joint_tasks=[
-            JointTaskOut(department_code=t.department_code, item_code=t.item_code, status=t.status,
-                         due_on=t.due_on or None, decided_by=t.decided_by, reason=t.reason)
+            JointTaskOut(
+                department_code=t.department_code,
+                item_code=t.item_code,
+                status=t.status,
+                due_on=t.due_on or None,
+                decided_by=t.decided_by,
+                reason=t.reason,
+            )
             for t in case.joint_tasks
         ],
         form_code=case.form_code or None,
@@ -235,13 +241,20 @@ def case_out(case: cases_pb2.Case) -> CaseOut:
 
 
 def transition_out(row: cases_pb2.Transition) -> TransitionOut:
-    return TransitionOut(from_status=row.from_status, to_status=row.to_status, actor=row.actor, reason=row.reason,
-                         at=shown(row.at))
+    return TransitionOut(
+        from_status=row.from_status, to_status=row.to_status, actor=row.actor, reason=row.reason, at=shown(row.at)
+    )
 
 
 def voucher_out(row: cases_pb2.Voucher) -> VoucherOut:
-    return VoucherOut(number=row.number, kind=row.kind, title=row.title, content=row.content,
-                      issued_by=row.issued_by, issued_at=shown(row.issued_at))
+    return VoucherOut(
+        number=row.number,
+        kind=row.kind,
+        title=row.title,
+        content=row.content,
+        issued_by=row.issued_by,
+        issued_at=shown(row.issued_at),
+    )
 
 
 def notice_out(notice: notification_pb2.Notice) -> NoticeOut:
@@ -270,8 +283,12 @@ def voucher_list_out(answer: cases_pb2.ListVouchersResponse) -> VoucherList:
 
 
 def scan_result_out(answer: cases_pb2.RunSupervisionScanResponse) -> ScanResult:
-    return ScanResult(warnings=answer.warnings, yellow_cards=answer.yellow_cards, red_cards=answer.red_cards,
-                      deemed_accepted=answer.deemed_accepted)
+    return ScanResult(
+        warnings=answer.warnings,
+        yellow_cards=answer.yellow_cards,
+        red_cards=answer.red_cards,
+        deemed_accepted=answer.deemed_accepted,
+    )
 
 
 def notice_list_out(answer: notification_pb2.ListNoticesResponse) -> NoticeList:

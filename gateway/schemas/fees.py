@@ -18,18 +18,25 @@ RuleName = Literal["fixed", "per_unit", "rate"]
 MethodName = Literal["cash", "card", "bank_transfer", "qr"]
 
 FEE_TYPES: dict[str, fees_pb2.FeeType] = {
-    "administrative": fees_pb2.FEE_TYPE_ADMINISTRATIVE, "deed_tax": fees_pb2.FEE_TYPE_DEED_TAX,
+    "administrative": fees_pb2.FEE_TYPE_ADMINISTRATIVE,
+    "deed_tax": fees_pb2.FEE_TYPE_DEED_TAX,
 }
 RULES: dict[str, fees_pb2.FeeRule] = {
-    "fixed": fees_pb2.FEE_RULE_FIXED, "per_unit": fees_pb2.FEE_RULE_PER_UNIT, "rate": fees_pb2.FEE_RULE_RATE,
+    "fixed": fees_pb2.FEE_RULE_FIXED,
+    "per_unit": fees_pb2.FEE_RULE_PER_UNIT,
+    "rate": fees_pb2.FEE_RULE_RATE,
 }
 METHODS: dict[str, fees_pb2.PaymentMethod] = {
-    "cash": fees_pb2.PAYMENT_METHOD_CASH, "card": fees_pb2.PAYMENT_METHOD_CARD,
-    "bank_transfer": fees_pb2.PAYMENT_METHOD_BANK_TRANSFER, "qr": fees_pb2.PAYMENT_METHOD_QR,
+    "cash": fees_pb2.PAYMENT_METHOD_CASH,
+    "card": fees_pb2.PAYMENT_METHOD_CARD,
+    "bank_transfer": fees_pb2.PAYMENT_METHOD_BANK_TRANSFER,
+    "qr": fees_pb2.PAYMENT_METHOD_QR,
 }
 NOTICE_STATUSES: dict[str, fees_pb2.NoticeStatus] = {
-    "unpaid": fees_pb2.NOTICE_STATUS_UNPAID, "paid": fees_pb2.NOTICE_STATUS_PAID,
-    "waived": fees_pb2.NOTICE_STATUS_WAIVED, "voided": fees_pb2.NOTICE_STATUS_VOIDED,
+    "unpaid": fees_pb2.NOTICE_STATUS_UNPAID,
+    "paid": fees_pb2.NOTICE_STATUS_PAID,
+    "waived": fees_pb2.NOTICE_STATUS_WAIVED,
+    "voided": fees_pb2.NOTICE_STATUS_VOIDED,
 }
 
 
@@ -262,11 +269,20 @@ class RevenueOut(BaseModel):
 
 def standard_in(body: FeeStandardModel) -> fees_pb2.FeeStandard:
     message = fees_pb2.FeeStandard(
-        code=body.code, name=body.name, department_code=body.department_code, fee_type=FEE_TYPES[body.fee_type],
-        legal_basis=body.legal_basis, effective_from=body.effective_from, rule=RULES[body.rule],
-        fixed_amount_fen=body.fixed_amount_fen, unit_price_fen=body.unit_price_fen,
-        quantity_value=body.quantity_value, rate_basis_points=body.rate_basis_points, base_value=body.base_value,
-        minimum_fen=body.minimum_fen, maximum_fen=body.maximum_fen,
+        code=body.code,
+        name=body.name,
+        department_code=body.department_code,
+        fee_type=FEE_TYPES[body.fee_type],
+        legal_basis=body.legal_basis,
+        effective_from=body.effective_from,
+        rule=RULES[body.rule],
+        fixed_amount_fen=body.fixed_amount_fen,
+        unit_price_fen=body.unit_price_fen,
+        quantity_value=body.quantity_value,
+        rate_basis_points=body.rate_basis_points,
+        base_value=body.base_value,
+        minimum_fen=body.minimum_fen,
+        maximum_fen=body.maximum_fen,
     )
     for r in body.reduced_rates:
         reduced = message.reduced_rates.add(code=r.code, name=r.name, rate_basis_points=r.rate_basis_points)
@@ -291,15 +307,34 @@ def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
     fee_type = cast(FeeTypeName, fee_type_name(s.fee_type))
     rule = cast(RuleName, enum_name(fees_pb2.FeeRule, s.rule, "FEE_RULE_"))
     return FeeStandardModel(
-        code=s.code, name=s.name, department_code=s.department_code, fee_type=fee_type,
-        legal_basis=s.legal_basis, effective_from=s.effective_from, rule=rule,
-        fixed_amount_fen=s.fixed_amount_fen, unit_price_fen=s.unit_price_fen, quantity_value=s.quantity_value,
-        rate_basis_points=s.rate_basis_points, base_value=s.base_value, minimum_fen=s.minimum_fen,
+        code=s.code,
+        name=s.name,
+        department_code=s.department_code,
+        fee_type=fee_type,
+        legal_basis=s.legal_basis,
+        effective_from=s.effective_from,
+        rule=rule,
+        fixed_amount_fen=s.fixed_amount_fen,
+        unit_price_fen=s.unit_price_fen,
+        quantity_value=s.quantity_value,
+        rate_basis_points=s.rate_basis_points,
+        base_value=s.base_value,
+        minimum_fen=s.minimum_fen,
         maximum_fen=s.maximum_fen,
         reduced_rates=[
-            ReducedRateModel(code=r.code, name=r.name, rate_basis_points=r.rate_basis_points, conditions=[
-                ConditionModel(value=c.value_name, min=c.min if c.HasField("min") else None,
-                               max=c.max if c.HasField("max") else None) for c in r.conditions])
+            ReducedRateModel(
+                code=r.code,
+                name=r.name,
+                rate_basis_points=r.rate_basis_points,
+                conditions=[
+                    ConditionModel(
+                        value=c.value_name,
+                        min=c.min if c.HasField("min") else None,
+                        max=c.max if c.HasField("max") else None,
+                    )
+                    for c in r.conditions
+                ],
+            )
             for r in s.reduced_rates
         ],
     )
@@ -307,59 +342,127 @@ def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
 
 def notice_out(n: fees_pb2.PaymentNotice) -> NoticeOut:
     return NoticeOut(
-        notice_number=n.notice_number, case_number=n.case_number, service_item_code=n.service_item_code,
-        department_code=n.department_code, fee_type=fee_type_name(n.fee_type),
+        notice_number=n.notice_number,
+        case_number=n.case_number,
+        service_item_code=n.service_item_code,
+        department_code=n.department_code,
+        fee_type=fee_type_name(n.fee_type),
         status=enum_name(fees_pb2.NoticeStatus, n.status, "NOTICE_STATUS_"),
-        lines=[NoticeLineOut(fee_item_code=x.fee_item_code, fee_item_name=x.fee_item_name,
-                             standard_effective_from=x.standard_effective_from, basis=x.basis,
-                             assessed_fen=x.assessed_fen, reduced_fen=x.reduced_fen, due_fen=x.due_fen,
-                             refunded_fen=x.refunded_fen) for x in n.lines],
-        total_assessed_fen=n.total_assessed_fen, total_due_fen=n.total_due_fen, total_paid_fen=n.total_paid_fen,
-        total_refunded_fen=n.total_refunded_fen, assessed_on=n.assessed_on, due_date=n.due_date,
-        issued_at=_shown(n.issued_at), receipt_number=n.receipt_number or None,
-        adjustments=[AdjustmentOut(kind=a.kind, fee_item_code=a.fee_item_code, amount_fen=a.amount_fen, reason=a.reason,
-                                   approver_staff_id=a.approver_staff_id, at=_shown(a.at)) for a in n.adjustments],
+        lines=[
+            NoticeLineOut(
+                fee_item_code=x.fee_item_code,
+                fee_item_name=x.fee_item_name,
+                standard_effective_from=x.standard_effective_from,
+                basis=x.basis,
+                assessed_fen=x.assessed_fen,
+                reduced_fen=x.reduced_fen,
+                due_fen=x.due_fen,
+                refunded_fen=x.refunded_fen,
+            )
+            for x in n.lines
+        ],
+        total_assessed_fen=n.total_assessed_fen,
+        total_due_fen=n.total_due_fen,
+        total_paid_fen=n.total_paid_fen,
+        total_refunded_fen=n.total_refunded_fen,
+        assessed_on=n.assessed_on,
+        due_date=n.due_date,
+        issued_at=_shown(n.issued_at),
+        receipt_number=n.receipt_number or None,
+        adjustments=[
+            AdjustmentOut(
+                kind=a.kind,
+                fee_item_code=a.fee_item_code,
+                amount_fen=a.amount_fen,
+                reason=a.reason,
+                approver_staff_id=a.approver_staff_id,
+                at=_shown(a.at),
+            )
+            for a in n.adjustments
+        ],
     )
 
 
 def receipt_out(r: fees_pb2.Receipt) -> ReceiptOut:
     return ReceiptOut(
-        receipt_number=r.receipt_number, kind=enum_name(fees_pb2.ReceiptKind, r.kind, "RECEIPT_KIND_"),
-        status=enum_name(fees_pb2.ReceiptStatus, r.status, "RECEIPT_STATUS_"), notice_number=r.notice_number,
-        case_number=r.case_number, department_code=r.department_code, fee_type=fee_type_name(r.fee_type),
+        receipt_number=r.receipt_number,
+        kind=enum_name(fees_pb2.ReceiptKind, r.kind, "RECEIPT_KIND_"),
+        status=enum_name(fees_pb2.ReceiptStatus, r.status, "RECEIPT_STATUS_"),
+        notice_number=r.notice_number,
+        case_number=r.case_number,
+        department_code=r.department_code,
+        fee_type=fee_type_name(r.fee_type),
         payer_name=r.payer_name,
-        lines=[ReceiptLineOut(fee_item_code=x.fee_item_code, fee_item_name=x.fee_item_name, amount_fen=x.amount_fen)
-               for x in r.lines],
-        total_fen=r.total_fen, cashier_staff_id=r.cashier_staff_id, issued_at=_shown(r.issued_at), day=r.day,
-        related_receipt_number=r.related_receipt_number or None, void_reason=r.void_reason or None,
+        lines=[
+            ReceiptLineOut(fee_item_code=x.fee_item_code, fee_item_name=x.fee_item_name, amount_fen=x.amount_fen)
+            for x in r.lines
+        ],
+        total_fen=r.total_fen,
+        cashier_staff_id=r.cashier_staff_id,
+        issued_at=_shown(r.issued_at),
+        day=r.day,
+        related_receipt_number=r.related_receipt_number or None,
+        void_reason=r.void_reason or None,
     )
 
 
 def day_close_out(d: fees_pb2.DayClose) -> DayCloseOut:
     return DayCloseOut(
-        day=d.day, cashier_staff_id=d.cashier_staff_id, closed_at=_shown(d.closed_at), closed_by=d.closed_by,
-        totals=[DayTotalOut(day=t.day, department_code=t.department_code, fee_type=fee_type_name(t.fee_type),
-                            payments_fen=t.payments_fen, refunds_fen=t.refunds_fen, payment_count=t.payment_count,
-                            refund_count=t.refund_count) for t in d.totals],
-        net_by_method_fen=dict(d.net_by_method_fen), already_closed=d.already_closed,
+        day=d.day,
+        cashier_staff_id=d.cashier_staff_id,
+        closed_at=_shown(d.closed_at),
+        closed_by=d.closed_by,
+        totals=[
+            DayTotalOut(
+                day=t.day,
+                department_code=t.department_code,
+                fee_type=fee_type_name(t.fee_type),
+                payments_fen=t.payments_fen,
+                refunds_fen=t.refunds_fen,
+                payment_count=t.payment_count,
+                refund_count=t.refund_count,
+            )
+            for t in d.totals
+        ],
+        net_by_method_fen=dict(d.net_by_method_fen),
+        already_closed=d.already_closed,
     )
 
 
 def reconciliation_out(r: fees_pb2.ReconcileResponse) -> ReconciliationOut:
     return ReconciliationOut(
-        balanced=r.balanced, missing_receipt_numbers=list(r.missing_receipt_numbers),
-        rows=[ReconciliationRowOut(day=x.day, department_code=x.department_code, fee_type=fee_type_name(x.fee_type),
-                                   receipts_fen=x.receipts_fen, payments_fen=x.payments_fen,
-                                   refunds_fen=x.refunds_fen, difference_fen=x.difference_fen) for x in r.rows],
+        balanced=r.balanced,
+        missing_receipt_numbers=list(r.missing_receipt_numbers),
+        rows=[
+            ReconciliationRowOut(
+                day=x.day,
+                department_code=x.department_code,
+                fee_type=fee_type_name(x.fee_type),
+                receipts_fen=x.receipts_fen,
+                payments_fen=x.payments_fen,
+                refunds_fen=x.refunds_fen,
+                difference_fen=x.difference_fen,
+            )
+            for x in r.rows
+        ],
     )
 
 
 def revenue_out(r: fees_pb2.RevenueSummary) -> RevenueOut:
     return RevenueOut(
-        month=r.month, non_tax_revenue_fen=r.non_tax_revenue_fen, deed_tax_fen=r.deed_tax_fen,
-        rows=[RevenueRowOut(department_code=x.department_code, fee_type=fee_type_name(x.fee_type),
-                            collected_fen=x.collected_fen, refunded_fen=x.refunded_fen, net_fen=x.net_fen)
-              for x in r.rows],
+        month=r.month,
+        non_tax_revenue_fen=r.non_tax_revenue_fen,
+        deed_tax_fen=r.deed_tax_fen,
+        rows=[
+            RevenueRowOut(
+                department_code=x.department_code,
+                fee_type=fee_type_name(x.fee_type),
+                collected_fen=x.collected_fen,
+                refunded_fen=x.refunded_fen,
+                net_fen=x.net_fen,
+            )
+            for x in r.rows
+        ],
     )
 
 
@@ -380,13 +483,22 @@ def assessment_out(answer: fees_pb2.AssessFeesResponse) -> AssessmentOut:
 
 
 def payment_out(answer: fees_pb2.PaymentResult) -> PaymentOut:
-    return PaymentOut(payment_id=answer.payment_id, notice=notice_out(answer.notice),
-                      receipt=receipt_out(answer.receipt), case_settled=answer.case_settled, replayed=answer.replayed)
+    return PaymentOut(
+        payment_id=answer.payment_id,
+        notice=notice_out(answer.notice),
+        receipt=receipt_out(answer.receipt),
+        case_settled=answer.case_settled,
+        replayed=answer.replayed,
+    )
 
 
 def refund_out(answer: fees_pb2.RefundResult) -> RefundOut:
-    return RefundOut(refund_id=answer.refund_id, red_letter_receipt=receipt_out(answer.red_letter_receipt),
-                     notice=notice_out(answer.notice), replayed=answer.replayed)
+    return RefundOut(
+        refund_id=answer.refund_id,
+        red_letter_receipt=receipt_out(answer.red_letter_receipt),
+        notice=notice_out(answer.notice),
+        replayed=answer.replayed,
+    )
 
 
 def void_out(answer: fees_pb2.VoidReceiptResponse) -> VoidOut:

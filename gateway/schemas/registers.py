@@ -79,8 +79,13 @@ class AssignmentOut(BaseModel):
 
 
 def seal_out(row: cases_pb2.Seal) -> SealOut:
-    return SealOut(code=row.code, window_code=row.window_code, department_code=row.department_code, name=row.name,
-                   active=row.active)
+    return SealOut(
+        code=row.code,
+        window_code=row.window_code,
+        department_code=row.department_code,
+        name=row.name,
+        active=row.active,
+    )
 
 
 def seal_list_out(answer: cases_pb2.ListSealsResponse) -> list[SealOut]:
@@ -88,19 +93,33 @@ def seal_list_out(answer: cases_pb2.ListSealsResponse) -> list[SealOut]:
 
 
 def seal_use_out(row: cases_pb2.SealUse) -> SealUseOut:
-    return SealUseOut(seal_code=row.seal_code, case_number=row.case_number, staff_id=row.staff_id,
-                      used_at=shown(row.used_at), note=row.note)
+    return SealUseOut(
+        seal_code=row.seal_code,
+        case_number=row.case_number,
+        staff_id=row.staff_id,
+        used_at=shown(row.used_at),
+        note=row.note,
+    )
 
 
 def seal_reconciliation_out(answer: cases_pb2.SealReconciliation) -> SealReconciliationOut:
-    return SealReconciliationOut(cases_concluded_without_seal=list(answer.cases_concluded_without_seal),
-                                 seal_uses_without_case=[seal_use_out(u) for u in answer.seal_uses_without_case])
+    return SealReconciliationOut(
+        cases_concluded_without_seal=list(answer.cases_concluded_without_seal),
+        seal_uses_without_case=[seal_use_out(u) for u in answer.seal_uses_without_case],
+    )
 
 
 def consultation_out(row: cases_pb2.Consultation) -> ConsultationOut:
-    return ConsultationOut(id=row.id, department_code=row.department_code, window_code=row.window_code, asker=row.asker,
-                           topic=row.topic, answered_by=row.answered_by, owner_staff_id=row.owner_staff_id,
-                           asked_at=shown(row.asked_at))
+    return ConsultationOut(
+        id=row.id,
+        department_code=row.department_code,
+        window_code=row.window_code,
+        asker=row.asker,
+        topic=row.topic,
+        answered_by=row.answered_by,
+        owner_staff_id=row.owner_staff_id,
+        asked_at=shown(row.asked_at),
+    )
 
 
 def consultation_counts_out(answer: cases_pb2.ConsultationCounts) -> dict[str, int]:
@@ -108,9 +127,14 @@ def consultation_counts_out(answer: cases_pb2.ConsultationCounts) -> dict[str, i
 
 
 def assignment_out(row: cases_pb2.AgencyAssignment) -> AssignmentOut:
-    return AssignmentOut(enterprise_code=row.enterprise_code, agent_staff_id=row.agent_staff_id,
-                         assigned_by=row.assigned_by, assigned_at=shown(row.assigned_at),
-                         ended_at=shown(row.ended_at) if row.HasField("ended_at") else None, note=row.note)
+    return AssignmentOut(
+        enterprise_code=row.enterprise_code,
+        agent_staff_id=row.agent_staff_id,
+        assigned_by=row.assigned_by,
+        assigned_at=shown(row.assigned_at),
+        ended_at=shown(row.ended_at) if row.HasField("ended_at") else None,
+        note=row.note,
+    )
 
 
 def assignment_history_out(answer: cases_pb2.AssignmentHistory) -> list[AssignmentOut]:

@@ -25,8 +25,7 @@ def libs_dir() -> Path:
 
 @pytest.fixture
 def broker(tmp_path: Path, libs_dir: Path):
-    b = KafkaBroker(tmp_path / "kafka", free_port(), free_port(), libs_dir,
-                    log_file=tmp_path / "kafka.out")
+    b = KafkaBroker(tmp_path / "kafka", free_port(), free_port(), libs_dir, log_file=tmp_path / "kafka.out")
     yield b
     b.stop()
 
@@ -46,18 +45,14 @@ def test_produce_consume_and_restart(broker: KafkaBroker):
     admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap_servers, request_timeout_ms=30000)
     try:
         created = admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
-        assert [(t["name"], t["error_code"], t["num_partitions"]) for t in created["topics"]] == [
-            (topic, 0, 3)
-        ]
+        assert [(t["name"], t["error_code"], t["num_partitions"]) for t in created["topics"]] == [(topic, 0, 3)]
         described = admin.describe_topics([topic])
         assert len(described) == 1 and described[0]["error_code"] == 0
         assert sorted(p["partition_index"] for p in described[0]["partitions"]) == [0, 1, 2]
     finally:
         admin.close()
 
-    producer = KafkaProducer(
-        bootstrap_servers=broker.bootstrap_servers, acks="all", enable_idempotence=True
-    )
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap_servers, acks="all", enable_idempotence=True)
     try:
         sent = producer.send(topic, key=b"case-42", value=b'{"event":"created"}').get(timeout=30)
         producer.flush()

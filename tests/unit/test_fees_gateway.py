@@ -9,8 +9,8 @@ import pytest
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.fees.server import DEFINITION as FEES
-from tests.support import free_port
 from tests.fees_support import QUERY_CODE, accept, new_case_number
+from tests.support import free_port
 
 CASHIER = {"X-Staff-Id": "S-CASH-1", "X-Department": "FIN", "X-Roles": "cashier"}
 APPROVER = {"X-Staff-Id": "S-APPR-1", "X-Department": "FIN", "X-Roles": "approver"}
@@ -25,12 +25,20 @@ async def fees(start_service):
 @pytest.fixture
 async def client(fees):
     dead = f"127.0.0.1:{free_port()}"
-    settings = GatewaySettings(fees_addr=f"127.0.0.1:{fees.port}", cases_addr=dead, notification_addr=dead,
-                               attendance_addr=dead, evaluation_addr=dead, grpc_timeout_seconds=5)
+    settings = GatewaySettings(
+        fees_addr=f"127.0.0.1:{fees.port}",
+        cases_addr=dead,
+        notification_addr=dead,
+        attendance_addr=dead,
+        evaluation_addr=dead,
+        grpc_timeout_seconds=5,
+    )
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
-            yield http
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http,
+    ):
+        yield http
 
 
 def problem(response: httpx.Response, status: int) -> dict:
@@ -43,15 +51,28 @@ async def test_standards_are_public_and_created_by_a_manager(client):
     listed = await client.get("/api/v1/fees/standards", params={"department_code": "FIN"})
     assert listed.status_code == 200
     [deed] = listed.json()["standards"]
-    assert deed["rule"] == "rate" and deed["fee_type"] == "deed_tax" and deed["reduced_rates"][0]["conditions"][0] == {
-        "value": "first_home", "min": 1, "max": 1}
-    body = {"code": "FEE-AIC-COPY", "name": "档案查询费", "department_code": "AIC", "fee_type": "administrative",
-            "legal_basis": "某文件", "effective_from": "2027-01-01", "rule": "per_unit", "unit_price_fen": 100,
-            "quantity_value": "pages"}
+    assert (
+        deed["rule"] == "rate"
+        and deed["fee_type"] == "deed_tax"
+        and deed["reduced_rates"][0]["conditions"][0] == {"value": "first_home", "min": 1, "max": 1}
+    )
+    body = {
+        "code": "FEE-AIC-COPY",
+        "name": "档案查询费",
+        "department_code": "AIC",
+        "fee_type": "administrative",
+        "legal_basis": "某文件",
+        "effective_from": "2027-01-01",
+        "rule": "per_unit",
+        "unit_price_fen": 100,
+        "quantity_value": "pages",
+    }
     problem(await client.post("/api/v1/fees/standards", json=body, headers=CASHIER), 403)
     created = await client.post("/api/v1/fees/standards", json=body, headers=MANAGER)
     assert created.status_code == 201 and created.json()["unit_price_fen"] == 100
-    errors = problem(await client.post("/api/v1/fees/standards", json={**body, "rule": "rate"}, headers=MANAGER), 422)["errors"]
+    errors = problem(await client.post("/api/v1/fees/standards", json={**body, "rule": "rate"}, headers=MANAGER), 422)[
+        "errors"
+    ]
     assert {"standard.unit_price_fen", "standard.rate_basis_points"} <= {e["field"] for e in errors}
 
 
@@ -63,7 +84,10 @@ async def test_the_applicant_reads_and_the_cashier_pays_once(client, fees):
     assert notice["total_due_fen"] == 10000 and notice["status"] == "unpaid" and notice["issued_at"].endswith("+08:00")
     problem(await client.get(f"/api/v1/cases/{case}/payment-notices", headers={"X-Query-Code": "999999"}), 403)
     # A header gRPC cannot carry is dropped, not forwarded: the call is simply anonymous.
-    problem(await client.get(f"/api/v1/cases/{case}/payment-notices", headers={"X-Query-Code": "２４６８１０".encode()}), 403)
+    problem(
+        await client.get(f"/api/v1/cases/{case}/payment-notices", headers={"X-Query-Code": "２４６８１０".encode()}),
+        403,
+    )
 
     url = f"/api/v1/fees/notices/{notice['notice_number']}/payments"
     payment = {"method": "cash", "expected_amount_fen": 10000}
@@ -76,14 +100,22 @@ async def test_the_applicant_reads_and_the_cashier_pays_once(client, fees):
     assert first.json()["case_settled"] and receipt["kind"] == "payment" and receipt["total_fen"] == 10000
     again = await client.post(url, json=payment, headers={**CASHIER, "Idempotency-Key": "g-1"})
     assert again.status_code == 200 and again.json()["replayed"] and again.json()["receipt"] == receipt
-    problem(await client.post(url, json={**payment, "method": "qr"}, headers={**CASHIER, "Idempotency-Key": "g-1"}), 409)
+    problem(
+        await client.post(url, json={**payment, "method": "qr"}, headers={**CASHIER, "Idempotency-Key": "g-1"}), 409
+    )
     problem(await client.post(url, json=payment, headers={**CASHIER, "Idempotency-Key": "g-2"}), 409)
 
-    refund = await client.post(f"/api/v1/fees/receipts/{receipt['receipt_number']}/refunds",
-                               json={"amount_fen": 2500, "reason": "多收"}, headers={**APPROVER, "Idempotency-Key": "g-3"})
+    refund = await client.post(
+        f"/api/v1/fees/receipts/{receipt['receipt_number']}/refunds",
+        json={"amount_fen": 2500, "reason": "多收"},
+        headers={**APPROVER, "Idempotency-Key": "g-3"},
+    )
     assert refund.status_code == 201 and refund.json()["red_letter_receipt"]["total_fen"] == -2500
-    too_much = await client.post(f"/api/v1/fees/receipts/{receipt['receipt_number']}/refunds",
-                                 json={"amount_fen": 7501, "reason": "再退"}, headers={**APPROVER, "Idempotency-Key": "g-4"})
+    too_much = await client.post(
+        f"/api/v1/fees/receipts/{receipt['receipt_number']}/refunds",
+        json={"amount_fen": 7501, "reason": "再退"},
+        headers={**APPROVER, "Idempotency-Key": "g-4"},
+    )
     assert problem(too_much, 422)["errors"][0]["field"] == "amount_fen"
 
 
@@ -91,9 +123,11 @@ async def test_day_close_reports_and_csv(client, fees):
     case = new_case_number()
     accept(fees.runtime.session_factory, case)
     [notice] = (await client.get(f"/api/v1/cases/{case}/payment-notices", headers=CASHIER)).json()["notices"]
-    paid = await client.post(f"/api/v1/fees/notices/{notice['notice_number']}/payments",
-                             json={"method": "card", "expected_amount_fen": 10000, "reference": "POS-1"},
-                             headers={**CASHIER, "Idempotency-Key": "c-1"})
+    paid = await client.post(
+        f"/api/v1/fees/notices/{notice['notice_number']}/payments",
+        json={"method": "card", "expected_amount_fen": 10000, "reference": "POS-1"},
+        headers={**CASHIER, "Idempotency-Key": "c-1"},
+    )
     day = paid.json()["receipt"]["day"]
     closed = await client.post("/api/v1/fees/day-closes", json={}, headers=CASHIER)
     assert closed.status_code == 200 and closed.json()["net_by_method_fen"] == {"card": 10000}

@@ -41,9 +41,11 @@ async def client(services):
         grpc_timeout_seconds=2,
     )
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
-            yield http
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http,
+    ):
+        yield http
 
 
 def case_count(services) -> int:
@@ -77,7 +79,9 @@ async def test_submit_returns_201_with_case_number_and_location(client):
 
 async def test_unknown_item_is_422_with_the_field(client, services):
     body = assert_problem(await client.post("/api/v1/cases", json={**VALID, "service_item_code": "NOPE"}), 422)
-    assert body["errors"] == [{"field": "service_item_code", "message": "no service item with code 'NOPE' in the catalog"}]
+    assert body["errors"] == [
+        {"field": "service_item_code", "message": "no service item with code 'NOPE' in the catalog"}
+    ]
     assert case_count(services) == 0
 
 
@@ -98,7 +102,9 @@ async def test_missing_and_unknown_fields_are_422(client, services):
 
 
 async def test_malformed_json_is_400(client, services):
-    response = await client.post("/api/v1/cases", content=b'{"service_item_code": ', headers={"content-type": "application/json"})
+    response = await client.post(
+        "/api/v1/cases", content=b'{"service_item_code": ', headers={"content-type": "application/json"}
+    )
     assert_problem(response, 400)
     assert case_count(services) == 0
 

@@ -132,9 +132,12 @@ def ensure_jars(repo_root: Path) -> Path:
         tmp.mkdir(parents=True)
         mvn_log = libs.parent / "mvn.log"
         base = [
-            mvn, "-B", "-q",
+            mvn,
+            "-B",
+            "-q",
             f"-Dmaven.repo.local={m2}",
-            "-f", str(pom),
+            "-f",
+            str(pom),
             "dependency:copy-dependencies",
             f"-DoutputDirectory={tmp}",
             "-DincludeScope=runtime",
@@ -153,22 +156,23 @@ def ensure_jars(repo_root: Path) -> Path:
                     log.write(("$ " + " ".join(cmd) + "\n").encode())
                     log.flush()
                     rc = subprocess.run(
-                        cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                        cwd=str(repo_root), timeout=MVN_TIMEOUT, check=False,  # the exit code is read below
+                        cmd,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        stdin=subprocess.DEVNULL,
+                        cwd=str(repo_root),
+                        timeout=MVN_TIMEOUT,
+                        check=False,  # the exit code is read below
                     ).returncode
                     if rc == 0:
                         break
             if rc != 0:
-                raise RuntimeError(
-                    f"mvn failed (exit {rc}) resolving {pom}; log {mvn_log}:\n{_tail(mvn_log)}"
-                )
+                raise RuntimeError(f"mvn failed (exit {rc}) resolving {pom}; log {mvn_log}:\n{_tail(mvn_log)}")
             jars = sorted(p.name for p in tmp.glob("*.jar"))
             missing = [p for p in REQUIRED_JAR_PREFIXES if not any(j.startswith(p) for j in jars)]
             if missing:
                 raise RuntimeError(f"mvn finished but {tmp} lacks {missing}; log {mvn_log}")
-            (tmp / LIBS_MARKER).write_text(
-                json.dumps({"pom_sha256": digest, "jars": jars}, indent=1) + "\n"
-            )
+            (tmp / LIBS_MARKER).write_text(json.dumps({"pom_sha256": digest, "jars": jars}, indent=1) + "\n")
             old = libs.parent / f"libs.old.{os.getpid()}"
             if libs.exists():
                 libs.rename(old)
@@ -198,7 +202,7 @@ def _kafka_client() -> Any:
     Imported here, not at the top, so that ensure_jars keeps working under a python3
     without kafka-python (.ci/run, make kafka-jars)."""
     try:
-        from kafka.net.compat import KafkaNetClient
+        from kafka.net.compat import KafkaNetClient  # noqa: PLC0415 (see the docstring)
     except ImportError as exc:
         raise RuntimeError(
             "kafka-python is needed to tell when the broker is ready; run this with the "
@@ -220,7 +224,7 @@ def probe(host: str, port: int, timeout: float = 3.0) -> ProbeResult:
     # bootstraps in its constructor and, when that times out, leaves its IO thread and
     # sockets behind; this client is closed below whatever happens.
     client_class = _kafka_client()
-    from kafka.errors import KafkaError  # present: _kafka_client() found kafka-python
+    from kafka.errors import KafkaError  # noqa: PLC0415 (present: _kafka_client() found kafka-python)
 
     client = client_class(
         bootstrap_servers=f"{host}:{port}",
@@ -417,8 +421,10 @@ class KafkaBroker:
             "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={LOG4J_CONFIG}",
             f"-Dkafka.logs.dir={self.server_log.parent}",
-            "-cp", str(self.libs_dir / "*"),
-            main, *args,
+            "-cp",
+            str(self.libs_dir / "*"),
+            main,
+            *args,
         ]
 
     def _check_libs(self) -> None:
@@ -435,13 +441,23 @@ class KafkaBroker:
         self.write_config()
         self.server_log.parent.mkdir(parents=True, exist_ok=True)
         cmd = self._java_cmd(
-            "kafka.tools.StorageTool", "format", "--standalone",
-            "--cluster-id", _new_cluster_id(), "--config", str(self.config_file),
+            "kafka.tools.StorageTool",
+            "format",
+            "--standalone",
+            "--cluster-id",
+            _new_cluster_id(),
+            "--config",
+            str(self.config_file),
             heap="256m",
         )
         res = subprocess.run(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            text=True, timeout=180, check=False,  # the exit code is read below
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=180,
+            check=False,  # the exit code is read below
         )
         if res.returncode != 0 or not self.is_formatted():
             raise RuntimeError(
@@ -485,8 +501,13 @@ class KafkaBroker:
             )
             out.flush()
             self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                cwd=str(self.data_dir), start_new_session=self.detached, close_fds=True,
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=str(self.data_dir),
+                start_new_session=self.detached,
+                close_fds=True,
             )
         self._pid = None
         _LIVE.add(self)
@@ -593,15 +614,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "status":
             print(f"external {external} (KAFKA_BOOTSTRAP_SERVERS)")
         else:
-            print(f"KAFKA_BOOTSTRAP_SERVERS={external}: using the external Kafka cluster, "
-                  f"nothing to {args.command}")
+            print(f"KAFKA_BOOTSTRAP_SERVERS={external}: using the external Kafka cluster, nothing to {args.command}")
         return 0
 
     data_dir = args.data_dir.resolve()
     pid_file = args.pid_file.resolve()
     libs = REPO_ROOT / ".cache" / "kafka" / "libs"
-    broker = KafkaBroker(data_dir, args.port, args.controller_port, libs,
-                         log_file=data_dir / "broker.out", heap=args.heap)
+    broker = KafkaBroker(
+        data_dir, args.port, args.controller_port, libs, log_file=data_dir / "broker.out", heap=args.heap
+    )
     pid = _read_pid(pid_file)
     running = pid is not None and broker.adopt(pid)
 
@@ -637,8 +658,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(f"{broker.pid}\n")
-    print(f"running {broker.bootstrap_servers} (pid {broker.pid}, "
-          f"ready in {broker.startup_seconds:.1f}s, log {broker.server_log})")
+    print(
+        f"running {broker.bootstrap_servers} (pid {broker.pid}, "
+        f"ready in {broker.startup_seconds:.1f}s, log {broker.server_log})"
+    )
     return 0
 
 
