@@ -1,4 +1,5 @@
-"""Events of the fees service: CaseAccepted in (assessment), fee events out through the outbox.
+"""The fees service's outbound events, written to the outbox (the inbound CaseAccepted is
+handlers.py's).
 
 Everything published is keyed by case number, so one case's events stay in order, and is
 written in the transaction of the change it reports.
@@ -12,15 +13,12 @@ from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
 from services.fees.models import FeeCase, OutboxMessage, Payment, PaymentNotice, Receipt, Refund
-from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.events.v1 import fees_pb2 as fee_events
-from servicehall.events.v1.envelope_pb2 import EventEnvelope
 from shared.kafka.outbox import add_event
-from shared.kafka.topics import CASES_EVENTS, FEES_EVENTS
-from shared.timeutil import from_timestamp, to_timestamp
+from shared.kafka.topics import FEES_EVENTS
+from shared.timeutil import to_timestamp
 
 PUBLISHES = [FEES_EVENTS]
-CONSUMES = [CASES_EVENTS]
 SOURCE = "fees"
 
 
@@ -108,26 +106,3 @@ def fees_settled(session: Session, case: FeeCase, notices: list[PaymentNotice]) 
         ),
         case.case_number,
     )
-
-
-def on_case_accepted(session: Session, envelope: EventEnvelope, payload: Message) -> None:
-    """An accepted case whose item has fees gets its payment notices (idempotent per case)."""
-    from services.fees.assessment import AcceptedCase, accept_case
-
-    assert isinstance(payload, case_events.CaseAccepted)
-    if not payload.fee_item_codes:
-        return
-    accept_case(
-        session,
-        AcceptedCase(
-            case_number=payload.case_number, service_item_code=payload.service_item_code,
-            department_code=payload.department_code, window_code=payload.window_code,
-            fee_item_codes=tuple(payload.fee_item_codes), declared_values=dict(payload.declared_values),
-            accepted_at=from_timestamp(payload.accepted_at) if payload.HasField("accepted_at")
-            else from_timestamp(envelope.occurred_at),
-            applicant_name=payload.applicant_name, query_code_sha256=payload.query_code_sha256,
-        ),
-    )
-
-
-HANDLERS = {case_events.CaseAccepted.DESCRIPTOR.full_name: on_case_accepted}

@@ -12,10 +12,12 @@ from prometheus_client.core import CounterMetricFamily, GaugeHistogramMetricFami
 from prometheus_client.registry import Collector
 from sqlalchemy.orm import Session
 
-from services.fees import domain
+from services.fees import queries
 from services.fees.models import UNPAID, NoticeLine, Payment, PaymentNotice, Refund
+from services.fees.settings import FeesSettings
+from shared import clock
 from shared.runtime import Runtime
-from shared.timeutil import as_utc, shanghai_day, utcnow
+from shared.timeutil import as_utc
 
 # Ages of outstanding notices: an hour, a day, three days, a week, the due period, a month.
 AGE_BUCKETS = (3600, 86400, 3 * 86400, 7 * 86400, 15 * 86400, 30 * 86400)
@@ -45,7 +47,7 @@ def outstanding_notices(session: Session) -> list[tuple[str, str, datetime, int]
 
 
 class FeesCollector(Collector):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime[FeesSettings]) -> None:
         self.runtime = runtime
 
     def collect(self) -> Iterator[Metric]:
@@ -60,7 +62,8 @@ class FeesCollector(Collector):
         oldest = GaugeMetricFamily("servicehall_payment_notice_oldest_outstanding_age_seconds", "Age of the oldest unpaid payment notice", labels=labels)
         ages = GaugeHistogramMetricFamily("servicehall_payment_notice_outstanding_age_seconds", "Ages of the unpaid payment notices", labels=labels)
         with self.runtime.session_factory() as session:
-            standards = domain.standards_in_force(session, on=shanghai_day(utcnow()))
+            now = clock.now(session)  # the runtime's clock, as the domain reads it
+            standards = queries.standards_in_force(session, on=clock.today(session))
             totals = ledger_totals(session)
             unpaid = outstanding_notices(session)
         for key, count in sorted(Counter((s.department_code, s.fee_type) for s in standards).items()):
@@ -71,7 +74,6 @@ class FeesCollector(Collector):
         for key, (count, fen) in sorted(totals["refunds"].items()):
             refunds.add_metric(list(key), count)
             refunded.add_metric(list(key), fen)
-        now = utcnow()
         grouped: dict[tuple[str, str], list[tuple[float, int]]] = {}
         for department, fee_type, issued_at, fen in unpaid:
             grouped.setdefault((department, fee_type), []).append(((now - issued_at).total_seconds(), fen))
@@ -85,5 +87,5 @@ class FeesCollector(Collector):
         yield from (in_force, collected, payments, refunded, refunds, outstanding, outstanding_fen, oldest, ages)
 
 
-def collectors(runtime: Runtime) -> list[Collector]:
+def collectors(runtime: Runtime[FeesSettings]) -> list[Collector]:
     return [FeesCollector(runtime)]

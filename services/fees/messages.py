@@ -1,13 +1,17 @@
-"""Rows of the fees service as proto messages, and proto input as domain input."""
+"""Proto <-> domain for the fees service, and nowhere else: requests as domain input
+(days, periods, enums, a standard), rows and outcomes as response messages."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from services.fees import rules
-from services.fees.domain import StandardInput
-from services.fees.models import FeeStandard, PaymentNotice, Receipt
-from services.fees.reporting import Reconciliation
+from sqlalchemy.orm import Session
+
+from services.fees import queries, rules
+from services.fees.collection import PaymentOutcome, RefundOutcome
+from services.fees.models import CashierDay, FeeCase, FeeStandard, PaymentNotice, Receipt
+from services.fees.reporting import LedgerExport, Period, Reconciliation, ReconciliationReport, RevenueSummary
+from services.fees.standards import StandardInput
 from servicehall.fees.v1 import fees_pb2
 from shared.errors import FieldViolation, InvalidArgument
 from shared.timeutil import to_timestamp
@@ -27,6 +31,51 @@ METHODS = {
 }
 RECEIPT_KINDS = {"payment": fees_pb2.RECEIPT_KIND_PAYMENT, "refund": fees_pb2.RECEIPT_KIND_REFUND}
 RECEIPT_STATUSES = {"valid": fees_pb2.RECEIPT_STATUS_VALID, "voided": fees_pb2.RECEIPT_STATUS_VOIDED}
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+def parse_day(text: str, field_name: str = "day") -> date | None:
+    """A YYYY-MM-DD field; None when it is empty (the use case takes today)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidArgument(f"{field_name} is not a day", [FieldViolation(field_name, "YYYY-MM-DD")]) from None
+
+
+def parse_period(text: str, field_name: str = "period", *, month_only: bool = False) -> Period:
+    """A day (YYYY-MM-DD) or a month (YYYY-MM) of reports."""
+    text = text.strip()
+    try:
+        if len(text) == 7:
+            first = date.fromisoformat(f"{text}-01")
+            following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+            return Period(first, following - timedelta(days=1), text)
+        if not month_only and len(text) == 10:
+            day = date.fromisoformat(text)
+            return Period(day, day, text)
+    except ValueError:
+        pass
+    raise InvalidArgument(
+        f"{field_name} is not a {'month' if month_only else 'day or month'}",
+        [FieldViolation(field_name, "YYYY-MM" if month_only else "YYYY-MM-DD or YYYY-MM")],
+    )
+
+
+def payment_method(method: fees_pb2.PaymentMethod) -> str:
+    """The method's name; empty for an unknown one (the payment then names the choices)."""
+    return METHODS.get(method, "")
+
+
+def notice_status(status: fees_pb2.NoticeStatus) -> str:
+    """The status's name; empty (every status) when unspecified."""
+    return NOTICE_STATUS_NAMES.get(status, "")
+
+
+# --- standards --------------------------------------------------------------------------------
 
 
 def standard_message(standard: FeeStandard) -> fees_pb2.FeeStandard:
@@ -94,7 +143,25 @@ def standard_input(message: fees_pb2.FeeStandard) -> StandardInput:
     )
 
 
-def notice_message(notice: PaymentNotice, receipt_number: str = "") -> fees_pb2.PaymentNotice:
+def standards_response(standards: list[FeeStandard]) -> fees_pb2.ListFeeStandardsResponse:
+    return fees_pb2.ListFeeStandardsResponse(standards=[standard_message(s) for s in standards])
+
+
+def import_response(created: int, unchanged: int) -> fees_pb2.ImportFeeStandardsResponse:
+    return fees_pb2.ImportFeeStandardsResponse(created=created, unchanged=unchanged)
+
+
+# --- notices ------------------------------------------------------------------------------------
+
+
+def notice_message(session: Session, notice: PaymentNotice) -> fees_pb2.PaymentNotice:
+    """A notice as it stands, with the number of the receipt it is paid with (a voided
+    receipt's replacement, looked up: hence the session)."""
+    return notice_message_with_receipt(notice, queries.current_receipt_number(session, notice))
+
+
+def notice_message_with_receipt(notice: PaymentNotice, receipt_number: str) -> fees_pb2.PaymentNotice:
+    """A notice with the receipt number already known ('' for an unpaid one)."""
     payment = notice.payment
     return fees_pb2.PaymentNotice(
         notice_number=notice.notice_number,
@@ -128,6 +195,42 @@ def notice_message(notice: PaymentNotice, receipt_number: str = "") -> fees_pb2.
     )
 
 
+def notices_response(session: Session, notices: list[PaymentNotice]) -> fees_pb2.ListPaymentNoticesResponse:
+    return fees_pb2.ListPaymentNoticesResponse(notices=[notice_message(session, n) for n in notices])
+
+
+def assess_response(case: FeeCase, notices: list[PaymentNotice]) -> fees_pb2.AssessFeesResponse:
+    # Notices just issued are unpaid: no receipt number to look up.
+    return fees_pb2.AssessFeesResponse(notices=[notice_message_with_receipt(n, "") for n in notices],
+                                       settled=case.settled_at is not None)
+
+
+# --- collection -----------------------------------------------------------------------------------
+
+
+def payment_result(outcome: PaymentOutcome) -> fees_pb2.PaymentResult:
+    return fees_pb2.PaymentResult(
+        payment_id=outcome.payment.id,
+        notice=notice_message_with_receipt(outcome.notice, outcome.receipt.receipt_number),
+        receipt=receipt_message(outcome.receipt),
+        case_settled=outcome.case_settled,
+        replayed=outcome.replayed,
+    )
+
+
+def refund_result(session: Session, outcome: RefundOutcome) -> fees_pb2.RefundResult:
+    return fees_pb2.RefundResult(
+        refund_id=outcome.refund.id,
+        red_letter_receipt=receipt_message(outcome.red_letter),
+        notice=notice_message(session, outcome.notice),
+        replayed=outcome.replayed,
+    )
+
+
+def void_receipt_response(voided: Receipt, replacement: Receipt) -> fees_pb2.VoidReceiptResponse:
+    return fees_pb2.VoidReceiptResponse(voided=receipt_message(voided), replacement=receipt_message(replacement))
+
+
 def receipt_message(receipt: Receipt) -> fees_pb2.Receipt:
     return fees_pb2.Receipt(
         receipt_number=receipt.receipt_number,
@@ -149,7 +252,11 @@ def receipt_message(receipt: Receipt) -> fees_pb2.Receipt:
     )
 
 
-def day_close_message(till, already_closed: bool) -> fees_pb2.DayClose:
+# --- day close and reports ------------------------------------------------------------------------
+
+
+def day_close_message(till: CashierDay, already_closed: bool) -> fees_pb2.DayClose:
+    assert till.closed_at is not None, "a till is shown once it is closed"
     summary = till.summary or {}
     return fees_pb2.DayClose(
         day=till.day.isoformat(),
@@ -174,4 +281,29 @@ def reconciliation_row(row: Reconciliation) -> fees_pb2.ReconciliationRow:
         day=row.day.isoformat(), department_code=row.department_code, fee_type=FEE_TYPES[row.fee_type],
         receipts_fen=row.receipts_fen, payments_fen=row.payments_fen, refunds_fen=row.refunds_fen,
         difference_fen=row.difference_fen,
+    )
+
+
+def reconcile_response(report: ReconciliationReport) -> fees_pb2.ReconcileResponse:
+    return fees_pb2.ReconcileResponse(
+        rows=[reconciliation_row(r) for r in report.rows],
+        balanced=report.balanced,
+        missing_receipt_numbers=report.missing_receipt_numbers,
+    )
+
+
+def ledger_export_response(export: LedgerExport) -> fees_pb2.ExportLedgerResponse:
+    return fees_pb2.ExportLedgerResponse(filename=export.filename, csv=export.csv)
+
+
+def revenue_summary_message(summary: RevenueSummary) -> fees_pb2.RevenueSummary:
+    return fees_pb2.RevenueSummary(
+        month=summary.month,
+        rows=[
+            fees_pb2.RevenueRow(department_code=r.department_code, fee_type=FEE_TYPES[r.fee_type],
+                                collected_fen=r.collected_fen, refunded_fen=r.refunded_fen, net_fen=r.net_fen)
+            for r in summary.rows
+        ],
+        non_tax_revenue_fen=summary.non_tax_revenue_fen,
+        deed_tax_fen=summary.deed_tax_fen,
     )

@@ -1,5 +1,6 @@
-"""Fee standards: versions by effective date, created one by one or imported from a file,
-and the version in force on a day. A version is never edited: a change is a new version."""
+"""Fee standards (统一收费标准): versions by effective date, created one by one, imported
+from a document, or seeded from the repository's files. A version is never edited: a change
+is a new version. (Which version is in force on a day: queries.standards_in_force.)"""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from services.fees import common, rules
+from services.fees import audit, rules
 from services.fees.models import FIXED, RATE, FeeStandard
+from shared import clock
 from shared.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument
 
 STANDARDS_DIR = Path(__file__).parent / "standards"
@@ -111,7 +113,7 @@ def create_standard(session: Session, standard: StandardInput, *, actor: str, to
     row = standard.as_row()
     session.add(row)
     session.flush()
-    common.audit(session, actor=actor, action="create_standard", subject=f"{row.code}@{row.effective_from}",
+    audit.record(session, actor=actor, action="create_standard", subject=f"{row.code}@{row.effective_from}",
                  details={"rule": row.rule, "fee_type": row.fee_type})
     return row, True
 
@@ -125,7 +127,8 @@ def import_document(session: Session, document: str, *, actor: str, today: date)
     entries = data.get("standards") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise InvalidArgument("no standards", [FieldViolation("yaml_document", "needs a list under 'standards'")])
-    standards, problems = [], []
+    standards: list[tuple[str, StandardInput]] = []
+    problems: list[FieldViolation] = []
     for i, entry in enumerate(entries):
         prefix = f"standards[{i}]."
         if not isinstance(entry, dict):
@@ -147,33 +150,6 @@ def import_document(session: Session, document: str, *, actor: str, today: date)
     return created, unchanged
 
 
-def standards_in_force(session: Session, *, on: date, department_code: str = "", codes: list[str] | None = None) -> list[FeeStandard]:
-    """For each fee item, the newest version whose effective date is on or before `on`."""
-    latest = (
-        sa.select(FeeStandard.code, sa.func.max(FeeStandard.effective_from).label("effective_from"))
-        .where(FeeStandard.effective_from <= on)
-        .group_by(FeeStandard.code)
-        .subquery()
-    )
-    query = (
-        sa.select(FeeStandard)
-        .join(latest, sa.and_(FeeStandard.code == latest.c.code, FeeStandard.effective_from == latest.c.effective_from))
-        .order_by(FeeStandard.code)
-    )
-    if department_code:
-        query = query.where(FeeStandard.department_code == department_code)
-    if codes is not None:
-        query = query.where(FeeStandard.code.in_(codes))
-    return list(session.scalars(query))
-
-
-def all_versions(session: Session, *, department_code: str = "") -> list[FeeStandard]:
-    query = sa.select(FeeStandard).order_by(FeeStandard.code, FeeStandard.effective_from)
-    if department_code:
-        query = query.where(FeeStandard.department_code == department_code)
-    return list(session.scalars(query))
-
-
 def import_file(session: Session, path: Path, *, today: date) -> int:
     """The `seed` path: a file of the repository (versions may predate today)."""
     created = 0
@@ -191,5 +167,5 @@ def import_file(session: Session, path: Path, *, today: date) -> int:
 
 
 def seed(session: Session) -> int:
-    today = common.today()
+    today = clock.today(session)
     return sum(import_file(session, path, today=today) for path in sorted(STANDARDS_DIR.glob("*.yaml")))
