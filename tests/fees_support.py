@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.fees import handlers
 from servicehall.events.v1 import cases_pb2 as case_events
+from services.fees import handlers
 from shared.auth import query_code_digest
 from shared.db import transaction
 from shared.kafka.envelope import new_envelope

@@ -12,8 +12,8 @@ from datetime import datetime
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
-from services.fees.models import FeeCase, OutboxMessage, Payment, PaymentNotice, Receipt, Refund
 from servicehall.events.v1 import fees_pb2 as fee_events
+from services.fees.models import FeeCase, OutboxMessage, Payment, PaymentNotice, Receipt, Refund
 from shared.kafka.outbox import add_event
 from shared.kafka.topics import FEES_EVENTS
 from shared.timeutil import to_timestamp

@@ -7,9 +7,9 @@ from __future__ import annotations
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
-from services.fees.assessment import AcceptedCase, accept_case
 from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
+from services.fees.assessment import AcceptedCase, accept_case
 from shared.kafka.consumer import Handler
 from shared.kafka.topics import CASES_EVENTS
 from shared.timeutil import from_timestamp

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from servicehall.fees.v1 import fees_pb2
 from services.fees import queries, rules
 from services.fees.collection import PaymentOutcome, RefundOutcome
 from services.fees.models import CashierDay, FeeCase, FeeStandard, PaymentNotice, Receipt
 from services.fees.reporting import LedgerExport, Period, Reconciliation, ReconciliationReport, RevenueSummary
 from services.fees.standards import StandardInput
-from servicehall.fees.v1 import fees_pb2
 from shared.errors import FieldViolation, InvalidArgument
 from shared.timeutil import to_timestamp
 

@@ -62,10 +62,10 @@ class FeesCollector(Collector):
         oldest = GaugeMetricFamily("servicehall_payment_notice_oldest_outstanding_age_seconds", "Age of the oldest unpaid payment notice", labels=labels)
         ages = GaugeHistogramMetricFamily("servicehall_payment_notice_outstanding_age_seconds", "Ages of the unpaid payment notices", labels=labels)
         with self.runtime.session_factory() as session:
-            now = clock.now(session)  # the runtime's clock, as the domain reads it
             standards = queries.standards_in_force(session, on=clock.today(session))
             totals = ledger_totals(session)
             unpaid = outstanding_notices(session)
+            now = clock.now(session)  # after the reads: no notice is younger than this
         for key, count in sorted(Counter((s.department_code, s.fee_type) for s in standards).items()):
             in_force.add_metric(list(key), count)
         for key, (count, fen) in sorted(totals["payments"].items()):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from services.fees import events, handlers, metrics, models, standards
 from services.fees.servicer import FeesServicer
 from services.fees.settings import FeesSettings
-from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(

@@ -9,8 +9,8 @@ import pytest
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.fees.server import DEFINITION as FEES
-from tests.support import free_port
 from tests.fees_support import QUERY_CODE, accept, new_case_number
+from tests.support import free_port
 
 CASHIER = {"X-Staff-Id": "S-CASH-1", "X-Department": "FIN", "X-Roles": "cashier"}
 APPROVER = {"X-Staff-Id": "S-APPR-1", "X-Department": "FIN", "X-Roles": "approver"}
