@@ -36,15 +36,20 @@ def require_case_reader(caller: Caller, *, case_number: str, query_code_sha256: 
 def require_case_notices_reader(caller: Caller, case: FeeCase) -> None:
     """Reading the notices of a case: its own department's staff, or of any of its notices."""
     departments = {case.department_code, *(n.department_code for n in case.notices)}
-    require_case_reader(caller, case_number=case.case_number, query_code_sha256=case.query_code_sha256,
-                        departments=departments)
+    require_case_reader(
+        caller, case_number=case.case_number, query_code_sha256=case.query_code_sha256, departments=departments
+    )
 
 
 def require_notice_reader(caller: Caller, notice: PaymentNotice) -> None:
     """Reading one notice (or its receipts): the case's department or the notice's."""
     case = notice.case
-    require_case_reader(caller, case_number=case.case_number, query_code_sha256=case.query_code_sha256,
-                        departments={case.department_code, notice.department_code})
+    require_case_reader(
+        caller,
+        case_number=case.case_number,
+        query_code_sha256=case.query_code_sha256,
+        departments={case.department_code, notice.department_code},
+    )
 
 
 def department_scope(caller: Caller, department_code: str) -> str:

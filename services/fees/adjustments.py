@@ -19,7 +19,9 @@ def _require_unpaid(notice: PaymentNotice) -> None:
         raise FailedPrecondition(f"payment notice {notice.notice_number} is {notice.status}, not unpaid")
 
 
-def reduce_fee(session: Session, *, notice_number: str, fee_item_code: str, amount_fen: int, reason: str, approver: str) -> PaymentNotice:
+def reduce_fee(
+    session: Session, *, notice_number: str, fee_item_code: str, amount_fen: int, reason: str, approver: str
+) -> PaymentNotice:
     reason = audit.require_reason(reason)
     if amount_fen <= 0:
         raise InvalidArgument("nothing to reduce", [FieldViolation("amount_fen", "must be positive")])
@@ -37,10 +39,19 @@ def reduce_fee(session: Session, *, notice_number: str, fee_item_code: str, amou
     if notice.total_due_fen == 0:
         notice.status = WAIVED  # reduced to nothing: the same as a waiver
         kind = "waive"
-    _record(session, notice, kind="reduce", fee_item_code=line.fee_item_code, amount_fen=amount_fen,
-            reason=reason, approver=approver, now=now)
-    events.notice_adjusted(session, notice, kind=kind, fee_item_code=line.fee_item_code, amount_fen=amount_fen,
-                           approver=approver, at=now)
+    _record(
+        session,
+        notice,
+        kind="reduce",
+        fee_item_code=line.fee_item_code,
+        amount_fen=amount_fen,
+        reason=reason,
+        approver=approver,
+        now=now,
+    )
+    events.notice_adjusted(
+        session, notice, kind=kind, fee_item_code=line.fee_item_code, amount_fen=amount_fen, approver=approver, at=now
+    )
     settlement.settle_if_done(session, notice.case, now=now)
     return notice
 
@@ -54,8 +65,12 @@ def waive_notice(session: Session, *, notice_number: str, reason: str, approver:
     for line in notice.lines:
         line.reduced_fen = line.assessed_fen
     notice.status = WAIVED
-    _record(session, notice, kind="waive", fee_item_code="", amount_fen=waived, reason=reason, approver=approver, now=now)
-    events.notice_adjusted(session, notice, kind="waive", fee_item_code="", amount_fen=waived, approver=approver, at=now)
+    _record(
+        session, notice, kind="waive", fee_item_code="", amount_fen=waived, reason=reason, approver=approver, now=now
+    )
+    events.notice_adjusted(
+        session, notice, kind="waive", fee_item_code="", amount_fen=waived, approver=approver, at=now
+    )
     settlement.settle_if_done(session, notice.case, now=now)
     return notice
 
@@ -68,18 +83,50 @@ def void_notice(session: Session, *, notice_number: str, reason: str, approver: 
     _require_unpaid(notice)
     now = clock.now(session)
     notice.status = VOIDED
-    _record(session, notice, kind="void", fee_item_code="", amount_fen=notice.total_due_fen, reason=reason,
-            approver=approver, now=now)
-    events.notice_adjusted(session, notice, kind="void", fee_item_code="", amount_fen=notice.total_due_fen,
-                           approver=approver, at=now)
+    _record(
+        session,
+        notice,
+        kind="void",
+        fee_item_code="",
+        amount_fen=notice.total_due_fen,
+        reason=reason,
+        approver=approver,
+        now=now,
+    )
+    events.notice_adjusted(
+        session, notice, kind="void", fee_item_code="", amount_fen=notice.total_due_fen, approver=approver, at=now
+    )
     return notice
 
 
-def _record(session: Session, notice: PaymentNotice, *, kind: str, fee_item_code: str, amount_fen: int, reason: str, approver: str, now: datetime) -> None:
+def _record(
+    session: Session,
+    notice: PaymentNotice,
+    *,
+    kind: str,
+    fee_item_code: str,
+    amount_fen: int,
+    reason: str,
+    approver: str,
+    now: datetime,
+) -> None:
     notice.adjustments.append(
-        NoticeAdjustment(kind=kind, fee_item_code=fee_item_code, amount_fen=amount_fen, reason=reason,
-                         approver_staff_id=approver, at=now)
+        NoticeAdjustment(
+            kind=kind,
+            fee_item_code=fee_item_code,
+            amount_fen=amount_fen,
+            reason=reason,
+            approver_staff_id=approver,
+            at=now,
+        )
     )
-    audit.record(session, actor=approver, action=f"{kind}_notice", subject=notice.notice_number, reason=reason,
-                 details={"fee_item_code": fee_item_code, "amount_fen": amount_fen}, at=now)
+    audit.record(
+        session,
+        actor=approver,
+        action=f"{kind}_notice",
+        subject=notice.notice_number,
+        reason=reason,
+        details={"fee_item_code": fee_item_code, "amount_fen": amount_fen},
+        at=now,
+    )
     session.flush()

@@ -16,10 +16,27 @@ MAX_REASON = 500
 MAX_SUBJECT = 60
 
 
-def record(session: Session, *, actor: str, action: str, subject: str, reason: str = "", details: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
     """One audit entry in the caller's transaction (an empty actor is the system itself)."""
-    session.add(AuditEntry(at=at or clock.now(session), actor=actor or "system", action=action,
-                           subject=subject[:MAX_SUBJECT], reason=reason[:MAX_REASON], details=details or {}))
+    session.add(
+        AuditEntry(
+            at=at or clock.now(session),
+            actor=actor or "system",
+            action=action,
+            subject=subject[:MAX_SUBJECT],
+            reason=reason[:MAX_REASON],
+            details=details or {},
+        )
+    )
 
 
 def require_reason(reason: str) -> str:

@@ -54,12 +54,23 @@ def fingerprint(**fields: Any) -> str:
 
 def _check_key(key: str, problems: list[FieldViolation]) -> None:
     if not key.strip():
-        problems.append(FieldViolation("idempotency_key", "is required (a new one per payment, the same one on a retry)"))
+        problems.append(
+            FieldViolation("idempotency_key", "is required (a new one per payment, the same one on a retry)")
+        )
     elif len(key) > MAX_KEY:
         problems.append(FieldViolation("idempotency_key", f"at most {MAX_KEY} characters"))
 
 
-def record_payment(session: Session, *, notice_number: str, method: str, expected_amount_fen: int, reference: str, idempotency_key: str, cashier: str) -> PaymentOutcome:
+def record_payment(
+    session: Session,
+    *,
+    notice_number: str,
+    method: str,
+    expected_amount_fen: int,
+    reference: str,
+    idempotency_key: str,
+    cashier: str,
+) -> PaymentOutcome:
     problems: list[FieldViolation] = []
     if not notice_number:
         problems.append(FieldViolation("notice_number", "is required"))
@@ -72,8 +83,14 @@ def record_payment(session: Session, *, notice_number: str, method: str, expecte
     _check_key(idempotency_key, problems)
     if problems:
         raise InvalidArgument("the payment is invalid", problems)
-    digest = fingerprint(op="payment", notice=notice_number, method=method, amount=expected_amount_fen,
-                                reference=reference, cashier=cashier)
+    digest = fingerprint(
+        op="payment",
+        notice=notice_number,
+        method=method,
+        amount=expected_amount_fen,
+        reference=reference,
+        cashier=cashier,
+    )
     replay = _payment_replay(session, idempotency_key, digest)
     if replay is not None:
         return replay
@@ -82,9 +99,8 @@ def record_payment(session: Session, *, notice_number: str, method: str, expecte
     if replay is not None:
         return replay
     if notice.status == PAID:
-        raise FailedPrecondition(
-            f"payment notice {notice_number} is already paid (receipt {queries.current_receipt(session, notice.payment).receipt_number})"
-        )
+        paid_with = queries.current_receipt(session, notice.payment).receipt_number
+        raise FailedPrecondition(f"payment notice {notice_number} is already paid (receipt {paid_with})")
     if notice.status != UNPAID:
         raise FailedPrecondition(f"payment notice {notice_number} is {notice.status}: nothing to pay")
     due = notice.total_due_fen
@@ -96,20 +112,40 @@ def record_payment(session: Session, *, notice_number: str, method: str, expecte
     day = shanghai_day(now)
     ledger.book_to_till(session, day=day, cashier_staff_id=cashier)
     payment = Payment(
-        id=str(uuid.uuid4()), notice_id=notice.id, idempotency_key=idempotency_key, request_fingerprint=digest,
-        amount_fen=due, method=method, reference=reference, cashier_staff_id=cashier,
-        department_code=notice.department_code, fee_type=notice.fee_type, day=day, paid_at=now,
+        id=str(uuid.uuid4()),
+        notice_id=notice.id,
+        idempotency_key=idempotency_key,
+        request_fingerprint=digest,
+        amount_fen=due,
+        method=method,
+        reference=reference,
+        cashier_staff_id=cashier,
+        department_code=notice.department_code,
+        fee_type=notice.fee_type,
+        day=day,
+        paid_at=now,
     )
     session.add(payment)
     session.flush()  # the unique constraints speak here: one payment per notice, one per key
     notice.status = PAID
     receipt = _issue_receipt(
-        session, notice, payment, kind="payment", cashier=cashier, now=now,
+        session,
+        notice,
+        payment,
+        kind="payment",
+        cashier=cashier,
+        now=now,
         lines=[(line.fee_item_code, line.fee_item_name, line.due_fen) for line in notice.lines],
     )
     events.payment_recorded(session, notice, payment, receipt)
-    audit.record(session, actor=cashier, action="payment", subject=notice_number, at=now,
-                 details={"receipt": receipt.receipt_number, "amount_fen": due, "method": method})
+    audit.record(
+        session,
+        actor=cashier,
+        action="payment",
+        subject=notice_number,
+        at=now,
+        details={"receipt": receipt.receipt_number, "amount_fen": due, "method": method},
+    )
     settled = settlement.settle_if_done(session, notice.case, now=now)
     return PaymentOutcome(payment, notice, receipt, settled, replayed=False)
 
@@ -128,16 +164,40 @@ def _payment_replay(session: Session, key: str, digest: str) -> PaymentOutcome |
     return PaymentOutcome(payment, notice, queries.current_receipt(session, payment), settled, replayed=True)
 
 
-def _issue_receipt(session: Session, notice: PaymentNotice, payment: Payment, *, kind: str, cashier: str, now: datetime, lines: list[tuple[str, str, int]], related: str = "", refund: Refund | None = None) -> Receipt:
+def _issue_receipt(
+    session: Session,
+    notice: PaymentNotice,
+    payment: Payment,
+    *,
+    kind: str,
+    cashier: str,
+    now: datetime,
+    lines: list[tuple[str, str, int]],
+    related: str = "",
+    refund: Refund | None = None,
+) -> Receipt:
     day = shanghai_day(now)
     serial = ledger.next_value(session, f"receipt:{day.year}")
     receipt = Receipt(
-        receipt_number=ledger.receipt_number(day.year, serial), year=day.year, serial=serial, kind=kind, status="valid",
-        payment_id=payment.id, refund_id=refund.id if refund else None, notice_number=notice.notice_number,
-        case_number=notice.case_number, department_code=notice.department_code, fee_type=notice.fee_type,
-        payer_name=notice.case.applicant_name, total_fen=sum(amount for _, _, amount in lines),
-        cashier_staff_id=cashier, day=day, issued_at=now, related_receipt_number=related,
-        void_reason="", voided_by="",
+        receipt_number=ledger.receipt_number(day.year, serial),
+        year=day.year,
+        serial=serial,
+        kind=kind,
+        status="valid",
+        payment_id=payment.id,
+        refund_id=refund.id if refund else None,
+        notice_number=notice.notice_number,
+        case_number=notice.case_number,
+        department_code=notice.department_code,
+        fee_type=notice.fee_type,
+        payer_name=notice.case.applicant_name,
+        total_fen=sum(amount for _, _, amount in lines),
+        cashier_staff_id=cashier,
+        day=day,
+        issued_at=now,
+        related_receipt_number=related,
+        void_reason="",
+        voided_by="",
     )
     receipt.lines = [ReceiptLine(fee_item_code=c, fee_item_name=n, amount_fen=a) for c, n, a in lines]
     session.add(receipt)
@@ -145,7 +205,17 @@ def _issue_receipt(session: Session, notice: PaymentNotice, payment: Payment, *,
     return receipt
 
 
-def record_refund(session: Session, *, receipt_number: str, fee_item_code: str, amount_fen: int, reason: str, idempotency_key: str, cashier_staff_id: str, approver: str) -> RefundOutcome:
+def record_refund(
+    session: Session,
+    *,
+    receipt_number: str,
+    fee_item_code: str,
+    amount_fen: int,
+    reason: str,
+    idempotency_key: str,
+    cashier_staff_id: str,
+    approver: str,
+) -> RefundOutcome:
     problems: list[FieldViolation] = []
     if amount_fen <= 0:
         problems.append(FieldViolation("amount_fen", "must be positive"))
@@ -156,9 +226,18 @@ def record_refund(session: Session, *, receipt_number: str, fee_item_code: str, 
         raise InvalidArgument("the refund is invalid", problems)
     receipt = queries.find_receipt(session, receipt_number)
     if receipt.kind != "payment":
-        raise InvalidArgument("not a payment receipt", [FieldViolation("receipt_number", "a red-letter receipt cannot be refunded")])
-    digest = fingerprint(op="refund", payment=receipt.payment_id, item=fee_item_code, amount=amount_fen,
-                                reason=reason.strip(), cashier=cashier_staff_id, approver=approver)
+        raise InvalidArgument(
+            "not a payment receipt", [FieldViolation("receipt_number", "a red-letter receipt cannot be refunded")]
+        )
+    digest = fingerprint(
+        op="refund",
+        payment=receipt.payment_id,
+        item=fee_item_code,
+        amount=amount_fen,
+        reason=reason.strip(),
+        cashier=cashier_staff_id,
+        approver=approver,
+    )
     replay = _refund_replay(session, idempotency_key, digest)
     if replay is not None:
         return replay
@@ -173,29 +252,57 @@ def record_refund(session: Session, *, receipt_number: str, fee_item_code: str, 
     if amount_fen > left:
         raise InvalidArgument(
             "the refund is larger than what is left of the payment",
-            [FieldViolation("amount_fen", f"at most {left} fen of the {line.due_fen} fen paid on {line.fee_item_code}")],
+            [
+                FieldViolation(
+                    "amount_fen", f"at most {left} fen of the {line.due_fen} fen paid on {line.fee_item_code}"
+                )
+            ],
         )
     now = clock.now(session)
     day = shanghai_day(now)
     till = cashier_staff_id or payment.cashier_staff_id
     ledger.book_to_till(session, day=day, cashier_staff_id=till)
     refund = Refund(
-        id=str(uuid.uuid4()), payment_id=payment.id, notice_line_id=line.id, idempotency_key=idempotency_key,
-        request_fingerprint=digest, amount_fen=amount_fen, method=payment.method, reason=reason.strip(),
-        approver_staff_id=approver, cashier_staff_id=till, department_code=payment.department_code,
-        fee_type=payment.fee_type, day=day, refunded_at=now,
+        id=str(uuid.uuid4()),
+        payment_id=payment.id,
+        notice_line_id=line.id,
+        idempotency_key=idempotency_key,
+        request_fingerprint=digest,
+        amount_fen=amount_fen,
+        method=payment.method,
+        reason=reason.strip(),
+        approver_staff_id=approver,
+        cashier_staff_id=till,
+        department_code=payment.department_code,
+        fee_type=payment.fee_type,
+        day=day,
+        refunded_at=now,
     )
     session.add(refund)
     session.flush()
     line.refunded_fen += amount_fen
     current = queries.current_receipt(session, payment)
     red_letter = _issue_receipt(
-        session, notice, payment, kind="refund", cashier=till, now=now, refund=refund,
-        lines=[(line.fee_item_code, line.fee_item_name, -amount_fen)], related=current.receipt_number,
+        session,
+        notice,
+        payment,
+        kind="refund",
+        cashier=till,
+        now=now,
+        refund=refund,
+        lines=[(line.fee_item_code, line.fee_item_name, -amount_fen)],
+        related=current.receipt_number,
     )
     events.refund_recorded(session, notice, refund, current, red_letter, line.fee_item_code)
-    audit.record(session, actor=approver, action="refund", subject=current.receipt_number, reason=refund.reason,
-                 at=now, details={"amount_fen": amount_fen, "red_letter": red_letter.receipt_number, "till": till})
+    audit.record(
+        session,
+        actor=approver,
+        action="refund",
+        subject=current.receipt_number,
+        reason=refund.reason,
+        at=now,
+        details={"amount_fen": amount_fen, "red_letter": red_letter.receipt_number, "till": till},
+    )
     return RefundOutcome(refund, red_letter, notice, replayed=False)
 
 
@@ -237,12 +344,24 @@ def void_receipt(session: Session, *, receipt_number: str, reason: str, approver
     receipt.status, receipt.void_reason, receipt.voided_by, receipt.voided_at = "voided", reason, approver, now
     session.flush()
     replacement = _issue_receipt(
-        session, payment.notice, payment, kind="payment", cashier=receipt.cashier_staff_id, now=now,
+        session,
+        payment.notice,
+        payment,
+        kind="payment",
+        cashier=receipt.cashier_staff_id,
+        now=now,
         lines=[(line.fee_item_code, line.fee_item_name, line.amount_fen) for line in receipt.lines],
         related=receipt.receipt_number,
     )
     receipt.related_receipt_number = replacement.receipt_number
     events.receipt_voided(session, receipt, replacement, approver, now)
-    audit.record(session, actor=approver, action="void_receipt", subject=receipt_number, reason=reason, at=now,
-                 details={"replacement": replacement.receipt_number})
+    audit.record(
+        session,
+        actor=approver,
+        action="void_receipt",
+        subject=receipt_number,
+        reason=reason,
+        at=now,
+        details={"replacement": replacement.receipt_number},
+    )
     return receipt, replacement

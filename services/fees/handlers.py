@@ -25,12 +25,17 @@ def on_case_accepted(session: Session, envelope: EventEnvelope, payload: Message
     accept_case(
         session,
         AcceptedCase(
-            case_number=payload.case_number, service_item_code=payload.service_item_code,
-            department_code=payload.department_code, window_code=payload.window_code,
-            fee_item_codes=tuple(payload.fee_item_codes), declared_values=dict(payload.declared_values),
-            accepted_at=from_timestamp(payload.accepted_at) if payload.HasField("accepted_at")
+            case_number=payload.case_number,
+            service_item_code=payload.service_item_code,
+            department_code=payload.department_code,
+            window_code=payload.window_code,
+            fee_item_codes=tuple(payload.fee_item_codes),
+            declared_values=dict(payload.declared_values),
+            accepted_at=from_timestamp(payload.accepted_at)
+            if payload.HasField("accepted_at")
             else from_timestamp(envelope.occurred_at),
-            applicant_name=payload.applicant_name, query_code_sha256=payload.query_code_sha256,
+            applicant_name=payload.applicant_name,
+            query_code_sha256=payload.query_code_sha256,
         ),
     )
 

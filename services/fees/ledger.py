@@ -54,7 +54,9 @@ def lock_case(session: Session, case_number: str) -> FeeCase:
     if is_postgresql(session):
         session.execute(sa.select(table.c.case_number).where(table.c.case_number == case_number).with_for_update())
     else:
-        session.execute(sa.update(table).where(table.c.case_number == case_number).values(case_number=table.c.case_number))
+        session.execute(
+            sa.update(table).where(table.c.case_number == case_number).values(case_number=table.c.case_number)
+        )
     # Whatever was read before the lock may be stale: read it again from here on.
     session.expire_all()
     case = session.get(FeeCase, case_number)

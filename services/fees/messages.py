@@ -21,13 +21,17 @@ FEE_TYPE_NAMES = {v: k for k, v in FEE_TYPES.items()}
 RULES = {"fixed": fees_pb2.FEE_RULE_FIXED, "per_unit": fees_pb2.FEE_RULE_PER_UNIT, "rate": fees_pb2.FEE_RULE_RATE}
 RULE_NAMES = {v: k for k, v in RULES.items()}
 NOTICE_STATUSES = {
-    "unpaid": fees_pb2.NOTICE_STATUS_UNPAID, "paid": fees_pb2.NOTICE_STATUS_PAID,
-    "waived": fees_pb2.NOTICE_STATUS_WAIVED, "voided": fees_pb2.NOTICE_STATUS_VOIDED,
+    "unpaid": fees_pb2.NOTICE_STATUS_UNPAID,
+    "paid": fees_pb2.NOTICE_STATUS_PAID,
+    "waived": fees_pb2.NOTICE_STATUS_WAIVED,
+    "voided": fees_pb2.NOTICE_STATUS_VOIDED,
 }
 NOTICE_STATUS_NAMES = {v: k for k, v in NOTICE_STATUSES.items()}
 METHODS = {
-    fees_pb2.PAYMENT_METHOD_CASH: "cash", fees_pb2.PAYMENT_METHOD_CARD: "card",
-    fees_pb2.PAYMENT_METHOD_BANK_TRANSFER: "bank_transfer", fees_pb2.PAYMENT_METHOD_QR: "qr",
+    fees_pb2.PAYMENT_METHOD_CASH: "cash",
+    fees_pb2.PAYMENT_METHOD_CARD: "card",
+    fees_pb2.PAYMENT_METHOD_BANK_TRANSFER: "bank_transfer",
+    fees_pb2.PAYMENT_METHOD_QR: "qr",
 }
 RECEIPT_KINDS = {"payment": fees_pb2.RECEIPT_KIND_PAYMENT, "refund": fees_pb2.RECEIPT_KIND_REFUND}
 RECEIPT_STATUSES = {"valid": fees_pb2.RECEIPT_STATUS_VALID, "voided": fees_pb2.RECEIPT_STATUS_VOIDED}
@@ -97,7 +101,9 @@ def standard_message(standard: FeeStandard) -> fees_pb2.FeeStandard:
         maximum_fen=standard.maximum_fen,
         reduced_rates=[
             fees_pb2.ReducedRate(
-                code=r.code, name=r.name, rate_basis_points=r.rate_basis_points,
+                code=r.code,
+                name=r.name,
+                rate_basis_points=r.rate_basis_points,
                 conditions=[_condition(c) for c in r.conditions],
             )
             for r in rule.reduced_rates
@@ -118,22 +124,34 @@ def standard_input(message: fees_pb2.FeeStandard) -> StandardInput:
     try:
         effective_from = date.fromisoformat(message.effective_from)
     except ValueError:
-        raise InvalidArgument("effective_from is not a day", [FieldViolation("standard.effective_from", "YYYY-MM-DD")]) from None
+        raise InvalidArgument(
+            "effective_from is not a day", [FieldViolation("standard.effective_from", "YYYY-MM-DD")]
+        ) from None
     return StandardInput(
-        code=message.code, effective_from=effective_from, name=message.name,
-        department_code=message.department_code, fee_type=FEE_TYPE_NAMES.get(message.fee_type, ""),
+        code=message.code,
+        effective_from=effective_from,
+        name=message.name,
+        department_code=message.department_code,
+        fee_type=FEE_TYPE_NAMES.get(message.fee_type, ""),
         legal_basis=message.legal_basis,
         rule=rules.Rule(
-            kind=RULE_NAMES.get(message.rule, ""), fixed_amount_fen=message.fixed_amount_fen,
-            unit_price_fen=message.unit_price_fen, quantity_value=message.quantity_value,
-            rate_basis_points=message.rate_basis_points, base_value=message.base_value,
-            minimum_fen=message.minimum_fen, maximum_fen=message.maximum_fen,
+            kind=RULE_NAMES.get(message.rule, ""),
+            fixed_amount_fen=message.fixed_amount_fen,
+            unit_price_fen=message.unit_price_fen,
+            quantity_value=message.quantity_value,
+            rate_basis_points=message.rate_basis_points,
+            base_value=message.base_value,
+            minimum_fen=message.minimum_fen,
+            maximum_fen=message.maximum_fen,
             reduced_rates=tuple(
                 rules.ReducedRate(
-                    code=r.code, name=r.name, rate_basis_points=r.rate_basis_points,
+                    code=r.code,
+                    name=r.name,
+                    rate_basis_points=r.rate_basis_points,
                     conditions=tuple(
-                        rules.Condition(c.value_name, c.min if c.HasField("min") else None,
-                                        c.max if c.HasField("max") else None)
+                        rules.Condition(
+                            c.value_name, c.min if c.HasField("min") else None, c.max if c.HasField("max") else None
+                        )
                         for c in r.conditions
                     ),
                 )
@@ -171,9 +189,13 @@ def notice_message_with_receipt(notice: PaymentNotice, receipt_number: str) -> f
         status=NOTICE_STATUSES[notice.status],
         lines=[
             fees_pb2.NoticeLine(
-                fee_item_code=line.fee_item_code, fee_item_name=line.fee_item_name,
-                standard_effective_from=line.standard_effective_from.isoformat(), basis=line.basis,
-                assessed_fen=line.assessed_fen, reduced_fen=line.reduced_fen, due_fen=line.due_fen,
+                fee_item_code=line.fee_item_code,
+                fee_item_name=line.fee_item_name,
+                standard_effective_from=line.standard_effective_from.isoformat(),
+                basis=line.basis,
+                assessed_fen=line.assessed_fen,
+                reduced_fen=line.reduced_fen,
+                due_fen=line.due_fen,
                 refunded_fen=line.refunded_fen,
             )
             for line in notice.lines
@@ -187,8 +209,14 @@ def notice_message_with_receipt(notice: PaymentNotice, receipt_number: str) -> f
         issued_at=to_timestamp(notice.issued_at),
         receipt_number=receipt_number,
         adjustments=[
-            fees_pb2.Adjustment(kind=a.kind, fee_item_code=a.fee_item_code, amount_fen=a.amount_fen, reason=a.reason,
-                                approver_staff_id=a.approver_staff_id, at=to_timestamp(a.at))
+            fees_pb2.Adjustment(
+                kind=a.kind,
+                fee_item_code=a.fee_item_code,
+                amount_fen=a.amount_fen,
+                reason=a.reason,
+                approver_staff_id=a.approver_staff_id,
+                at=to_timestamp(a.at),
+            )
             for a in notice.adjustments
         ],
         service_item_code=notice.case.service_item_code,
@@ -201,8 +229,9 @@ def notices_response(session: Session, notices: list[PaymentNotice]) -> fees_pb2
 
 def assess_response(case: FeeCase, notices: list[PaymentNotice]) -> fees_pb2.AssessFeesResponse:
     # Notices just issued are unpaid: no receipt number to look up.
-    return fees_pb2.AssessFeesResponse(notices=[notice_message_with_receipt(n, "") for n in notices],
-                                       settled=case.settled_at is not None)
+    return fees_pb2.AssessFeesResponse(
+        notices=[notice_message_with_receipt(n, "") for n in notices], settled=case.settled_at is not None
+    )
 
 
 # --- collection -----------------------------------------------------------------------------------
@@ -241,8 +270,12 @@ def receipt_message(receipt: Receipt) -> fees_pb2.Receipt:
         department_code=receipt.department_code,
         fee_type=FEE_TYPES[receipt.fee_type],
         payer_name=receipt.payer_name,
-        lines=[fees_pb2.ReceiptLine(fee_item_code=line.fee_item_code, fee_item_name=line.fee_item_name,
-                                    amount_fen=line.amount_fen) for line in receipt.lines],
+        lines=[
+            fees_pb2.ReceiptLine(
+                fee_item_code=line.fee_item_code, fee_item_name=line.fee_item_name, amount_fen=line.amount_fen
+            )
+            for line in receipt.lines
+        ],
         total_fen=receipt.total_fen,
         cashier_staff_id=receipt.cashier_staff_id,
         issued_at=to_timestamp(receipt.issued_at),
@@ -265,8 +298,12 @@ def day_close_message(till: CashierDay, already_closed: bool) -> fees_pb2.DayClo
         closed_by=till.closed_by,
         totals=[
             fees_pb2.DayTotal(
-                day=t["day"], department_code=t["department_code"], fee_type=FEE_TYPES[t["fee_type"]],
-                payments_fen=t["payments_fen"], refunds_fen=t["refunds_fen"], payment_count=t["payment_count"],
+                day=t["day"],
+                department_code=t["department_code"],
+                fee_type=FEE_TYPES[t["fee_type"]],
+                payments_fen=t["payments_fen"],
+                refunds_fen=t["refunds_fen"],
+                payment_count=t["payment_count"],
                 refund_count=t["refund_count"],
             )
             for t in summary.get("totals", [])
@@ -278,8 +315,12 @@ def day_close_message(till: CashierDay, already_closed: bool) -> fees_pb2.DayClo
 
 def reconciliation_row(row: Reconciliation) -> fees_pb2.ReconciliationRow:
     return fees_pb2.ReconciliationRow(
-        day=row.day.isoformat(), department_code=row.department_code, fee_type=FEE_TYPES[row.fee_type],
-        receipts_fen=row.receipts_fen, payments_fen=row.payments_fen, refunds_fen=row.refunds_fen,
+        day=row.day.isoformat(),
+        department_code=row.department_code,
+        fee_type=FEE_TYPES[row.fee_type],
+        receipts_fen=row.receipts_fen,
+        payments_fen=row.payments_fen,
+        refunds_fen=row.refunds_fen,
         difference_fen=row.difference_fen,
     )
 
@@ -300,8 +341,13 @@ def revenue_summary_message(summary: RevenueSummary) -> fees_pb2.RevenueSummary:
     return fees_pb2.RevenueSummary(
         month=summary.month,
         rows=[
-            fees_pb2.RevenueRow(department_code=r.department_code, fee_type=FEE_TYPES[r.fee_type],
-                                collected_fen=r.collected_fen, refunded_fen=r.refunded_fen, net_fen=r.net_fen)
+            fees_pb2.RevenueRow(
+                department_code=r.department_code,
+                fee_type=FEE_TYPES[r.fee_type],
+                collected_fen=r.collected_fen,
+                refunded_fen=r.refunded_fen,
+                net_fen=r.net_fen,
+            )
             for r in summary.rows
         ],
         non_tax_revenue_fen=summary.non_tax_revenue_fen,

@@ -27,9 +27,9 @@ def ledger_totals(session: Session) -> dict[str, dict[tuple[str, str], tuple[int
     """{"payments"|"refunds": {(department, fee type): (count, fen)}} over all time."""
     out: dict[str, dict[tuple[str, str], tuple[int, int]]] = {}
     for name, model in (("payments", Payment), ("refunds", Refund)):
-        query = sa.select(model.department_code, model.fee_type, sa.func.count(), sa.func.sum(model.amount_fen)).group_by(
-            model.department_code, model.fee_type
-        )
+        query = sa.select(
+            model.department_code, model.fee_type, sa.func.count(), sa.func.sum(model.amount_fen)
+        ).group_by(model.department_code, model.fee_type)
         out[name] = {(d, f): (int(n), int(fen or 0)) for d, f, n, fen in session.execute(query)}
     return out
 
@@ -52,15 +52,29 @@ class FeesCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         labels = ["department", "fee_type"]
-        in_force = GaugeMetricFamily("servicehall_fee_standards_in_force", "Fee standards in force today", labels=labels)
-        collected = CounterMetricFamily("servicehall_fees_collected_fen", "Amount collected at the cashier, in fen", labels=labels)
+        in_force = GaugeMetricFamily(
+            "servicehall_fee_standards_in_force", "Fee standards in force today", labels=labels
+        )
+        collected = CounterMetricFamily(
+            "servicehall_fees_collected_fen", "Amount collected at the cashier, in fen", labels=labels
+        )
         payments = CounterMetricFamily("servicehall_fee_payments", "Payments recorded at the cashier", labels=labels)
         refunded = CounterMetricFamily("servicehall_fees_refunded_fen", "Amount refunded, in fen", labels=labels)
         refunds = CounterMetricFamily("servicehall_fee_refunds", "Refunds recorded", labels=labels)
-        outstanding = GaugeMetricFamily("servicehall_payment_notices_outstanding", "Unpaid payment notices", labels=labels)
-        outstanding_fen = GaugeMetricFamily("servicehall_payment_notices_outstanding_fen", "Amount due on unpaid payment notices, in fen", labels=labels)
-        oldest = GaugeMetricFamily("servicehall_payment_notice_oldest_outstanding_age_seconds", "Age of the oldest unpaid payment notice", labels=labels)
-        ages = GaugeHistogramMetricFamily("servicehall_payment_notice_outstanding_age_seconds", "Ages of the unpaid payment notices", labels=labels)
+        outstanding = GaugeMetricFamily(
+            "servicehall_payment_notices_outstanding", "Unpaid payment notices", labels=labels
+        )
+        outstanding_fen = GaugeMetricFamily(
+            "servicehall_payment_notices_outstanding_fen", "Amount due on unpaid payment notices, in fen", labels=labels
+        )
+        oldest = GaugeMetricFamily(
+            "servicehall_payment_notice_oldest_outstanding_age_seconds",
+            "Age of the oldest unpaid payment notice",
+            labels=labels,
+        )
+        ages = GaugeHistogramMetricFamily(
+            "servicehall_payment_notice_outstanding_age_seconds", "Ages of the unpaid payment notices", labels=labels
+        )
         with self.runtime.session_factory() as session:
             standards = queries.standards_in_force(session, on=clock.today(session))
             totals = ledger_totals(session)

@@ -17,7 +17,9 @@ MAX_LISTED_NOTICES = 1000
 # --- standards ---------------------------------------------------------------------------
 
 
-def standards_in_force(session: Session, *, on: date, department_code: str = "", codes: list[str] | None = None) -> list[FeeStandard]:
+def standards_in_force(
+    session: Session, *, on: date, department_code: str = "", codes: list[str] | None = None
+) -> list[FeeStandard]:
     """For each fee item, the newest version whose effective date is on or before `on`."""
     latest = (
         sa.select(FeeStandard.code, sa.func.max(FeeStandard.effective_from).label("effective_from"))
@@ -54,7 +56,9 @@ def find_notice(session: Session, notice_number: str) -> PaymentNotice:
     return notice
 
 
-def payment_notices(session: Session, *, case_number: str = "", department_code: str = "", status: str = "") -> list[PaymentNotice]:
+def payment_notices(
+    session: Session, *, case_number: str = "", department_code: str = "", status: str = ""
+) -> list[PaymentNotice]:
     """Notices in the order they were issued, filtered by what is given (at most 1000)."""
     query = sa.select(PaymentNotice).order_by(PaymentNotice.id)
     if case_number:

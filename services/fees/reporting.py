@@ -56,8 +56,9 @@ def close_day(session: Session, *, day: date, cashier_staff_id: str, closed_by: 
     now = clock.now(session)
     till.closed_at, till.closed_by = now, closed_by
     till.summary = {"totals": totals, "net_by_method_fen": by_method}
-    audit.record(session, actor=closed_by, action="close_day", subject=f"{cashier_staff_id}@{day}", at=now,
-                 details=till.summary)
+    audit.record(
+        session, actor=closed_by, action="close_day", subject=f"{cashier_staff_id}@{day}", at=now, details=till.summary
+    )
     session.flush()
     return till, False
 
@@ -67,16 +68,28 @@ def till_totals(session: Session, *, day: date, cashier_staff_id: str) -> tuple[
     rows: dict[tuple[str, str], dict[str, Any]] = {}
 
     def row(department: str, fee_type: str) -> dict[str, Any]:
-        return rows.setdefault((department, fee_type), {
-            "day": day.isoformat(), "department_code": department, "fee_type": fee_type,
-            "payments_fen": 0, "refunds_fen": 0, "payment_count": 0, "refund_count": 0,
-        })
+        return rows.setdefault(
+            (department, fee_type),
+            {
+                "day": day.isoformat(),
+                "department_code": department,
+                "fee_type": fee_type,
+                "payments_fen": 0,
+                "refunds_fen": 0,
+                "payment_count": 0,
+                "refund_count": 0,
+            },
+        )
 
     by_method: dict[str, int] = defaultdict(int)
-    for model, amount_key, count_key, sign in ((Payment, "payments_fen", "payment_count", 1),
-                                               (Refund, "refunds_fen", "refund_count", -1)):
+    for model, amount_key, count_key, sign in (
+        (Payment, "payments_fen", "payment_count", 1),
+        (Refund, "refunds_fen", "refund_count", -1),
+    ):
         query = (
-            sa.select(model.department_code, model.fee_type, model.method, sa.func.sum(model.amount_fen), sa.func.count())
+            sa.select(
+                model.department_code, model.fee_type, model.method, sa.func.sum(model.amount_fen), sa.func.count()
+            )
             .where(model.day == day, model.cashier_staff_id == cashier_staff_id)
             .group_by(model.department_code, model.fee_type, model.method)
         )
@@ -145,15 +158,29 @@ def reconcile(session: Session, *, period: Period, department_code: str = "") ->
             add((day, department, fee_type), attribute, amount)
     missing: list[str] = []
     for year in range(period.first.year, period.last.year + 1):
-        missing += [ledger.receipt_number(year, n) for n in ledger.missing_serials(queries.receipts_of_year(session, year))]
+        missing += [
+            ledger.receipt_number(year, n) for n in ledger.missing_serials(queries.receipts_of_year(session, year))
+        ]
     return [rows[k] for k in sorted(rows)], missing
 
 
 # --- export and summary ---------------------------------------------------------------------
 
 CSV_COLUMNS = (
-    "receipt_number", "kind", "status", "day", "issued_at", "cashier_staff_id", "department_code", "fee_type",
-    "case_number", "notice_number", "fee_item_code", "fee_item_name", "amount_fen", "amount_yuan",
+    "receipt_number",
+    "kind",
+    "status",
+    "day",
+    "issued_at",
+    "cashier_staff_id",
+    "department_code",
+    "fee_type",
+    "case_number",
+    "notice_number",
+    "fee_item_code",
+    "fee_item_name",
+    "amount_fen",
+    "amount_yuan",
     "related_receipt_number",
 )
 
@@ -167,8 +194,10 @@ class LedgerExport:
 def export_ledger(session: Session, *, period: Period, department_code: str = "") -> LedgerExport:
     """The CSV of a period as a file, named after the period and the department."""
     suffix = f"-{department_code}" if department_code else ""
-    return LedgerExport(filename=f"fees-{period.label}{suffix}.csv",
-                        csv=export_csv(session, period=period, department_code=department_code))
+    return LedgerExport(
+        filename=f"fees-{period.label}{suffix}.csv",
+        csv=export_csv(session, period=period, department_code=department_code),
+    )
 
 
 def export_csv(session: Session, *, period: Period, department_code: str = "") -> str:
@@ -186,13 +215,25 @@ def export_csv(session: Session, *, period: Period, department_code: str = "") -
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for receipt, line in session.execute(query):
-        writer.writerow([
-            receipt.receipt_number, receipt.kind, receipt.status, receipt.day.isoformat(),
-            as_utc(receipt.issued_at).astimezone(SHANGHAI).isoformat(timespec="seconds"), receipt.cashier_staff_id,
-            receipt.department_code, receipt.fee_type, receipt.case_number, receipt.notice_number,
-            line.fee_item_code, _cell(line.fee_item_name), line.amount_fen, yuan(line.amount_fen).replace(",", ""),
-            receipt.related_receipt_number,
-        ])
+        writer.writerow(
+            [
+                receipt.receipt_number,
+                receipt.kind,
+                receipt.status,
+                receipt.day.isoformat(),
+                as_utc(receipt.issued_at).astimezone(SHANGHAI).isoformat(timespec="seconds"),
+                receipt.cashier_staff_id,
+                receipt.department_code,
+                receipt.fee_type,
+                receipt.case_number,
+                receipt.notice_number,
+                line.fee_item_code,
+                _cell(line.fee_item_name),
+                line.amount_fen,
+                yuan(line.amount_fen).replace(",", ""),
+                receipt.related_receipt_number,
+            ]
+        )
     return out.getvalue()
 
 

@@ -24,107 +24,229 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
 
     # --- standards ----------------------------------------------------------------------
 
-    async def ListFeeStandards(self, request: fees_pb2.ListFeeStandardsRequest, context: grpc.aio.ServicerContext) -> fees_pb2.ListFeeStandardsResponse:
+    async def ListFeeStandards(
+        self, request: fees_pb2.ListFeeStandardsRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.ListFeeStandardsResponse:
         caller = _caller(context)
         on = messages.parse_day(request.on, "on")
-        return await self.runtime.read(lambda session: messages.standards_response(use_cases.list_fee_standards(
-            session, caller, on=on, department_code=request.department_code, all_versions=request.all_versions)))
+        return await self.runtime.read(
+            lambda session: messages.standards_response(
+                use_cases.list_fee_standards(
+                    session, caller, on=on, department_code=request.department_code, all_versions=request.all_versions
+                )
+            )
+        )
 
-    async def CreateFeeStandard(self, request: fees_pb2.CreateFeeStandardRequest, context: grpc.aio.ServicerContext) -> fees_pb2.FeeStandard:
+    async def CreateFeeStandard(
+        self, request: fees_pb2.CreateFeeStandardRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.FeeStandard:
         caller = _caller(context)
         standard = messages.standard_input(request.standard)
-        return await self.runtime.write(lambda session: messages.standard_message(
-            use_cases.create_fee_standard(session, caller, standard)))
+        return await self.runtime.write(
+            lambda session: messages.standard_message(use_cases.create_fee_standard(session, caller, standard))
+        )
 
-    async def ImportFeeStandards(self, request: fees_pb2.ImportFeeStandardsRequest, context: grpc.aio.ServicerContext) -> fees_pb2.ImportFeeStandardsResponse:
+    async def ImportFeeStandards(
+        self, request: fees_pb2.ImportFeeStandardsRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.ImportFeeStandardsResponse:
         caller = _caller(context)
-        return await self.runtime.write(lambda session: messages.import_response(
-            *use_cases.import_fee_standards(session, caller, request.yaml_document)))
+        return await self.runtime.write(
+            lambda session: messages.import_response(
+                *use_cases.import_fee_standards(session, caller, request.yaml_document)
+            )
+        )
 
     # --- assessment and notices -----------------------------------------------------------
 
-    async def AssessFees(self, request: fees_pb2.AssessFeesRequest, context: grpc.aio.ServicerContext) -> fees_pb2.AssessFeesResponse:
+    async def AssessFees(
+        self, request: fees_pb2.AssessFeesRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.AssessFeesResponse:
         caller = _caller(context)
-        return await self.runtime.write(lambda session: messages.assess_response(*use_cases.assess_fees(
-            session, caller, case_number=request.case_number, declared_values=dict(request.declared_values),
-            fee_item_codes=list(request.fee_item_codes))))
+        return await self.runtime.write(
+            lambda session: messages.assess_response(
+                *use_cases.assess_fees(
+                    session,
+                    caller,
+                    case_number=request.case_number,
+                    declared_values=dict(request.declared_values),
+                    fee_item_codes=list(request.fee_item_codes),
+                )
+            )
+        )
 
-    async def GetPaymentNotice(self, request: fees_pb2.GetPaymentNoticeRequest, context: grpc.aio.ServicerContext) -> fees_pb2.PaymentNotice:
+    async def GetPaymentNotice(
+        self, request: fees_pb2.GetPaymentNoticeRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.PaymentNotice:
         caller = _caller(context)
-        return await self.runtime.read(lambda session: messages.notice_message(
-            session, use_cases.get_payment_notice(session, caller, notice_number=request.notice_number)))
+        return await self.runtime.read(
+            lambda session: messages.notice_message(
+                session, use_cases.get_payment_notice(session, caller, notice_number=request.notice_number)
+            )
+        )
 
-    async def ListPaymentNotices(self, request: fees_pb2.ListPaymentNoticesRequest, context: grpc.aio.ServicerContext) -> fees_pb2.ListPaymentNoticesResponse:
+    async def ListPaymentNotices(
+        self, request: fees_pb2.ListPaymentNoticesRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.ListPaymentNoticesResponse:
         caller = _caller(context)
         status = messages.notice_status(request.status)
-        return await self.runtime.read(lambda session: messages.notices_response(session, use_cases.list_payment_notices(
-            session, caller, case_number=request.case_number, department_code=request.department_code, status=status)))
+        return await self.runtime.read(
+            lambda session: messages.notices_response(
+                session,
+                use_cases.list_payment_notices(
+                    session,
+                    caller,
+                    case_number=request.case_number,
+                    department_code=request.department_code,
+                    status=status,
+                ),
+            )
+        )
 
-    async def ReduceFee(self, request: fees_pb2.ReduceFeeRequest, context: grpc.aio.ServicerContext) -> fees_pb2.PaymentNotice:
+    async def ReduceFee(
+        self, request: fees_pb2.ReduceFeeRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.PaymentNotice:
         caller = _caller(context)
-        return await self.runtime.write(lambda session: messages.notice_message(session, use_cases.reduce_fee(
-            session, caller, notice_number=request.notice_number, fee_item_code=request.fee_item_code,
-            amount_fen=request.amount_fen, reason=request.reason)))
+        return await self.runtime.write(
+            lambda session: messages.notice_message(
+                session,
+                use_cases.reduce_fee(
+                    session,
+                    caller,
+                    notice_number=request.notice_number,
+                    fee_item_code=request.fee_item_code,
+                    amount_fen=request.amount_fen,
+                    reason=request.reason,
+                ),
+            )
+        )
 
-    async def WaivePaymentNotice(self, request: fees_pb2.WaivePaymentNoticeRequest, context: grpc.aio.ServicerContext) -> fees_pb2.PaymentNotice:
+    async def WaivePaymentNotice(
+        self, request: fees_pb2.WaivePaymentNoticeRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.PaymentNotice:
         caller = _caller(context)
-        return await self.runtime.write(lambda session: messages.notice_message(session, use_cases.waive_payment_notice(
-            session, caller, notice_number=request.notice_number, reason=request.reason)))
+        return await self.runtime.write(
+            lambda session: messages.notice_message(
+                session,
+                use_cases.waive_payment_notice(
+                    session, caller, notice_number=request.notice_number, reason=request.reason
+                ),
+            )
+        )
 
-    async def VoidPaymentNotice(self, request: fees_pb2.VoidPaymentNoticeRequest, context: grpc.aio.ServicerContext) -> fees_pb2.PaymentNotice:
+    async def VoidPaymentNotice(
+        self, request: fees_pb2.VoidPaymentNoticeRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.PaymentNotice:
         caller = _caller(context)
-        return await self.runtime.write(lambda session: messages.notice_message(session, use_cases.void_payment_notice(
-            session, caller, notice_number=request.notice_number, reason=request.reason)))
+        return await self.runtime.write(
+            lambda session: messages.notice_message(
+                session,
+                use_cases.void_payment_notice(
+                    session, caller, notice_number=request.notice_number, reason=request.reason
+                ),
+            )
+        )
 
     # --- collection -----------------------------------------------------------------------
 
-    async def RecordPayment(self, request: fees_pb2.RecordPaymentRequest, context: grpc.aio.ServicerContext) -> fees_pb2.PaymentResult:
+    async def RecordPayment(
+        self, request: fees_pb2.RecordPaymentRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.PaymentResult:
         caller = _caller(context)
         method = messages.payment_method(request.method)
-        return await self.runtime.write(lambda session: messages.payment_result(use_cases.record_payment(
-            session, caller, notice_number=request.notice_number, method=method,
-            expected_amount_fen=request.expected_amount_fen, reference=request.reference,
-            idempotency_key=request.idempotency_key)))
+        return await self.runtime.write(
+            lambda session: messages.payment_result(
+                use_cases.record_payment(
+                    session,
+                    caller,
+                    notice_number=request.notice_number,
+                    method=method,
+                    expected_amount_fen=request.expected_amount_fen,
+                    reference=request.reference,
+                    idempotency_key=request.idempotency_key,
+                )
+            )
+        )
 
-    async def RecordRefund(self, request: fees_pb2.RecordRefundRequest, context: grpc.aio.ServicerContext) -> fees_pb2.RefundResult:
+    async def RecordRefund(
+        self, request: fees_pb2.RecordRefundRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.RefundResult:
         caller = _caller(context)
-        return await self.runtime.write(lambda session: messages.refund_result(session, use_cases.record_refund(
-            session, caller, receipt_number=request.receipt_number, fee_item_code=request.fee_item_code,
-            amount_fen=request.amount_fen, reason=request.reason, idempotency_key=request.idempotency_key,
-            cashier_staff_id=request.cashier_staff_id)))
+        return await self.runtime.write(
+            lambda session: messages.refund_result(
+                session,
+                use_cases.record_refund(
+                    session,
+                    caller,
+                    receipt_number=request.receipt_number,
+                    fee_item_code=request.fee_item_code,
+                    amount_fen=request.amount_fen,
+                    reason=request.reason,
+                    idempotency_key=request.idempotency_key,
+                    cashier_staff_id=request.cashier_staff_id,
+                ),
+            )
+        )
 
-    async def VoidReceipt(self, request: fees_pb2.VoidReceiptRequest, context: grpc.aio.ServicerContext) -> fees_pb2.VoidReceiptResponse:
+    async def VoidReceipt(
+        self, request: fees_pb2.VoidReceiptRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.VoidReceiptResponse:
         caller = _caller(context)
-        return await self.runtime.write(lambda session: messages.void_receipt_response(*use_cases.void_receipt(
-            session, caller, receipt_number=request.receipt_number, reason=request.reason)))
+        return await self.runtime.write(
+            lambda session: messages.void_receipt_response(
+                *use_cases.void_receipt(session, caller, receipt_number=request.receipt_number, reason=request.reason)
+            )
+        )
 
-    async def GetReceipt(self, request: fees_pb2.GetReceiptRequest, context: grpc.aio.ServicerContext) -> fees_pb2.Receipt:
+    async def GetReceipt(
+        self, request: fees_pb2.GetReceiptRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.Receipt:
         caller = _caller(context)
-        return await self.runtime.read(lambda session: messages.receipt_message(
-            use_cases.get_receipt(session, caller, receipt_number=request.receipt_number)))
+        return await self.runtime.read(
+            lambda session: messages.receipt_message(
+                use_cases.get_receipt(session, caller, receipt_number=request.receipt_number)
+            )
+        )
 
     # --- day close and reports --------------------------------------------------------------
 
     async def CloseDay(self, request: fees_pb2.CloseDayRequest, context: grpc.aio.ServicerContext) -> fees_pb2.DayClose:
         caller = _caller(context)
         day = messages.parse_day(request.day)
-        return await self.runtime.write(lambda session: messages.day_close_message(*use_cases.close_day(
-            session, caller, day=day, cashier_staff_id=request.cashier_staff_id)))
+        return await self.runtime.write(
+            lambda session: messages.day_close_message(
+                *use_cases.close_day(session, caller, day=day, cashier_staff_id=request.cashier_staff_id)
+            )
+        )
 
-    async def Reconcile(self, request: fees_pb2.ReconcileRequest, context: grpc.aio.ServicerContext) -> fees_pb2.ReconcileResponse:
+    async def Reconcile(
+        self, request: fees_pb2.ReconcileRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.ReconcileResponse:
         caller = _caller(context)
         period = messages.parse_period(request.period)
-        return await self.runtime.read(lambda session: messages.reconcile_response(use_cases.reconcile(
-            session, caller, period=period, department_code=request.department_code)))
+        return await self.runtime.read(
+            lambda session: messages.reconcile_response(
+                use_cases.reconcile(session, caller, period=period, department_code=request.department_code)
+            )
+        )
 
-    async def ExportLedger(self, request: fees_pb2.ExportLedgerRequest, context: grpc.aio.ServicerContext) -> fees_pb2.ExportLedgerResponse:
+    async def ExportLedger(
+        self, request: fees_pb2.ExportLedgerRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.ExportLedgerResponse:
         caller = _caller(context)
         period = messages.parse_period(request.period)
-        return await self.runtime.read(lambda session: messages.ledger_export_response(use_cases.export_ledger(
-            session, caller, period=period, department_code=request.department_code)))
+        return await self.runtime.read(
+            lambda session: messages.ledger_export_response(
+                use_cases.export_ledger(session, caller, period=period, department_code=request.department_code)
+            )
+        )
 
-    async def GetRevenueSummary(self, request: fees_pb2.GetRevenueSummaryRequest, context: grpc.aio.ServicerContext) -> fees_pb2.RevenueSummary:
+    async def GetRevenueSummary(
+        self, request: fees_pb2.GetRevenueSummaryRequest, context: grpc.aio.ServicerContext
+    ) -> fees_pb2.RevenueSummary:
         caller = _caller(context)
         month = messages.parse_period(request.month, "month", month_only=True)
-        return await self.runtime.read(lambda session: messages.revenue_summary_message(use_cases.get_revenue_summary(
-            session, caller, month=month, department_code=request.department_code)))
+        return await self.runtime.read(
+            lambda session: messages.revenue_summary_message(
+                use_cases.get_revenue_summary(session, caller, month=month, department_code=request.department_code)
+            )
+        )

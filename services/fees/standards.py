@@ -34,25 +34,41 @@ class StandardInput:
 
     def problems(self, prefix: str = "") -> list[FieldViolation]:
         return rules.validate_standard(
-            code=self.code, name=self.name, department_code=self.department_code, fee_type=self.fee_type,
-            legal_basis=self.legal_basis, rule=self.rule, prefix=prefix,
+            code=self.code,
+            name=self.name,
+            department_code=self.department_code,
+            fee_type=self.fee_type,
+            legal_basis=self.legal_basis,
+            rule=self.rule,
+            prefix=prefix,
         )
 
     def as_row(self) -> FeeStandard:
         r = self.rule
         return FeeStandard(
-            code=self.code, effective_from=self.effective_from, name=self.name.strip(),
-            department_code=self.department_code, fee_type=self.fee_type, legal_basis=self.legal_basis.strip(),
-            rule=r.kind, fixed_amount_fen=r.fixed_amount_fen, unit_price_fen=r.unit_price_fen,
-            quantity_value=r.quantity_value, rate_basis_points=r.rate_basis_points, base_value=r.base_value,
-            minimum_fen=r.minimum_fen, maximum_fen=r.maximum_fen,
+            code=self.code,
+            effective_from=self.effective_from,
+            name=self.name.strip(),
+            department_code=self.department_code,
+            fee_type=self.fee_type,
+            legal_basis=self.legal_basis.strip(),
+            rule=r.kind,
+            fixed_amount_fen=r.fixed_amount_fen,
+            unit_price_fen=r.unit_price_fen,
+            quantity_value=r.quantity_value,
+            rate_basis_points=r.rate_basis_points,
+            base_value=r.base_value,
+            minimum_fen=r.minimum_fen,
+            maximum_fen=r.maximum_fen,
             reduced_rates=rules.reduced_rates_to_data(r.reduced_rates),
         )
 
     def same_as(self, row: FeeStandard) -> bool:
         return (
-            row.name == self.name.strip() and row.department_code == self.department_code
-            and row.fee_type == self.fee_type and row.legal_basis == self.legal_basis.strip()
+            row.name == self.name.strip()
+            and row.department_code == self.department_code
+            and row.fee_type == self.fee_type
+            and row.legal_basis == self.legal_basis.strip()
             and rules.rule_from_row(row) == self.rule
         )
 
@@ -80,15 +96,23 @@ def standard_from_data(row: dict[str, Any], prefix: str = "") -> StandardInput:
             reduced_rates=rules.reduced_rates_from_data(list(row.get("reduced_rates") or [])),
         )
     except (TypeError, ValueError, AttributeError) as exc:
-        raise InvalidArgument("a standard has a malformed amount", [FieldViolation(prefix + "rule", str(exc))]) from None
+        raise InvalidArgument(
+            "a standard has a malformed amount", [FieldViolation(prefix + "rule", str(exc))]
+        ) from None
     return StandardInput(
-        code=str(row.get("code", "")), effective_from=effective_from, name=str(row.get("name", "")),
+        code=str(row.get("code", "")),
+        effective_from=effective_from,
+        name=str(row.get("name", "")),
         department_code=str(row.get("department", row.get("department_code", ""))),
-        fee_type=str(row.get("fee_type", "")), legal_basis=str(row.get("legal_basis", "")), rule=rule,
+        fee_type=str(row.get("fee_type", "")),
+        legal_basis=str(row.get("legal_basis", "")),
+        rule=rule,
     )
 
 
-def create_standard(session: Session, standard: StandardInput, *, actor: str, today: date, prefix: str = "") -> tuple[FeeStandard, bool]:
+def create_standard(
+    session: Session, standard: StandardInput, *, actor: str, today: date, prefix: str = ""
+) -> tuple[FeeStandard, bool]:
     """Add a version; returns (row, created). The same version again changes nothing; a
     different one on an existing (code, effective_from) is refused: versions are never
     edited. A new version may not start before today unless it is the code's first one
@@ -113,8 +137,13 @@ def create_standard(session: Session, standard: StandardInput, *, actor: str, to
     row = standard.as_row()
     session.add(row)
     session.flush()
-    audit.record(session, actor=actor, action="create_standard", subject=f"{row.code}@{row.effective_from}",
-                 details={"rule": row.rule, "fee_type": row.fee_type})
+    audit.record(
+        session,
+        actor=actor,
+        action="create_standard",
+        subject=f"{row.code}@{row.effective_from}",
+        details={"rule": row.rule, "fee_type": row.fee_type},
+    )
     return row, True
 
 

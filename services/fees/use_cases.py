@@ -35,7 +35,9 @@ def _required(**values: str) -> None:
 # --- standards ----------------------------------------------------------------------------
 
 
-def list_fee_standards(session: Session, caller: Caller, *, on: date | None, department_code: str, all_versions: bool) -> list[FeeStandard]:
+def list_fee_standards(
+    session: Session, caller: Caller, *, on: date | None, department_code: str, all_versions: bool
+) -> list[FeeStandard]:
     """Anyone may read the standards (they are public); `on` defaults to today."""
     if all_versions:
         return queries.all_versions(session, department_code=department_code)
@@ -44,8 +46,9 @@ def list_fee_standards(session: Session, caller: Caller, *, on: date | None, dep
 
 def create_fee_standard(session: Session, caller: Caller, standard: StandardInput) -> FeeStandard:
     access.require_standards_manager(caller)
-    row, _ = standards.create_standard(session, standard, actor=caller.staff_id, today=clock.today(session),
-                                       prefix="standard.")
+    row, _ = standards.create_standard(
+        session, standard, actor=caller.staff_id, today=clock.today(session), prefix="standard."
+    )
     return row
 
 
@@ -58,14 +61,23 @@ def import_fee_standards(session: Session, caller: Caller, yaml_document: str) -
 # --- assessment and notices -----------------------------------------------------------------
 
 
-def assess_fees(session: Session, caller: Caller, *, case_number: str, declared_values: Mapping[str, int], fee_item_codes: list[str]) -> tuple[FeeCase, list[PaymentNotice]]:
+def assess_fees(
+    session: Session, caller: Caller, *, case_number: str, declared_values: Mapping[str, int], fee_item_codes: list[str]
+) -> tuple[FeeCase, list[PaymentNotice]]:
     _required(case_number=case_number)
     case = session.get(FeeCase, case_number)
     if case is None:
-        raise NotFound(f"no accepted case {case_number} with fees (the fees service learns of a case when it is accepted)")
+        raise NotFound(
+            f"no accepted case {case_number} with fees (the fees service learns of a case when it is accepted)"
+        )
     access.require_assessor(caller, case.department_code)
-    return assessment.assess(session, case_number=case_number, declared_values=declared_values,
-                             fee_item_codes=fee_item_codes, actor=caller.staff_id)
+    return assessment.assess(
+        session,
+        case_number=case_number,
+        declared_values=declared_values,
+        fee_item_codes=fee_item_codes,
+        actor=caller.staff_id,
+    )
 
 
 def get_payment_notice(session: Session, caller: Caller, *, notice_number: str) -> PaymentNotice:
@@ -75,7 +87,9 @@ def get_payment_notice(session: Session, caller: Caller, *, notice_number: str) 
     return notice
 
 
-def list_payment_notices(session: Session, caller: Caller, *, case_number: str, department_code: str, status: str) -> list[PaymentNotice]:
+def list_payment_notices(
+    session: Session, caller: Caller, *, case_number: str, department_code: str, status: str
+) -> list[PaymentNotice]:
     """A case's notices (staff who may read the case, or the applicant with the query code),
     or staff's notices of every case, limited to their department unless they read all."""
     if case_number:
@@ -85,17 +99,26 @@ def list_payment_notices(session: Session, caller: Caller, *, case_number: str, 
                 raise NotFound(f"no payment notices for case {case_number} (yet)")
             return []
         access.require_case_notices_reader(caller, case)
-        return queries.payment_notices(session, case_number=case.case_number, department_code=department_code,
-                                       status=status)
+        return queries.payment_notices(
+            session, case_number=case.case_number, department_code=department_code, status=status
+        )
     department = access.department_scope(caller, department_code)
     return queries.payment_notices(session, department_code=department, status=status)
 
 
-def reduce_fee(session: Session, caller: Caller, *, notice_number: str, fee_item_code: str, amount_fen: int, reason: str) -> PaymentNotice:
+def reduce_fee(
+    session: Session, caller: Caller, *, notice_number: str, fee_item_code: str, amount_fen: int, reason: str
+) -> PaymentNotice:
     access.require_approver(caller)
     _required(notice_number=notice_number)
-    return adjustments.reduce_fee(session, notice_number=notice_number, fee_item_code=fee_item_code,
-                                  amount_fen=amount_fen, reason=reason, approver=caller.staff_id)
+    return adjustments.reduce_fee(
+        session,
+        notice_number=notice_number,
+        fee_item_code=fee_item_code,
+        amount_fen=amount_fen,
+        reason=reason,
+        approver=caller.staff_id,
+    )
 
 
 def waive_payment_notice(session: Session, caller: Caller, *, notice_number: str, reason: str) -> PaymentNotice:
@@ -113,19 +136,51 @@ def void_payment_notice(session: Session, caller: Caller, *, notice_number: str,
 # --- collection ---------------------------------------------------------------------------------
 
 
-def record_payment(session: Session, caller: Caller, *, notice_number: str, method: str, expected_amount_fen: int, reference: str, idempotency_key: str) -> collection.PaymentOutcome:
+def record_payment(
+    session: Session,
+    caller: Caller,
+    *,
+    notice_number: str,
+    method: str,
+    expected_amount_fen: int,
+    reference: str,
+    idempotency_key: str,
+) -> collection.PaymentOutcome:
     access.require_cashier(caller)
-    return collection.record_payment(session, notice_number=notice_number, method=method,
-                                     expected_amount_fen=expected_amount_fen, reference=reference,
-                                     idempotency_key=idempotency_key, cashier=caller.staff_id)
+    return collection.record_payment(
+        session,
+        notice_number=notice_number,
+        method=method,
+        expected_amount_fen=expected_amount_fen,
+        reference=reference,
+        idempotency_key=idempotency_key,
+        cashier=caller.staff_id,
+    )
 
 
-def record_refund(session: Session, caller: Caller, *, receipt_number: str, fee_item_code: str, amount_fen: int, reason: str, idempotency_key: str, cashier_staff_id: str) -> collection.RefundOutcome:
+def record_refund(
+    session: Session,
+    caller: Caller,
+    *,
+    receipt_number: str,
+    fee_item_code: str,
+    amount_fen: int,
+    reason: str,
+    idempotency_key: str,
+    cashier_staff_id: str,
+) -> collection.RefundOutcome:
     access.require_approver(caller)
     _required(receipt_number=receipt_number)
-    return collection.record_refund(session, receipt_number=receipt_number, fee_item_code=fee_item_code,
-                                    amount_fen=amount_fen, reason=reason, idempotency_key=idempotency_key,
-                                    cashier_staff_id=cashier_staff_id, approver=caller.staff_id)
+    return collection.record_refund(
+        session,
+        receipt_number=receipt_number,
+        fee_item_code=fee_item_code,
+        amount_fen=amount_fen,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        cashier_staff_id=cashier_staff_id,
+        approver=caller.staff_id,
+    )
 
 
 def void_receipt(session: Session, caller: Caller, *, receipt_number: str, reason: str) -> tuple[Receipt, Receipt]:
@@ -150,8 +205,9 @@ def close_day(session: Session, caller: Caller, *, day: date | None, cashier_sta
     """Close a till (the caller's own by default; today by default): (till, already closed)."""
     cashier = cashier_staff_id or caller.staff_id
     access.require_till_closer(caller, cashier)
-    return reporting.close_day(session, day=day or clock.today(session), cashier_staff_id=cashier,
-                               closed_by=caller.staff_id)
+    return reporting.close_day(
+        session, day=day or clock.today(session), cashier_staff_id=cashier, closed_by=caller.staff_id
+    )
 
 
 def reconcile(session: Session, caller: Caller, *, period: Period, department_code: str) -> ReconciliationReport:
