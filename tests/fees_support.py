@@ -1,4 +1,5 @@
-"""Helpers for the fees tests (no tests here): accepted cases without Kafka, callers, a clock.
+"""Helpers for the fees tests (no tests here): accepted cases without Kafka, callers. (A test
+that moves time passes a shared.clock.ShiftedClock to its session factory.)
 
 Kept under a test_fees_ name because the fees work owns only those files; it could move to
 tests/support.py."""
@@ -6,12 +7,13 @@ tests/support.py."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
-from services.fees import events as fee_event_handlers
 from servicehall.events.v1 import cases_pb2 as case_events
+from services.fees import handlers
 from shared.auth import query_code_digest
 from shared.db import transaction
 from shared.kafka.envelope import new_envelope
@@ -19,7 +21,8 @@ from shared.kafka.envelope import new_envelope
 QUERY_CODE = "246810"
 
 
-def case_accepted(case_number: str, fee_item_codes=("FEE-LAND-REG",), declared=None, department: str = "LAND",
+def case_accepted(case_number: str, fee_item_codes: Sequence[str] = ("FEE-LAND-REG",),
+                  declared: Mapping[str, int] | None = None, department: str = "LAND",
                   query_code: str = QUERY_CODE, item: str = "LAND-001") -> case_events.CaseAccepted:
     event = case_events.CaseAccepted(
         case_number=case_number, service_item_code=item, department_code=department, window_code=f"{department}-01",
@@ -30,12 +33,12 @@ def case_accepted(case_number: str, fee_item_codes=("FEE-LAND-REG",), declared=N
     return event
 
 
-def accept(session_factory, case_number: str, **kwargs) -> case_events.CaseAccepted:
+def accept(session_factory: sessionmaker[Session], case_number: str, **kwargs: Any) -> case_events.CaseAccepted:
     """What the consumer does with a CaseAccepted record (its own transaction)."""
     event = case_accepted(case_number, **kwargs)
     envelope = new_envelope(event, source="cases", partition_key=case_number)
     with transaction(session_factory) as session:
-        fee_event_handlers.on_case_accepted(session, envelope, event)
+        handlers.on_case_accepted(session, envelope, event)
     return event
 
 
@@ -59,20 +62,3 @@ CASHIER = staff("cashier", "FIN", "S-CASH-1")
 CASHIER_2 = staff("cashier", "FIN", "S-CASH-2")
 APPROVER = staff("approver", "FIN", "S-APPR-1")
 MANAGER = staff("manager", "CENTER", "S-MGR-1")
-
-
-class Clock:
-    """Moves the fees service's notion of now (its modules read shared.timeutil.utcnow)."""
-
-    MODULES = ("common", "collection", "assessment", "adjustments", "reporting", "metrics")
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.offset = timedelta()
-        for name in self.MODULES:
-            monkeypatch.setattr(f"services.fees.{name}.utcnow", self.now)
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
-
-    def advance(self, **delta: float) -> None:
-        self.offset += timedelta(**delta)

@@ -7,10 +7,13 @@
   (the department of the case or of the notice); reports of their own department
 - an applicant (no staff id): their own case's notices and receipts, by case number and
   the query code (x-query-code), checked against the digest CaseAccepted carried
+
+The use cases (use_cases.py) call these, so a rule holds whoever calls the domain.
 """
 
 from __future__ import annotations
 
+from services.fees.models import FeeCase, PaymentNotice
 from shared.auth import Caller, query_code_matches
 from shared.errors import PermissionDenied
 
@@ -30,6 +33,25 @@ def require_case_reader(caller: Caller, *, case_number: str, query_code_sha256: 
     raise PermissionDenied("an applicant reads the notices of a case with its case number and query code")
 
 
+def require_case_notices_reader(caller: Caller, case: FeeCase) -> None:
+    """Reading the notices of a case: its own department's staff, or of any of its notices."""
+    departments = {case.department_code, *(n.department_code for n in case.notices)}
+    require_case_reader(
+        caller, case_number=case.case_number, query_code_sha256=case.query_code_sha256, departments=departments
+    )
+
+
+def require_notice_reader(caller: Caller, notice: PaymentNotice) -> None:
+    """Reading one notice (or its receipts): the case's department or the notice's."""
+    case = notice.case
+    require_case_reader(
+        caller,
+        case_number=case.case_number,
+        query_code_sha256=case.query_code_sha256,
+        departments={case.department_code, notice.department_code},
+    )
+
+
 def department_scope(caller: Caller, department_code: str) -> str:
     """The department a staff member's list or report is limited to ('' = every one)."""
     if not caller.is_staff:
@@ -41,6 +63,19 @@ def department_scope(caller: Caller, department_code: str) -> str:
             raise PermissionDenied("staff see their own department only")
         return caller.department_code
     raise PermissionDenied("this needs a staff role")
+
+
+def require_standards_manager(caller: Caller) -> None:
+    caller.require_role("manager")
+
+
+def require_approver(caller: Caller) -> None:
+    """Reductions, waivers and voids of notices, refunds, voids of receipts."""
+    caller.require_role("approver")
+
+
+def require_cashier(caller: Caller) -> None:
+    caller.require_role("cashier")
 
 
 def require_assessor(caller: Caller, department_code: str) -> None:

@@ -1,7 +1,7 @@
 """One-point collection (一个口子收费): payments at the cashier, unified receipts with gapless
 yearly numbers, refunds with red-letter receipts, voided receipts replaced.
 
-Concurrency: every change locks the case row first (common.lock_case), then the till row,
+Concurrency: every change locks the case row first (ledger.lock_notice), then the till row,
 then the receipt counter; the same order everywhere, so no deadlock. Two payments of one
 notice therefore run one after the other and the second finds it paid; the database's
 unique constraint on payments.notice_id backs this up. Idempotency keys are unique too: a
@@ -11,18 +11,21 @@ same key with a different request is refused with AlreadyExists.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.fees import assessment, common, events
-from services.fees.adjustments import locked_notice, pick_line
+from services.fees import audit, events, ledger, queries, settlement
 from services.fees.models import METHODS, PAID, UNPAID, FeeCase, Payment, PaymentNotice, Receipt, ReceiptLine, Refund
-from shared.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
-from shared.timeutil import as_utc, shanghai_day, utcnow
+from shared import clock
+from shared.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument
+from shared.timeutil import as_utc, shanghai_day
 
 MAX_KEY = 100
 
@@ -44,14 +47,30 @@ class RefundOutcome:
     replayed: bool
 
 
+def fingerprint(**fields: Any) -> str:
+    """A stable digest of a request, to tell a retry from a different request with the same key."""
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def _check_key(key: str, problems: list[FieldViolation]) -> None:
     if not key.strip():
-        problems.append(FieldViolation("idempotency_key", "is required (a new one per payment, the same one on a retry)"))
+        problems.append(
+            FieldViolation("idempotency_key", "is required (a new one per payment, the same one on a retry)")
+        )
     elif len(key) > MAX_KEY:
         problems.append(FieldViolation("idempotency_key", f"at most {MAX_KEY} characters"))
 
 
-def record_payment(session: Session, *, notice_number: str, method: str, expected_amount_fen: int, reference: str, idempotency_key: str, cashier: str) -> PaymentOutcome:
+def record_payment(
+    session: Session,
+    *,
+    notice_number: str,
+    method: str,
+    expected_amount_fen: int,
+    reference: str,
+    idempotency_key: str,
+    cashier: str,
+) -> PaymentOutcome:
     problems: list[FieldViolation] = []
     if not notice_number:
         problems.append(FieldViolation("notice_number", "is required"))
@@ -64,19 +83,24 @@ def record_payment(session: Session, *, notice_number: str, method: str, expecte
     _check_key(idempotency_key, problems)
     if problems:
         raise InvalidArgument("the payment is invalid", problems)
-    digest = common.fingerprint(op="payment", notice=notice_number, method=method, amount=expected_amount_fen,
-                                reference=reference, cashier=cashier)
+    digest = fingerprint(
+        op="payment",
+        notice=notice_number,
+        method=method,
+        amount=expected_amount_fen,
+        reference=reference,
+        cashier=cashier,
+    )
     replay = _payment_replay(session, idempotency_key, digest)
     if replay is not None:
         return replay
-    notice = locked_notice(session, notice_number)
+    notice = ledger.lock_notice(session, notice_number)
     replay = _payment_replay(session, idempotency_key, digest)  # one may have committed while we waited
     if replay is not None:
         return replay
     if notice.status == PAID:
-        raise FailedPrecondition(
-            f"payment notice {notice_number} is already paid (receipt {current_receipt(session, notice.payment).receipt_number})"
-        )
+        paid_with = queries.current_receipt(session, notice.payment).receipt_number
+        raise FailedPrecondition(f"payment notice {notice_number} is already paid (receipt {paid_with})")
     if notice.status != UNPAID:
         raise FailedPrecondition(f"payment notice {notice_number} is {notice.status}: nothing to pay")
     due = notice.total_due_fen
@@ -84,25 +108,45 @@ def record_payment(session: Session, *, notice_number: str, method: str, expecte
         raise FailedPrecondition(
             f"payment notice {notice_number} is for {due} fen, not {expected_amount_fen}: show the notice again"
         )
-    now = utcnow()
+    now = clock.now(session)
     day = shanghai_day(now)
-    common.book_to_till(session, day=day, cashier_staff_id=cashier)
+    ledger.book_to_till(session, day=day, cashier_staff_id=cashier)
     payment = Payment(
-        id=str(uuid.uuid4()), notice_id=notice.id, idempotency_key=idempotency_key, request_fingerprint=digest,
-        amount_fen=due, method=method, reference=reference, cashier_staff_id=cashier,
-        department_code=notice.department_code, fee_type=notice.fee_type, day=day, paid_at=now,
+        id=str(uuid.uuid4()),
+        notice_id=notice.id,
+        idempotency_key=idempotency_key,
+        request_fingerprint=digest,
+        amount_fen=due,
+        method=method,
+        reference=reference,
+        cashier_staff_id=cashier,
+        department_code=notice.department_code,
+        fee_type=notice.fee_type,
+        day=day,
+        paid_at=now,
     )
     session.add(payment)
     session.flush()  # the unique constraints speak here: one payment per notice, one per key
     notice.status = PAID
     receipt = _issue_receipt(
-        session, notice, payment, kind="payment", cashier=cashier, now=now,
+        session,
+        notice,
+        payment,
+        kind="payment",
+        cashier=cashier,
+        now=now,
         lines=[(line.fee_item_code, line.fee_item_name, line.due_fen) for line in notice.lines],
     )
     events.payment_recorded(session, notice, payment, receipt)
-    common.audit(session, actor=cashier, action="payment", subject=notice_number, at=now,
-                 details={"receipt": receipt.receipt_number, "amount_fen": due, "method": method})
-    settled = assessment.settle_if_done(session, notice.case, now=now)
+    audit.record(
+        session,
+        actor=cashier,
+        action="payment",
+        subject=notice_number,
+        at=now,
+        details={"receipt": receipt.receipt_number, "amount_fen": due, "method": method},
+    )
+    settled = settlement.settle_if_done(session, notice.case, now=now)
     return PaymentOutcome(payment, notice, receipt, settled, replayed=False)
 
 
@@ -117,19 +161,43 @@ def _payment_replay(session: Session, key: str, digest: str) -> PaymentOutcome |
     notice = payment.notice
     case = session.get(FeeCase, notice.case_number)
     settled = case is not None and case.settled_at is not None and as_utc(case.settled_at) == as_utc(payment.paid_at)
-    return PaymentOutcome(payment, notice, current_receipt(session, payment), settled, replayed=True)
+    return PaymentOutcome(payment, notice, queries.current_receipt(session, payment), settled, replayed=True)
 
 
-def _issue_receipt(session: Session, notice: PaymentNotice, payment: Payment, *, kind: str, cashier: str, now: datetime, lines: list[tuple[str, str, int]], related: str = "", refund: Refund | None = None) -> Receipt:
+def _issue_receipt(
+    session: Session,
+    notice: PaymentNotice,
+    payment: Payment,
+    *,
+    kind: str,
+    cashier: str,
+    now: datetime,
+    lines: list[tuple[str, str, int]],
+    related: str = "",
+    refund: Refund | None = None,
+) -> Receipt:
     day = shanghai_day(now)
-    serial = common.next_value(session, f"receipt:{day.year}")
+    serial = ledger.next_value(session, f"receipt:{day.year}")
     receipt = Receipt(
-        receipt_number=receipt_number(day.year, serial), year=day.year, serial=serial, kind=kind, status="valid",
-        payment_id=payment.id, refund_id=refund.id if refund else None, notice_number=notice.notice_number,
-        case_number=notice.case_number, department_code=notice.department_code, fee_type=notice.fee_type,
-        payer_name=notice.case.applicant_name, total_fen=sum(amount for _, _, amount in lines),
-        cashier_staff_id=cashier, day=day, issued_at=now, related_receipt_number=related,
-        void_reason="", voided_by="",
+        receipt_number=ledger.receipt_number(day.year, serial),
+        year=day.year,
+        serial=serial,
+        kind=kind,
+        status="valid",
+        payment_id=payment.id,
+        refund_id=refund.id if refund else None,
+        notice_number=notice.notice_number,
+        case_number=notice.case_number,
+        department_code=notice.department_code,
+        fee_type=notice.fee_type,
+        payer_name=notice.case.applicant_name,
+        total_fen=sum(amount for _, _, amount in lines),
+        cashier_staff_id=cashier,
+        day=day,
+        issued_at=now,
+        related_receipt_number=related,
+        void_reason="",
+        voided_by="",
     )
     receipt.lines = [ReceiptLine(fee_item_code=c, fee_item_name=n, amount_fen=a) for c, n, a in lines]
     session.add(receipt)
@@ -137,27 +205,17 @@ def _issue_receipt(session: Session, notice: PaymentNotice, payment: Payment, *,
     return receipt
 
 
-def receipt_number(year: int, serial: int) -> str:
-    return f"{year}-{serial:08d}"
-
-
-def find_receipt(session: Session, number: str) -> Receipt:
-    receipt = session.scalar(sa.select(Receipt).where(Receipt.receipt_number == number))
-    if receipt is None:
-        raise NotFound(f"no receipt {number}")
-    return receipt
-
-
-def current_receipt(session: Session, payment: Payment | None) -> Receipt:
-    assert payment is not None
-    receipt = session.scalar(
-        sa.select(Receipt).where(Receipt.payment_id == payment.id, Receipt.kind == "payment", Receipt.status == "valid")
-    )
-    assert receipt is not None, "a payment always has one valid receipt"
-    return receipt
-
-
-def record_refund(session: Session, *, receipt_number: str, fee_item_code: str, amount_fen: int, reason: str, idempotency_key: str, cashier_staff_id: str, approver: str) -> RefundOutcome:
+def record_refund(
+    session: Session,
+    *,
+    receipt_number: str,
+    fee_item_code: str,
+    amount_fen: int,
+    reason: str,
+    idempotency_key: str,
+    cashier_staff_id: str,
+    approver: str,
+) -> RefundOutcome:
     problems: list[FieldViolation] = []
     if amount_fen <= 0:
         problems.append(FieldViolation("amount_fen", "must be positive"))
@@ -166,48 +224,85 @@ def record_refund(session: Session, *, receipt_number: str, fee_item_code: str, 
     _check_key(idempotency_key, problems)
     if problems:
         raise InvalidArgument("the refund is invalid", problems)
-    receipt = find_receipt(session, receipt_number)
+    receipt = queries.find_receipt(session, receipt_number)
     if receipt.kind != "payment":
-        raise InvalidArgument("not a payment receipt", [FieldViolation("receipt_number", "a red-letter receipt cannot be refunded")])
-    digest = common.fingerprint(op="refund", payment=receipt.payment_id, item=fee_item_code, amount=amount_fen,
-                                reason=reason.strip(), cashier=cashier_staff_id, approver=approver)
+        raise InvalidArgument(
+            "not a payment receipt", [FieldViolation("receipt_number", "a red-letter receipt cannot be refunded")]
+        )
+    digest = fingerprint(
+        op="refund",
+        payment=receipt.payment_id,
+        item=fee_item_code,
+        amount=amount_fen,
+        reason=reason.strip(),
+        cashier=cashier_staff_id,
+        approver=approver,
+    )
     replay = _refund_replay(session, idempotency_key, digest)
     if replay is not None:
         return replay
-    notice = locked_notice(session, receipt.notice_number)
+    notice = ledger.lock_notice(session, receipt.notice_number)
     replay = _refund_replay(session, idempotency_key, digest)
     if replay is not None:
         return replay
     payment = notice.payment
     assert payment is not None and payment.id == receipt.payment_id
-    line = pick_line(notice.lines, fee_item_code)
+    line = queries.pick_line(notice.lines, fee_item_code)
     left = line.due_fen - line.refunded_fen
     if amount_fen > left:
         raise InvalidArgument(
             "the refund is larger than what is left of the payment",
-            [FieldViolation("amount_fen", f"at most {left} fen of the {line.due_fen} fen paid on {line.fee_item_code}")],
+            [
+                FieldViolation(
+                    "amount_fen", f"at most {left} fen of the {line.due_fen} fen paid on {line.fee_item_code}"
+                )
+            ],
         )
-    now = utcnow()
+    now = clock.now(session)
     day = shanghai_day(now)
     till = cashier_staff_id or payment.cashier_staff_id
-    common.book_to_till(session, day=day, cashier_staff_id=till)
+    ledger.book_to_till(session, day=day, cashier_staff_id=till)
     refund = Refund(
-        id=str(uuid.uuid4()), payment_id=payment.id, notice_line_id=line.id, idempotency_key=idempotency_key,
-        request_fingerprint=digest, amount_fen=amount_fen, method=payment.method, reason=reason.strip(),
-        approver_staff_id=approver, cashier_staff_id=till, department_code=payment.department_code,
-        fee_type=payment.fee_type, day=day, refunded_at=now,
+        id=str(uuid.uuid4()),
+        payment_id=payment.id,
+        notice_line_id=line.id,
+        idempotency_key=idempotency_key,
+        request_fingerprint=digest,
+        amount_fen=amount_fen,
+        method=payment.method,
+        reason=reason.strip(),
+        approver_staff_id=approver,
+        cashier_staff_id=till,
+        department_code=payment.department_code,
+        fee_type=payment.fee_type,
+        day=day,
+        refunded_at=now,
     )
     session.add(refund)
     session.flush()
     line.refunded_fen += amount_fen
-    current = current_receipt(session, payment)
+    current = queries.current_receipt(session, payment)
     red_letter = _issue_receipt(
-        session, notice, payment, kind="refund", cashier=till, now=now, refund=refund,
-        lines=[(line.fee_item_code, line.fee_item_name, -amount_fen)], related=current.receipt_number,
+        session,
+        notice,
+        payment,
+        kind="refund",
+        cashier=till,
+        now=now,
+        refund=refund,
+        lines=[(line.fee_item_code, line.fee_item_name, -amount_fen)],
+        related=current.receipt_number,
     )
     events.refund_recorded(session, notice, refund, current, red_letter, line.fee_item_code)
-    common.audit(session, actor=approver, action="refund", subject=current.receipt_number, reason=refund.reason,
-                 at=now, details={"amount_fen": amount_fen, "red_letter": red_letter.receipt_number, "till": till})
+    audit.record(
+        session,
+        actor=approver,
+        action="refund",
+        subject=current.receipt_number,
+        reason=refund.reason,
+        at=now,
+        details={"amount_fen": amount_fen, "red_letter": red_letter.receipt_number, "till": till},
+    )
     return RefundOutcome(refund, red_letter, notice, replayed=False)
 
 
@@ -229,42 +324,44 @@ def void_receipt(session: Session, *, receipt_number: str, reason: str, approver
     """Void a payment receipt of today (e.g. misprinted) on a till still open, keeping its
     number, and issue a replacement for the same payment. The money does not move; after
     the day, a wrong payment is corrected with a refund on the next day instead."""
-    reason = common.require_reason(reason)
-    receipt = find_receipt(session, receipt_number)
-    locked_notice(session, receipt.notice_number)
-    receipt = find_receipt(session, receipt_number)
+    reason = audit.require_reason(reason)
+    receipt = queries.find_receipt(session, receipt_number)
+    ledger.lock_notice(session, receipt.notice_number)
+    receipt = queries.find_receipt(session, receipt_number)
     if receipt.kind != "payment":
         raise FailedPrecondition("a red-letter receipt is not voided; it is a correction already")
     if receipt.status != "valid":
         raise FailedPrecondition(f"receipt {receipt_number} is already voided")
-    now = utcnow()
+    now = clock.now(session)
     if receipt.day != shanghai_day(now):
         raise FailedPrecondition(
             f"receipt {receipt_number} is of {receipt.day}: only a receipt of today can be voided; "
             "correct an earlier day with a refund referring to it"
         )
-    common.book_to_till(session, day=receipt.day, cashier_staff_id=receipt.cashier_staff_id)
+    ledger.book_to_till(session, day=receipt.day, cashier_staff_id=receipt.cashier_staff_id)
     payment = session.get(Payment, receipt.payment_id)
     assert payment is not None
     receipt.status, receipt.void_reason, receipt.voided_by, receipt.voided_at = "voided", reason, approver, now
     session.flush()
     replacement = _issue_receipt(
-        session, payment.notice, payment, kind="payment", cashier=receipt.cashier_staff_id, now=now,
+        session,
+        payment.notice,
+        payment,
+        kind="payment",
+        cashier=receipt.cashier_staff_id,
+        now=now,
         lines=[(line.fee_item_code, line.fee_item_name, line.amount_fen) for line in receipt.lines],
         related=receipt.receipt_number,
     )
     receipt.related_receipt_number = replacement.receipt_number
     events.receipt_voided(session, receipt, replacement, approver, now)
-    common.audit(session, actor=approver, action="void_receipt", subject=receipt_number, reason=reason, at=now,
-                 details={"replacement": replacement.receipt_number})
+    audit.record(
+        session,
+        actor=approver,
+        action="void_receipt",
+        subject=receipt_number,
+        reason=reason,
+        at=now,
+        details={"replacement": replacement.receipt_number},
+    )
     return receipt, replacement
-
-
-def receipts_of_year(session: Session, year: int) -> list[int]:
-    return list(session.scalars(sa.select(Receipt.serial).where(Receipt.year == year).order_by(Receipt.serial)))
-
-
-def missing_serials(serials: list[int]) -> list[int]:
-    """The numbers missing from 1..max (a gapless sequence has none)."""
-    present = set(serials)
-    return [n for n in range(1, max(present, default=0) + 1) if n not in present]

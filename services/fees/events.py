@@ -1,4 +1,5 @@
-"""Events of the fees service: CaseAccepted in (assessment), fee events out through the outbox.
+"""The fees service's outbound events, written to the outbox (the inbound CaseAccepted is
+handlers.py's).
 
 Everything published is keyed by case number, so one case's events stay in order, and is
 written in the transaction of the change it reports.
@@ -11,16 +12,13 @@ from datetime import datetime
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
-from services.fees.models import FeeCase, OutboxMessage, Payment, PaymentNotice, Receipt, Refund
-from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.events.v1 import fees_pb2 as fee_events
-from servicehall.events.v1.envelope_pb2 import EventEnvelope
+from services.fees.models import FeeCase, OutboxMessage, Payment, PaymentNotice, Receipt, Refund
 from shared.kafka.outbox import add_event
-from shared.kafka.topics import CASES_EVENTS, FEES_EVENTS
-from shared.timeutil import from_timestamp, to_timestamp
+from shared.kafka.topics import FEES_EVENTS
+from shared.timeutil import to_timestamp
 
 PUBLISHES = [FEES_EVENTS]
-CONSUMES = [CASES_EVENTS]
 SOURCE = "fees"
 
 
@@ -32,25 +30,45 @@ def notice_issued(session: Session, notice: PaymentNotice) -> str:
     return _publish(
         session,
         fee_events.PaymentNoticeIssued(
-            case_number=notice.case_number, notice_number=notice.notice_number,
-            department_code=notice.department_code, fee_type=notice.fee_type,
-            lines=[fee_events.FeeLine(fee_item_code=line.fee_item_code, fee_item_name=line.fee_item_name,
-                                      amount_fen=line.due_fen) for line in notice.lines],
-            total_due_fen=notice.total_due_fen, due_date=notice.due_date.isoformat(),
+            case_number=notice.case_number,
+            notice_number=notice.notice_number,
+            department_code=notice.department_code,
+            fee_type=notice.fee_type,
+            lines=[
+                fee_events.FeeLine(
+                    fee_item_code=line.fee_item_code, fee_item_name=line.fee_item_name, amount_fen=line.due_fen
+                )
+                for line in notice.lines
+            ],
+            total_due_fen=notice.total_due_fen,
+            due_date=notice.due_date.isoformat(),
             issued_at=to_timestamp(notice.issued_at),
         ),
         notice.case_number,
     )
 
 
-def notice_adjusted(session: Session, notice: PaymentNotice, *, kind: str, fee_item_code: str, amount_fen: int, approver: str, at: datetime) -> str:
+def notice_adjusted(
+    session: Session,
+    notice: PaymentNotice,
+    *,
+    kind: str,
+    fee_item_code: str,
+    amount_fen: int,
+    approver: str,
+    at: datetime,
+) -> str:
     return _publish(
         session,
         fee_events.PaymentNoticeAdjusted(
-            case_number=notice.case_number, notice_number=notice.notice_number, kind=kind,
-            fee_item_code=fee_item_code, amount_fen=amount_fen,
+            case_number=notice.case_number,
+            notice_number=notice.notice_number,
+            kind=kind,
+            fee_item_code=fee_item_code,
+            amount_fen=amount_fen,
             total_due_fen=0 if kind == "void" else notice.total_due_fen,
-            approver_staff_id=approver, adjusted_at=to_timestamp(at),
+            approver_staff_id=approver,
+            adjusted_at=to_timestamp(at),
         ),
         notice.case_number,
     )
@@ -60,23 +78,34 @@ def payment_recorded(session: Session, notice: PaymentNotice, payment: Payment, 
     return _publish(
         session,
         fee_events.PaymentRecorded(
-            case_number=notice.case_number, notice_number=notice.notice_number,
-            receipt_number=receipt.receipt_number, department_code=payment.department_code,
-            fee_type=payment.fee_type, amount_fen=payment.amount_fen, method=payment.method,
-            cashier_staff_id=payment.cashier_staff_id, paid_at=to_timestamp(payment.paid_at),
+            case_number=notice.case_number,
+            notice_number=notice.notice_number,
+            receipt_number=receipt.receipt_number,
+            department_code=payment.department_code,
+            fee_type=payment.fee_type,
+            amount_fen=payment.amount_fen,
+            method=payment.method,
+            cashier_staff_id=payment.cashier_staff_id,
+            paid_at=to_timestamp(payment.paid_at),
         ),
         notice.case_number,
     )
 
 
-def refund_recorded(session: Session, notice: PaymentNotice, refund: Refund, receipt: Receipt, red_letter: Receipt, fee_item_code: str) -> str:
+def refund_recorded(
+    session: Session, notice: PaymentNotice, refund: Refund, receipt: Receipt, red_letter: Receipt, fee_item_code: str
+) -> str:
     return _publish(
         session,
         fee_events.RefundRecorded(
-            case_number=notice.case_number, notice_number=notice.notice_number,
-            receipt_number=receipt.receipt_number, red_letter_receipt_number=red_letter.receipt_number,
-            fee_item_code=fee_item_code, amount_fen=refund.amount_fen,
-            approver_staff_id=refund.approver_staff_id, refunded_at=to_timestamp(refund.refunded_at),
+            case_number=notice.case_number,
+            notice_number=notice.notice_number,
+            receipt_number=receipt.receipt_number,
+            red_letter_receipt_number=red_letter.receipt_number,
+            fee_item_code=fee_item_code,
+            amount_fen=refund.amount_fen,
+            approver_staff_id=refund.approver_staff_id,
+            refunded_at=to_timestamp(refund.refunded_at),
         ),
         notice.case_number,
     )
@@ -86,9 +115,12 @@ def receipt_voided(session: Session, voided: Receipt, replacement: Receipt, appr
     return _publish(
         session,
         fee_events.ReceiptVoided(
-            case_number=voided.case_number, notice_number=voided.notice_number,
-            voided_receipt_number=voided.receipt_number, replacement_receipt_number=replacement.receipt_number,
-            approver_staff_id=approver, voided_at=to_timestamp(at),
+            case_number=voided.case_number,
+            notice_number=voided.notice_number,
+            voided_receipt_number=voided.receipt_number,
+            replacement_receipt_number=replacement.receipt_number,
+            approver_staff_id=approver,
+            voided_at=to_timestamp(at),
         ),
         voided.case_number,
     )
@@ -108,26 +140,3 @@ def fees_settled(session: Session, case: FeeCase, notices: list[PaymentNotice]) 
         ),
         case.case_number,
     )
-
-
-def on_case_accepted(session: Session, envelope: EventEnvelope, payload: Message) -> None:
-    """An accepted case whose item has fees gets its payment notices (idempotent per case)."""
-    from services.fees.assessment import AcceptedCase, accept_case
-
-    assert isinstance(payload, case_events.CaseAccepted)
-    if not payload.fee_item_codes:
-        return
-    accept_case(
-        session,
-        AcceptedCase(
-            case_number=payload.case_number, service_item_code=payload.service_item_code,
-            department_code=payload.department_code, window_code=payload.window_code,
-            fee_item_codes=tuple(payload.fee_item_codes), declared_values=dict(payload.declared_values),
-            accepted_at=from_timestamp(payload.accepted_at) if payload.HasField("accepted_at")
-            else from_timestamp(envelope.occurred_at),
-            applicant_name=payload.applicant_name, query_code_sha256=payload.query_code_sha256,
-        ),
-    )
-
-
-HANDLERS = {case_events.CaseAccepted.DESCRIPTOR.full_name: on_case_accepted}

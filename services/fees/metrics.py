@@ -12,10 +12,12 @@ from prometheus_client.core import CounterMetricFamily, GaugeHistogramMetricFami
 from prometheus_client.registry import Collector
 from sqlalchemy.orm import Session
 
-from services.fees import domain
+from services.fees import queries
 from services.fees.models import UNPAID, NoticeLine, Payment, PaymentNotice, Refund
+from services.fees.settings import FeesSettings
+from shared import clock
 from shared.runtime import Runtime
-from shared.timeutil import as_utc, shanghai_day, utcnow
+from shared.timeutil import as_utc
 
 # Ages of outstanding notices: an hour, a day, three days, a week, the due period, a month.
 AGE_BUCKETS = (3600, 86400, 3 * 86400, 7 * 86400, 15 * 86400, 30 * 86400)
@@ -25,9 +27,9 @@ def ledger_totals(session: Session) -> dict[str, dict[tuple[str, str], tuple[int
     """{"payments"|"refunds": {(department, fee type): (count, fen)}} over all time."""
     out: dict[str, dict[tuple[str, str], tuple[int, int]]] = {}
     for name, model in (("payments", Payment), ("refunds", Refund)):
-        query = sa.select(model.department_code, model.fee_type, sa.func.count(), sa.func.sum(model.amount_fen)).group_by(
-            model.department_code, model.fee_type
-        )
+        query = sa.select(
+            model.department_code, model.fee_type, sa.func.count(), sa.func.sum(model.amount_fen)
+        ).group_by(model.department_code, model.fee_type)
         out[name] = {(d, f): (int(n), int(fen or 0)) for d, f, n, fen in session.execute(query)}
     return out
 
@@ -45,24 +47,39 @@ def outstanding_notices(session: Session) -> list[tuple[str, str, datetime, int]
 
 
 class FeesCollector(Collector):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime[FeesSettings]) -> None:
         self.runtime = runtime
 
     def collect(self) -> Iterator[Metric]:
         labels = ["department", "fee_type"]
-        in_force = GaugeMetricFamily("servicehall_fee_standards_in_force", "Fee standards in force today", labels=labels)
-        collected = CounterMetricFamily("servicehall_fees_collected_fen", "Amount collected at the cashier, in fen", labels=labels)
+        in_force = GaugeMetricFamily(
+            "servicehall_fee_standards_in_force", "Fee standards in force today", labels=labels
+        )
+        collected = CounterMetricFamily(
+            "servicehall_fees_collected_fen", "Amount collected at the cashier, in fen", labels=labels
+        )
         payments = CounterMetricFamily("servicehall_fee_payments", "Payments recorded at the cashier", labels=labels)
         refunded = CounterMetricFamily("servicehall_fees_refunded_fen", "Amount refunded, in fen", labels=labels)
         refunds = CounterMetricFamily("servicehall_fee_refunds", "Refunds recorded", labels=labels)
-        outstanding = GaugeMetricFamily("servicehall_payment_notices_outstanding", "Unpaid payment notices", labels=labels)
-        outstanding_fen = GaugeMetricFamily("servicehall_payment_notices_outstanding_fen", "Amount due on unpaid payment notices, in fen", labels=labels)
-        oldest = GaugeMetricFamily("servicehall_payment_notice_oldest_outstanding_age_seconds", "Age of the oldest unpaid payment notice", labels=labels)
-        ages = GaugeHistogramMetricFamily("servicehall_payment_notice_outstanding_age_seconds", "Ages of the unpaid payment notices", labels=labels)
+        outstanding = GaugeMetricFamily(
+            "servicehall_payment_notices_outstanding", "Unpaid payment notices", labels=labels
+        )
+        outstanding_fen = GaugeMetricFamily(
+            "servicehall_payment_notices_outstanding_fen", "Amount due on unpaid payment notices, in fen", labels=labels
+        )
+        oldest = GaugeMetricFamily(
+            "servicehall_payment_notice_oldest_outstanding_age_seconds",
+            "Age of the oldest unpaid payment notice",
+            labels=labels,
+        )
+        ages = GaugeHistogramMetricFamily(
+            "servicehall_payment_notice_outstanding_age_seconds", "Ages of the unpaid payment notices", labels=labels
+        )
         with self.runtime.session_factory() as session:
-            standards = domain.standards_in_force(session, on=shanghai_day(utcnow()))
+            standards = queries.standards_in_force(session, on=clock.today(session))
             totals = ledger_totals(session)
             unpaid = outstanding_notices(session)
+            now = clock.now(session)  # after the reads: no notice is younger than this
         for key, count in sorted(Counter((s.department_code, s.fee_type) for s in standards).items()):
             in_force.add_metric(list(key), count)
         for key, (count, fen) in sorted(totals["payments"].items()):
@@ -71,7 +88,6 @@ class FeesCollector(Collector):
         for key, (count, fen) in sorted(totals["refunds"].items()):
             refunds.add_metric(list(key), count)
             refunded.add_metric(list(key), fen)
-        now = utcnow()
         grouped: dict[tuple[str, str], list[tuple[float, int]]] = {}
         for department, fee_type, issued_at, fen in unpaid:
             grouped.setdefault((department, fee_type), []).append(((now - issued_at).total_seconds(), fen))
@@ -85,5 +101,5 @@ class FeesCollector(Collector):
         yield from (in_force, collected, payments, refunded, refunds, outstanding, outstanding_fen, oldest, ages)
 
 
-def collectors(runtime: Runtime) -> list[Collector]:
+def collectors(runtime: Runtime[FeesSettings]) -> list[Collector]:
     return [FeesCollector(runtime)]

@@ -16,15 +16,17 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.fees import collection, common
+from services.fees import audit, ledger, queries
 from services.fees.models import ADMINISTRATIVE, DEED_TAX, CashierDay, Payment, Receipt, ReceiptLine, Refund
 from services.fees.rules import yuan
-from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument
-from shared.timeutil import SHANGHAI, as_utc, utcnow
+from shared import clock
+from shared.errors import FailedPrecondition
+from shared.timeutil import SHANGHAI, as_utc
 
 Key = tuple[date, str, str]  # day, department, fee type
 
@@ -39,68 +41,55 @@ class Period:
         return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
 
 
-def parse_period(text: str, field_name: str = "period", *, month_only: bool = False) -> Period:
-    text = text.strip()
-    try:
-        if len(text) == 7:
-            first = date.fromisoformat(f"{text}-01")
-            following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-            return Period(first, following - timedelta(days=1), text)
-        if not month_only and len(text) == 10:
-            day = date.fromisoformat(text)
-            return Period(day, day, text)
-    except ValueError:
-        pass
-    raise InvalidArgument(
-        f"{field_name} is not a {'month' if month_only else 'day or month'}",
-        [FieldViolation(field_name, "YYYY-MM" if month_only else "YYYY-MM-DD or YYYY-MM")],
-    )
-
-
-def parse_day(text: str, field_name: str = "day") -> date:
-    if not text:
-        return common.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidArgument(f"{field_name} is not a day", [FieldViolation(field_name, "YYYY-MM-DD")]) from None
-
-
 # --- day close -------------------------------------------------------------------------
 
 
 def close_day(session: Session, *, day: date, cashier_staff_id: str, closed_by: str) -> tuple[CashierDay, bool]:
     """Close a cashier's till for a day: its totals by department and fee type are fixed and
     nothing more is booked to it. Closing again returns the first close (already_closed)."""
-    if day > common.today():
+    if day > clock.today(session):
         raise FailedPrecondition(f"{day} has not come yet: a day is closed on or after it")
-    till = common.lock_till(session, day=day, cashier_staff_id=cashier_staff_id)
+    till = ledger.lock_till(session, day=day, cashier_staff_id=cashier_staff_id)
     if till.closed_at is not None:
         return till, True
     totals, by_method = till_totals(session, day=day, cashier_staff_id=cashier_staff_id)
-    now = utcnow()
+    now = clock.now(session)
     till.closed_at, till.closed_by = now, closed_by
     till.summary = {"totals": totals, "net_by_method_fen": by_method}
-    common.audit(session, actor=closed_by, action="close_day", subject=f"{cashier_staff_id}@{day}", at=now,
-                 details=till.summary)
+    audit.record(
+        session, actor=closed_by, action="close_day", subject=f"{cashier_staff_id}@{day}", at=now, details=till.summary
+    )
     session.flush()
     return till, False
 
 
-def till_totals(session: Session, *, day: date, cashier_staff_id: str) -> tuple[list[dict], dict[str, int]]:
-    rows: dict[tuple[str, str], dict] = {}
+def till_totals(session: Session, *, day: date, cashier_staff_id: str) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """A till's day by department and fee type (amounts and counts), and the net by method."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def row(department: str, fee_type: str) -> dict:
-        return rows.setdefault((department, fee_type), {
-            "day": day.isoformat(), "department_code": department, "fee_type": fee_type,
-            "payments_fen": 0, "refunds_fen": 0, "payment_count": 0, "refund_count": 0,
-        })
+    def row(department: str, fee_type: str) -> dict[str, Any]:
+        return rows.setdefault(
+            (department, fee_type),
+            {
+                "day": day.isoformat(),
+                "department_code": department,
+                "fee_type": fee_type,
+                "payments_fen": 0,
+                "refunds_fen": 0,
+                "payment_count": 0,
+                "refund_count": 0,
+            },
+        )
 
     by_method: dict[str, int] = defaultdict(int)
-    for model, amount_key, count_key, sign in ((Payment, "payments_fen", "payment_count", 1),
-                                               (Refund, "refunds_fen", "refund_count", -1)):
+    for model, amount_key, count_key, sign in (
+        (Payment, "payments_fen", "payment_count", 1),
+        (Refund, "refunds_fen", "refund_count", -1),
+    ):
         query = (
-            sa.select(model.department_code, model.fee_type, model.method, sa.func.sum(model.amount_fen), sa.func.count())
+            sa.select(
+                model.department_code, model.fee_type, model.method, sa.func.sum(model.amount_fen), sa.func.count()
+            )
             .where(model.day == day, model.cashier_staff_id == cashier_staff_id)
             .group_by(model.department_code, model.fee_type, model.method)
         )
@@ -127,6 +116,17 @@ class Reconciliation:
     @property
     def difference_fen(self) -> int:
         return self.receipts_fen - (self.payments_fen - self.refunds_fen)
+
+
+@dataclass(frozen=True)
+class ReconciliationReport:
+    rows: list[Reconciliation]
+    missing_receipt_numbers: list[str]
+
+    @property
+    def balanced(self) -> bool:
+        """Every row without a difference and no receipt number missing."""
+        return all(r.difference_fen == 0 for r in self.rows) and not self.missing_receipt_numbers
 
 
 def reconcile(session: Session, *, period: Period, department_code: str = "") -> tuple[list[Reconciliation], list[str]]:
@@ -156,19 +156,48 @@ def reconcile(session: Session, *, period: Period, department_code: str = "") ->
             query = query.where(model.department_code == department_code)
         for day, department, fee_type, amount in session.execute(query):
             add((day, department, fee_type), attribute, amount)
-    missing = []
+    missing: list[str] = []
     for year in range(period.first.year, period.last.year + 1):
-        missing += [collection.receipt_number(year, n) for n in collection.missing_serials(collection.receipts_of_year(session, year))]
+        missing += [
+            ledger.receipt_number(year, n) for n in ledger.missing_serials(queries.receipts_of_year(session, year))
+        ]
     return [rows[k] for k in sorted(rows)], missing
 
 
 # --- export and summary ---------------------------------------------------------------------
 
 CSV_COLUMNS = (
-    "receipt_number", "kind", "status", "day", "issued_at", "cashier_staff_id", "department_code", "fee_type",
-    "case_number", "notice_number", "fee_item_code", "fee_item_name", "amount_fen", "amount_yuan",
+    "receipt_number",
+    "kind",
+    "status",
+    "day",
+    "issued_at",
+    "cashier_staff_id",
+    "department_code",
+    "fee_type",
+    "case_number",
+    "notice_number",
+    "fee_item_code",
+    "fee_item_name",
+    "amount_fen",
+    "amount_yuan",
     "related_receipt_number",
 )
+
+
+@dataclass(frozen=True)
+class LedgerExport:
+    filename: str
+    csv: str
+
+
+def export_ledger(session: Session, *, period: Period, department_code: str = "") -> LedgerExport:
+    """The CSV of a period as a file, named after the period and the department."""
+    suffix = f"-{department_code}" if department_code else ""
+    return LedgerExport(
+        filename=f"fees-{period.label}{suffix}.csv",
+        csv=export_csv(session, period=period, department_code=department_code),
+    )
 
 
 def export_csv(session: Session, *, period: Period, department_code: str = "") -> str:
@@ -186,13 +215,25 @@ def export_csv(session: Session, *, period: Period, department_code: str = "") -
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for receipt, line in session.execute(query):
-        writer.writerow([
-            receipt.receipt_number, receipt.kind, receipt.status, receipt.day.isoformat(),
-            as_utc(receipt.issued_at).astimezone(SHANGHAI).isoformat(timespec="seconds"), receipt.cashier_staff_id,
-            receipt.department_code, receipt.fee_type, receipt.case_number, receipt.notice_number,
-            line.fee_item_code, _cell(line.fee_item_name), line.amount_fen, yuan(line.amount_fen).replace(",", ""),
-            receipt.related_receipt_number,
-        ])
+        writer.writerow(
+            [
+                receipt.receipt_number,
+                receipt.kind,
+                receipt.status,
+                receipt.day.isoformat(),
+                as_utc(receipt.issued_at).astimezone(SHANGHAI).isoformat(timespec="seconds"),
+                receipt.cashier_staff_id,
+                receipt.department_code,
+                receipt.fee_type,
+                receipt.case_number,
+                receipt.notice_number,
+                line.fee_item_code,
+                _cell(line.fee_item_name),
+                line.amount_fen,
+                yuan(line.amount_fen).replace(",", ""),
+                receipt.related_receipt_number,
+            ]
+        )
     return out.getvalue()
 
 
@@ -213,7 +254,15 @@ class RevenueRow:
         return self.collected_fen - self.refunded_fen
 
 
-def revenue_summary(session: Session, *, period: Period, department_code: str = "") -> tuple[list[RevenueRow], int, int]:
+@dataclass(frozen=True)
+class RevenueSummary:
+    month: str
+    rows: list[RevenueRow]
+    non_tax_revenue_fen: int
+    deed_tax_fen: int
+
+
+def revenue_summary(session: Session, *, period: Period, department_code: str = "") -> RevenueSummary:
     """Collected and refunded per department and fee type; net non-tax revenue and deed tax."""
     rows: dict[tuple[str, str], RevenueRow] = {}
     for model, attribute in ((Payment, "collected_fen"), (Refund, "refunded_fen")):
@@ -230,4 +279,4 @@ def revenue_summary(session: Session, *, period: Period, department_code: str = 
     ordered = [rows[k] for k in sorted(rows)]
     non_tax = sum(r.net_fen for r in ordered if r.fee_type == ADMINISTRATIVE)
     deed_tax = sum(r.net_fen for r in ordered if r.fee_type == DEED_TAX)
-    return ordered, non_tax, deed_tax
+    return RevenueSummary(month=period.label, rows=ordered, non_tax_revenue_fen=non_tax, deed_tax_fen=deed_tax)

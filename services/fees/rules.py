@@ -230,8 +230,16 @@ def validate_standard(
         PER_UNIT: {"unit_price_fen", "quantity_value"},
         RATE: {"rate_basis_points", "base_value", "minimum_fen", "maximum_fen", "reduced_rates"},
     }[rule.kind]
-    for attribute in ("fixed_amount_fen", "unit_price_fen", "quantity_value", "rate_basis_points", "base_value",
-                      "minimum_fen", "maximum_fen", "reduced_rates"):
+    for attribute in (
+        "fixed_amount_fen",
+        "unit_price_fen",
+        "quantity_value",
+        "rate_basis_points",
+        "base_value",
+        "minimum_fen",
+        "maximum_fen",
+        "reduced_rates",
+    ):
         if attribute not in used and getattr(rule, attribute):
             bad(attribute, f"not used by a {rule.kind} rule: leave it empty")
     if rule.kind == FIXED and not 0 < rule.fixed_amount_fen <= MAX_AMOUNT:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.fees import domain, events, metrics, models
+from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
+from services.fees import events, handlers, metrics, models, standards
 from services.fees.servicer import FeesServicer
 from services.fees.settings import FeesSettings
-from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from shared.runtime import ServiceDefinition, Servicer
 
 DEFINITION = ServiceDefinition(
@@ -17,8 +17,8 @@ DEFINITION = ServiceDefinition(
     outbox_model=models.OutboxMessage,
     processed_model=models.ProcessedEvent,
     publishes=events.PUBLISHES,
-    consumes=events.CONSUMES,
-    handlers=events.HANDLERS,
+    consumes=handlers.CONSUMES,
+    handlers=handlers.HANDLERS,
     servicers=[
         Servicer(
             fees_pb2_grpc.add_FeesServiceServicer_to_server,
@@ -26,7 +26,7 @@ DEFINITION = ServiceDefinition(
             fees_pb2.DESCRIPTOR.services_by_name["FeesService"].full_name,
         )
     ],
-    seed=domain.seed,
+    seed=standards.seed,
     collectors=metrics.collectors,
 )
 

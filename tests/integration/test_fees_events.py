@@ -8,14 +8,14 @@ import grpc
 import pytest
 import sqlalchemy as sa
 
+from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from services.fees.models import FeeCase, OutboxMessage, PaymentNotice
 from services.fees.server import DEFINITION as FEES
-from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from shared.kafka.envelope import decode, new_envelope
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import CASES_EVENTS, FEES_EVENTS
-from tests.support import eventually, read_topic
 from tests.fees_support import CASHIER, case_accepted, new_case_number
+from tests.support import eventually, read_topic
 
 pytestmark = pytest.mark.integration
 

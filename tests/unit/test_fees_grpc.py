@@ -11,15 +11,14 @@ import grpc
 import pytest
 import sqlalchemy as sa
 from grpc_status import rpc_status
+from prometheus_client import REGISTRY
 
+from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from services.fees.models import AuditEntry, OutboxMessage, Payment, Receipt
 from services.fees.server import DEFINITION as FEES
-from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from shared.errors import field_violations
 from shared.kafka.envelope import decode
-from tests.fees_support import (
-    APPROVER, CASHIER, CASHIER_2, MANAGER, accept, applicant, new_case_number, staff,
-)
+from tests.fees_support import APPROVER, CASHIER, CASHIER_2, MANAGER, accept, applicant, new_case_number, staff
 
 CASH = fees_pb2.PAYMENT_METHOD_CASH
 
@@ -353,8 +352,6 @@ async def test_reconciliation_export_and_revenue(fees):
 
 
 async def test_fee_metrics_are_read_from_the_database(fees):
-    from prometheus_client import REGISTRY
-
     def sample(name: str, department: str = "LAND", fee_type: str = "administrative") -> float:
         return REGISTRY.get_sample_value(name, {"department": department, "fee_type": fee_type}) or 0
 

@@ -15,43 +15,43 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.exc import IntegrityError
 
-from services.fees import adjustments, assessment, collection, common, domain, reporting
-from services.fees.models import FeeStandard, NoticeLine, Payment, PaymentNotice, Receipt
+from services.fees import adjustments, assessment, collection, ledger, messages, queries, reporting, standards
+from services.fees.models import CashierDay, FeeCase, FeeStandard, NoticeLine, Payment, PaymentNotice, Receipt
 from services.fees.rules import Rule
 from services.fees.server import DEFINITION as FEES
-from shared.db import make_engine, make_session_factory, migrate, transaction
+from shared.clock import ShiftedClock
+from shared.clock import today as hall_today
+from shared.db import make_engine, make_session_factory, migrate, run_in_transaction, transaction
 from shared.errors import AlreadyExists, DomainError, FailedPrecondition, InvalidArgument
 from shared.timeutil import SHANGHAI
-from tests.fees_support import Clock, accept, new_case_number
+from tests.fees_support import accept, new_case_number
 
 T = TypeVar("T")
 DB_SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture
-def db(database_url):
+def clock() -> ShiftedClock:
+    """The hall's time for everything the test's sessions do (advance it to change days)."""
+    return ShiftedClock()
+
+
+@pytest.fixture
+def db(database_url, clock):
     url = database_url("fees")
     migrate(url, FEES.migrations_dir)
     engine = make_engine(url)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, clock)
     with transaction(factory) as session:
-        domain.seed(session)
+        standards.seed(session)
     yield factory
     engine.dispose()
 
 
 def run(factory, work: Callable[..., T]) -> T:
-    """What the servicer does: one transaction, once more after a unique-constraint race."""
-    for attempt in range(3):
-        try:
-            with transaction(factory) as session:
-                return work(session)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError
+    """What the servicer does (runtime.write): one transaction, run again after a lost race."""
+    return run_in_transaction(factory, work)
 
 
 def notice_of(factory, case_number: str) -> PaymentNotice:
@@ -102,10 +102,10 @@ def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, version
     code = f"FEE-P-{uuid.uuid4().hex[:8].upper()}"
 
     def version(on: date, amount: int, today: date) -> Callable:
-        standard = domain.StandardInput(code=code, effective_from=on, name="测试", department_code="PROP",
+        standard = standards.StandardInput(code=code, effective_from=on, name="测试", department_code="PROP",
                                         fee_type="administrative", legal_basis="测试依据",
                                         rule=Rule(kind="fixed", fixed_amount_fen=amount))
-        return lambda s: domain.create_standard(s, standard, actor="t", today=today)
+        return lambda s: standards.create_standard(s, standard, actor="t", today=today)
 
     for on, amount in versions.items():
         run(db, version(on, amount, date(1999, 1, 1)))
@@ -120,24 +120,24 @@ def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, version
         assert [n.total_assessed_fen for n in notices] == ([expected] if expected else [])
     if not in_force:
         with db() as session:
-            assert "no fee standard" in session.get(assessment.FeeCase, case).assessment_error
+            assert "no fee standard" in session.get(FeeCase, case).assessment_error
         return
     # A newer version, even one taking effect on the very day, never touches the notice.
     if assessed_on not in versions:
         run(db, version(assessed_on, later_amount, assessed_on))
     with db() as session:
-        [standard] = domain.standards_in_force(session, on=assessed_on, codes=[code])
+        [standard] = queries.standards_in_force(session, on=assessed_on, codes=[code])
         line = session.scalars(sa.select(NoticeLine).join(PaymentNotice).where(PaymentNotice.case_number == case)).one()
         assert line.assessed_fen == expected and line.standard_effective_from == max(in_force)
         assert standard.effective_from == assessed_on or standard.effective_from == max(in_force)
 
 
 def test_a_past_version_of_a_known_standard_is_refused(db):
-    standard = domain.StandardInput(code="FEE-LAND-REG", effective_from=date(2020, 1, 1), name="土地登记费",
+    standard = standards.StandardInput(code="FEE-LAND-REG", effective_from=date(2020, 1, 1), name="土地登记费",
                                     department_code="LAND", fee_type="administrative", legal_basis="x",
                                     rule=Rule(kind="fixed", fixed_amount_fen=1))
     with pytest.raises(FailedPrecondition):
-        run(db, lambda s: domain.create_standard(s, standard, actor="t", today=date(2026, 11, 28)))
+        run(db, lambda s: standards.create_standard(s, standard, actor="t", today=date(2026, 11, 28)))
     assert count(db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
 
 
@@ -177,16 +177,16 @@ def test_receipt_numbers_are_gapless_under_concurrency_and_rollbacks(db):
     def work(i: int):
         if i % 3 == 0:  # a transaction that takes a number and then fails gives it back
             with pytest.raises(RuntimeError), transaction(db) as session:
-                common.next_value(session, f"receipt:{common.today().year}")
+                ledger.next_value(session, f"receipt:{hall_today(session).year}")
                 raise RuntimeError("printer jammed")
         return pay(db, notices[i].notice_number, f"gap-{cases[i]}", cashier=f"C-{i % 3}")
 
     results = all_at_once(len(notices), work)
     assert all(isinstance(r, collection.PaymentOutcome) for r in results), results
     with db() as session:
-        serials = collection.receipts_of_year(session, common.today().year)
+        serials = queries.receipts_of_year(session, hall_today(session).year)
     assert serials == list(range(1, len(notices) + 1))
-    assert collection.missing_serials([1, 2, 4, 7]) == [3, 5, 6]
+    assert ledger.missing_serials([1, 2, 4, 7]) == [3, 5, 6]
 
 
 # --- the ledger as a sequence of operations ---------------------------------------------------
@@ -266,7 +266,7 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
                 assert isinstance(outcome, DomainError), outcome
         else:
             cashier = cashiers[value]
-            till, already = run(db, lambda s: reporting.close_day(s, day=common.today(), cashier_staff_id=cashier,
+            till, already = run(db, lambda s: reporting.close_day(s, day=hall_today(s), cashier_staff_id=cashier,
                                                                   closed_by=cashier))
             net = sum(t["payments_fen"] - t["refunds_fen"] for t in till.summary["totals"])
             assert already == (cashier in closed)
@@ -274,7 +274,7 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
             closed.setdefault(cashier, net)
 
     with db() as session:
-        rows, missing = reporting.reconcile(session, period=reporting.parse_period(common.today().isoformat()))
+        rows, missing = reporting.reconcile(session, period=messages.parse_period(hall_today(session).isoformat()))
         lines = session.scalars(sa.select(NoticeLine).join(PaymentNotice).where(PaymentNotice.notice_number.in_(numbers))).all()
     assert all(r.difference_fen == 0 for r in rows) and missing == []
     assert sorted(line.refunded_fen for line in lines) == sorted(refunded)
@@ -284,8 +284,7 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
 # --- day close across days -------------------------------------------------------------------
 
 
-def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, monkeypatch):
-    clock = Clock(monkeypatch)
+def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, clock):
     case = new_case_number()
     accept(db, case)
     notice = notice_of(db, case)
@@ -305,7 +304,7 @@ def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, monkeypa
     assert refund.refund.day == first_day + timedelta(days=1)
     assert refund.red_letter.related_receipt_number == paid.receipt.receipt_number
     with db() as session:
-        closed = session.get(reporting.CashierDay, (first_day, "C-day"))
+        closed = session.get(CashierDay, (first_day, "C-day"))
         assert closed.summary["totals"][0]["refunds_fen"] == 0  # the closed day is as it was
         rows, _ = reporting.reconcile(session, period=reporting.Period(first_day, first_day + timedelta(days=1), "x"))
     assert [(r.day, r.receipts_fen, r.payments_fen, r.refunds_fen) for r in rows] == [

@@ -38,9 +38,7 @@ def upgrade() -> None:
             "ck_rule_amounts", "unit_price_fen >= 0 AND minimum_fen >= 0 AND maximum_fen >= 0"
         )
     # Versions written by 0001 were fixed amounts or a rate of the declared price.
-    op.execute(
-        "UPDATE fee_standards SET rule = 'rate', base_value = 'declared_price_fen' WHERE rate_basis_points > 0"
-    )
+    op.execute("UPDATE fee_standards SET rule = 'rate', base_value = 'declared_price_fen' WHERE rate_basis_points > 0")
     op.execute("UPDATE fee_standards SET reduced_rates = '[]' WHERE reduced_rates IS NULL")
 
     op.create_table(
@@ -202,13 +200,29 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "fee_audit_entries", "cashier_days", "sequence_counters", "receipt_lines", "receipts", "refunds",
-        "payments", "notice_adjustments", "notice_lines", "payment_notices", "fee_cases",
+        "fee_audit_entries",
+        "cashier_days",
+        "sequence_counters",
+        "receipt_lines",
+        "receipts",
+        "refunds",
+        "payments",
+        "notice_adjustments",
+        "notice_lines",
+        "payment_notices",
+        "fee_cases",
     ):
         op.drop_table(table)
     with op.batch_alter_table("fee_standards") as batch:
         batch.drop_constraint("ck_rule_amounts", type_="check")
         batch.drop_constraint("ck_rule", type_="check")
-        for column in ("reduced_rates", "maximum_fen", "minimum_fen", "base_value", "quantity_value",
-                       "unit_price_fen", "rule"):
+        for column in (
+            "reduced_rates",
+            "maximum_fen",
+            "minimum_fen",
+            "base_value",
+            "quantity_value",
+            "unit_price_fen",
+            "rule",
+        ):
             batch.drop_column(column)

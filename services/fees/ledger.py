@@ -1,24 +1,22 @@
-"""What the fees modules share: the hall day, gapless counters, row locks, the audit trail,
-request fingerprints."""
+"""The guards of the fees ledger: gapless numbers, the row locks every change of a case
+takes, and the cashiers' tills (one till per cashier and hall day).
+
+Lock order, the same everywhere so that no two transactions deadlock: the case row
+(lock_case / lock_notice), then the till row (book_to_till / lock_till), then the counter
+(next_value).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.fees.models import AuditEntry, CashierDay, FeeCase, SequenceCounter
+from services.fees import queries
+from services.fees.models import CashierDay, FeeCase, PaymentNotice, SequenceCounter, table_of
 from shared.db import is_postgresql, upsert
 from shared.errors import FailedPrecondition, NotFound
-from shared.timeutil import shanghai_day, utcnow
-
-
-def today() -> date:
-    return shanghai_day(utcnow())
 
 
 def next_value(session: Session, name: str) -> int:
@@ -26,7 +24,7 @@ def next_value(session: Session, name: str) -> int:
 
     One upsert statement: the row stays locked until the transaction ends, so concurrent
     callers queue up, and a rollback gives the number back (no gaps, unlike a sequence)."""
-    table = SequenceCounter.__table__
+    table = table_of(SequenceCounter)
     statement = (
         upsert(session, table)
         .values(name=name, value=1)
@@ -36,17 +34,29 @@ def next_value(session: Session, name: str) -> int:
     return int(session.execute(statement).scalar_one())
 
 
+def receipt_number(year: int, serial: int) -> str:
+    return f"{year}-{serial:08d}"
+
+
+def missing_serials(serials: list[int]) -> list[int]:
+    """The numbers missing from 1..max (a gapless sequence has none)."""
+    present = set(serials)
+    return [n for n in range(1, max(present, default=0) + 1) if n not in present]
+
+
 def lock_case(session: Session, case_number: str) -> FeeCase:
     """The case row, locked for the rest of the transaction: every change of a case's
     notices, payments and refunds goes through here, so they happen one after another.
 
     PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks; a no-op UPDATE takes the
     database's write lock (waiting for busy_timeout) before anything is read."""
-    table = FeeCase.__table__
+    table = table_of(FeeCase)
     if is_postgresql(session):
         session.execute(sa.select(table.c.case_number).where(table.c.case_number == case_number).with_for_update())
     else:
-        session.execute(sa.update(table).where(table.c.case_number == case_number).values(case_number=table.c.case_number))
+        session.execute(
+            sa.update(table).where(table.c.case_number == case_number).values(case_number=table.c.case_number)
+        )
     # Whatever was read before the lock may be stale: read it again from here on.
     session.expire_all()
     case = session.get(FeeCase, case_number)
@@ -55,11 +65,18 @@ def lock_case(session: Session, case_number: str) -> FeeCase:
     return case
 
 
+def lock_notice(session: Session, notice_number: str) -> PaymentNotice:
+    """The notice with its case locked, read afresh after the lock."""
+    notice = queries.find_notice(session, notice_number)
+    lock_case(session, notice.case_number)  # expires what was read: the notice reloads
+    return notice
+
+
 def book_to_till(session: Session, *, day: date, cashier_staff_id: str) -> None:
     """Count one entry on a cashier's till for the day, refusing a closed till. The upsert
     locks the till row, which the day close locks too: an entry is either in the close or
     refused, never lost between them."""
-    table = CashierDay.__table__
+    table = table_of(CashierDay)
     statement = (
         upsert(session, table)
         .values(day=day, cashier_staff_id=cashier_staff_id, entries=1, closed_by="", summary={})
@@ -74,7 +91,8 @@ def book_to_till(session: Session, *, day: date, cashier_staff_id: str) -> None:
 
 
 def lock_till(session: Session, *, day: date, cashier_staff_id: str) -> CashierDay:
-    table = CashierDay.__table__
+    """The till row of a cashier's day (made if it is not there yet), locked by the upsert."""
+    table = table_of(CashierDay)
     statement = (
         upsert(session, table)
         .values(day=day, cashier_staff_id=cashier_staff_id, entries=0, closed_by="", summary={})
@@ -88,24 +106,3 @@ def lock_till(session: Session, *, day: date, cashier_staff_id: str) -> CashierD
     )
     assert till is not None
     return till
-
-
-def audit(session: Session, *, actor: str, action: str, subject: str, reason: str = "", details: dict[str, Any] | None = None, at: datetime | None = None) -> None:
-    session.add(AuditEntry(at=at or utcnow(), actor=actor or "system", action=action, subject=subject[:60],
-                           reason=reason[:500], details=details or {}))
-
-
-def fingerprint(**fields: Any) -> str:
-    """A stable digest of a request, to tell a retry from a different request with the same key."""
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def require_reason(reason: str) -> str:
-    from shared.errors import FieldViolation, InvalidArgument
-
-    reason = reason.strip()
-    if not reason:
-        raise InvalidArgument("a reason is required", [FieldViolation("reason", "is required")])
-    if len(reason) > 500:
-        raise InvalidArgument("the reason is too long", [FieldViolation("reason", "at most 500 characters")])
-    return reason

@@ -1,5 +1,6 @@
-"""Fee standards: versions by effective date, created one by one or imported from a file,
-and the version in force on a day. A version is never edited: a change is a new version."""
+"""Fee standards (统一收费标准): versions by effective date, created one by one, imported
+from a document, or seeded from the repository's files. A version is never edited: a change
+is a new version. (Which version is in force on a day: queries.standards_in_force.)"""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from services.fees import common, rules
+from services.fees import audit, rules
 from services.fees.models import FIXED, RATE, FeeStandard
+from shared import clock
 from shared.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument
 
 STANDARDS_DIR = Path(__file__).parent / "standards"
@@ -32,25 +34,41 @@ class StandardInput:
 
     def problems(self, prefix: str = "") -> list[FieldViolation]:
         return rules.validate_standard(
-            code=self.code, name=self.name, department_code=self.department_code, fee_type=self.fee_type,
-            legal_basis=self.legal_basis, rule=self.rule, prefix=prefix,
+            code=self.code,
+            name=self.name,
+            department_code=self.department_code,
+            fee_type=self.fee_type,
+            legal_basis=self.legal_basis,
+            rule=self.rule,
+            prefix=prefix,
         )
 
     def as_row(self) -> FeeStandard:
         r = self.rule
         return FeeStandard(
-            code=self.code, effective_from=self.effective_from, name=self.name.strip(),
-            department_code=self.department_code, fee_type=self.fee_type, legal_basis=self.legal_basis.strip(),
-            rule=r.kind, fixed_amount_fen=r.fixed_amount_fen, unit_price_fen=r.unit_price_fen,
-            quantity_value=r.quantity_value, rate_basis_points=r.rate_basis_points, base_value=r.base_value,
-            minimum_fen=r.minimum_fen, maximum_fen=r.maximum_fen,
+            code=self.code,
+            effective_from=self.effective_from,
+            name=self.name.strip(),
+            department_code=self.department_code,
+            fee_type=self.fee_type,
+            legal_basis=self.legal_basis.strip(),
+            rule=r.kind,
+            fixed_amount_fen=r.fixed_amount_fen,
+            unit_price_fen=r.unit_price_fen,
+            quantity_value=r.quantity_value,
+            rate_basis_points=r.rate_basis_points,
+            base_value=r.base_value,
+            minimum_fen=r.minimum_fen,
+            maximum_fen=r.maximum_fen,
             reduced_rates=rules.reduced_rates_to_data(r.reduced_rates),
         )
 
     def same_as(self, row: FeeStandard) -> bool:
         return (
-            row.name == self.name.strip() and row.department_code == self.department_code
-            and row.fee_type == self.fee_type and row.legal_basis == self.legal_basis.strip()
+            row.name == self.name.strip()
+            and row.department_code == self.department_code
+            and row.fee_type == self.fee_type
+            and row.legal_basis == self.legal_basis.strip()
             and rules.rule_from_row(row) == self.rule
         )
 
@@ -78,15 +96,23 @@ def standard_from_data(row: dict[str, Any], prefix: str = "") -> StandardInput:
             reduced_rates=rules.reduced_rates_from_data(list(row.get("reduced_rates") or [])),
         )
     except (TypeError, ValueError, AttributeError) as exc:
-        raise InvalidArgument("a standard has a malformed amount", [FieldViolation(prefix + "rule", str(exc))]) from None
+        raise InvalidArgument(
+            "a standard has a malformed amount", [FieldViolation(prefix + "rule", str(exc))]
+        ) from None
     return StandardInput(
-        code=str(row.get("code", "")), effective_from=effective_from, name=str(row.get("name", "")),
+        code=str(row.get("code", "")),
+        effective_from=effective_from,
+        name=str(row.get("name", "")),
         department_code=str(row.get("department", row.get("department_code", ""))),
-        fee_type=str(row.get("fee_type", "")), legal_basis=str(row.get("legal_basis", "")), rule=rule,
+        fee_type=str(row.get("fee_type", "")),
+        legal_basis=str(row.get("legal_basis", "")),
+        rule=rule,
     )
 
 
-def create_standard(session: Session, standard: StandardInput, *, actor: str, today: date, prefix: str = "") -> tuple[FeeStandard, bool]:
+def create_standard(
+    session: Session, standard: StandardInput, *, actor: str, today: date, prefix: str = ""
+) -> tuple[FeeStandard, bool]:
     """Add a version; returns (row, created). The same version again changes nothing; a
     different one on an existing (code, effective_from) is refused: versions are never
     edited. A new version may not start before today unless it is the code's first one
@@ -111,8 +137,13 @@ def create_standard(session: Session, standard: StandardInput, *, actor: str, to
     row = standard.as_row()
     session.add(row)
     session.flush()
-    common.audit(session, actor=actor, action="create_standard", subject=f"{row.code}@{row.effective_from}",
-                 details={"rule": row.rule, "fee_type": row.fee_type})
+    audit.record(
+        session,
+        actor=actor,
+        action="create_standard",
+        subject=f"{row.code}@{row.effective_from}",
+        details={"rule": row.rule, "fee_type": row.fee_type},
+    )
     return row, True
 
 
@@ -125,7 +156,8 @@ def import_document(session: Session, document: str, *, actor: str, today: date)
     entries = data.get("standards") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise InvalidArgument("no standards", [FieldViolation("yaml_document", "needs a list under 'standards'")])
-    standards, problems = [], []
+    standards: list[tuple[str, StandardInput]] = []
+    problems: list[FieldViolation] = []
     for i, entry in enumerate(entries):
         prefix = f"standards[{i}]."
         if not isinstance(entry, dict):
@@ -147,33 +179,6 @@ def import_document(session: Session, document: str, *, actor: str, today: date)
     return created, unchanged
 
 
-def standards_in_force(session: Session, *, on: date, department_code: str = "", codes: list[str] | None = None) -> list[FeeStandard]:
-    """For each fee item, the newest version whose effective date is on or before `on`."""
-    latest = (
-        sa.select(FeeStandard.code, sa.func.max(FeeStandard.effective_from).label("effective_from"))
-        .where(FeeStandard.effective_from <= on)
-        .group_by(FeeStandard.code)
-        .subquery()
-    )
-    query = (
-        sa.select(FeeStandard)
-        .join(latest, sa.and_(FeeStandard.code == latest.c.code, FeeStandard.effective_from == latest.c.effective_from))
-        .order_by(FeeStandard.code)
-    )
-    if department_code:
-        query = query.where(FeeStandard.department_code == department_code)
-    if codes is not None:
-        query = query.where(FeeStandard.code.in_(codes))
-    return list(session.scalars(query))
-
-
-def all_versions(session: Session, *, department_code: str = "") -> list[FeeStandard]:
-    query = sa.select(FeeStandard).order_by(FeeStandard.code, FeeStandard.effective_from)
-    if department_code:
-        query = query.where(FeeStandard.department_code == department_code)
-    return list(session.scalars(query))
-
-
 def import_file(session: Session, path: Path, *, today: date) -> int:
     """The `seed` path: a file of the repository (versions may predate today)."""
     created = 0
@@ -191,5 +196,5 @@ def import_file(session: Session, path: Path, *, today: date) -> int:
 
 
 def seed(session: Session) -> int:
-    today = common.today()
+    today = clock.today(session)
     return sum(import_file(session, path, today=today) for path in sorted(STANDARDS_DIR.glob("*.yaml")))
