@@ -21,12 +21,22 @@ from shared.kafka.envelope import new_envelope
 QUERY_CODE = "246810"
 
 
-def case_accepted(case_number: str, fee_item_codes: Sequence[str] = ("FEE-LAND-REG",),
-                  declared: Mapping[str, int] | None = None, department: str = "LAND",
-                  query_code: str = QUERY_CODE, item: str = "LAND-001") -> case_events.CaseAccepted:
+def case_accepted(
+    case_number: str,
+    fee_item_codes: Sequence[str] = ("FEE-LAND-REG",),
+    declared: Mapping[str, int] | None = None,
+    department: str = "LAND",
+    query_code: str = QUERY_CODE,
+    item: str = "LAND-001",
+) -> case_events.CaseAccepted:
     event = case_events.CaseAccepted(
-        case_number=case_number, service_item_code=item, department_code=department, window_code=f"{department}-01",
-        fee_item_codes=list(fee_item_codes), declared_values=declared or {}, applicant_name="王五",
+        case_number=case_number,
+        service_item_code=item,
+        department_code=department,
+        window_code=f"{department}-01",
+        fee_item_codes=list(fee_item_codes),
+        declared_values=declared or {},
+        applicant_name="王五",
         query_code_sha256=query_code_digest(case_number, query_code),
     )
     event.accepted_at.GetCurrentTime()

@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from services.fees import audit, events, ledger, queries, rules, settlement
-from services.fees.models import UNPAID, VOIDED, FeeCase, FeeStandard, NoticeLine, PaymentNotice, table_of
+from services.fees.models import UNPAID, VOIDED, FeeCase, FeeStandard, NoticeLine, PaymentNotice
 from shared import clock
-from shared.db import upsert
+from shared.db import table_of, upsert
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument
 from shared.timeutil import shanghai_day
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.fees import queries
-from services.fees.models import CashierDay, FeeCase, PaymentNotice, SequenceCounter, table_of
-from shared.db import is_postgresql, upsert
+from services.fees.models import CashierDay, FeeCase, PaymentNotice, SequenceCounter
+from shared.db import is_postgresql, table_of, upsert
 from shared.errors import FailedPrecondition, NotFound
 
 

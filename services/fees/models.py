@@ -33,13 +33,6 @@ class Base(DeclarativeBase):
     pass
 
 
-def table_of(model: type[Base]) -> sa.Table:
-    """A model's Table, for Core statements (upserts): declarative types it as a FromClause."""
-    table = model.__table__
-    assert isinstance(table, sa.Table)
-    return table
-
-
 class OutboxMessage(OutboxMessageMixin, Base):
     pass
 

@@ -29,8 +29,13 @@ async def test_an_accepted_case_is_assessed_and_paying_it_publishes_fees_settled
     bootstrap = kafka_broker.bootstrap_servers
     fees = await start_service(FEES, kafka=bootstrap)
     case_number = new_case_number("FIN")
-    event = case_accepted(case_number, fee_item_codes=("TAX-DEED",), department="FIN", item="FIN-001",
-                          declared={"declared_price_fen": 80_000_000, "first_home": 1, "floor_area_cm2": 1_200_000})
+    event = case_accepted(
+        case_number,
+        fee_item_codes=("TAX-DEED",),
+        department="FIN",
+        item="FIN-001",
+        declared={"declared_price_fen": 80_000_000, "first_home": 1, "floor_area_cm2": 1_200_000},
+    )
     producer = make_producer(bootstrap, "test-fees-accepted")
     # The same acceptance twice as two events (new ids): the case is still assessed once.
     for _ in range(2):
@@ -43,12 +48,17 @@ async def test_an_accepted_case_is_assessed_and_paying_it_publishes_fees_settled
 
     async with grpc.aio.insecure_channel(f"127.0.0.1:{fees.port}") as channel:
         stub = fees_pb2_grpc.FeesServiceStub(channel)
-        [notice] = (await stub.ListPaymentNotices(
-            fees_pb2.ListPaymentNoticesRequest(case_number=case_number), metadata=CASHIER)).notices
+        [notice] = (
+            await stub.ListPaymentNotices(fees_pb2.ListPaymentNoticesRequest(case_number=case_number), metadata=CASHIER)
+        ).notices
         assert notice.total_due_fen == 1_200_000  # first home over 90 m2: 1.5% of 800,000 yuan
         paid = await stub.RecordPayment(
-            fees_pb2.RecordPaymentRequest(notice_number=notice.notice_number, method=fees_pb2.PAYMENT_METHOD_QR,
-                                          expected_amount_fen=notice.total_due_fen, idempotency_key=f"it-{case_number}"),
+            fees_pb2.RecordPaymentRequest(
+                notice_number=notice.notice_number,
+                method=fees_pb2.PAYMENT_METHOD_QR,
+                expected_amount_fen=notice.total_due_fen,
+                idempotency_key=f"it-{case_number}",
+            ),
             metadata=CASHIER,
         )
     assert paid.case_settled

@@ -60,9 +60,18 @@ def notice_of(factory, case_number: str) -> PaymentNotice:
 
 
 def pay(factory, notice_number: str, key: str, cashier: str = "C-1", amount: int = 10000):
-    return run(factory, lambda s: collection.record_payment(
-        s, notice_number=notice_number, method="cash", expected_amount_fen=amount, reference="", idempotency_key=key,
-        cashier=cashier))
+    return run(
+        factory,
+        lambda s: collection.record_payment(
+            s,
+            notice_number=notice_number,
+            method="cash",
+            expected_amount_fen=amount,
+            reference="",
+            idempotency_key=key,
+            cashier=cashier,
+        ),
+    )
 
 
 def count(factory, model, *where) -> int:
@@ -79,7 +88,7 @@ def all_at_once(n: int, work: Callable[[int], T]) -> list[T | BaseException]:
         barrier.wait()
         try:
             results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertions
+        except BaseException as exc:
             results[i] = exc
 
     threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
@@ -96,15 +105,24 @@ days = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
 
 
 @DB_SETTINGS
-@given(versions=st.dictionaries(days, st.integers(min_value=1, max_value=10**8), min_size=1, max_size=6),
-       assessed_on=days, later_amount=st.integers(min_value=1, max_value=10**8))
+@given(
+    versions=st.dictionaries(days, st.integers(min_value=1, max_value=10**8), min_size=1, max_size=6),
+    assessed_on=days,
+    later_amount=st.integers(min_value=1, max_value=10**8),
+)
 def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, versions, assessed_on, later_amount):
     code = f"FEE-P-{uuid.uuid4().hex[:8].upper()}"
 
     def version(on: date, amount: int, today: date) -> Callable:
-        standard = standards.StandardInput(code=code, effective_from=on, name="测试", department_code="PROP",
-                                        fee_type="administrative", legal_basis="测试依据",
-                                        rule=Rule(kind="fixed", fixed_amount_fen=amount))
+        standard = standards.StandardInput(
+            code=code,
+            effective_from=on,
+            name="测试",
+            department_code="PROP",
+            fee_type="administrative",
+            legal_basis="测试依据",
+            rule=Rule(kind="fixed", fixed_amount_fen=amount),
+        )
         return lambda s: standards.create_standard(s, standard, actor="t", today=today)
 
     for on, amount in versions.items():
@@ -113,9 +131,18 @@ def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, version
     case = new_case_number("PROP")
     accepted_at = datetime.combine(assessed_on, time(12), SHANGHAI)
     with transaction(db) as session:
-        notices = assessment.accept_case(session, assessment.AcceptedCase(
-            case_number=case, service_item_code="PROP-001", department_code="PROP", window_code="PROP-01",
-            fee_item_codes=(code,), declared_values={}, accepted_at=accepted_at))
+        notices = assessment.accept_case(
+            session,
+            assessment.AcceptedCase(
+                case_number=case,
+                service_item_code="PROP-001",
+                department_code="PROP",
+                window_code="PROP-01",
+                fee_item_codes=(code,),
+                declared_values={},
+                accepted_at=accepted_at,
+            ),
+        )
         expected = versions[max(in_force)] if in_force else None
         assert [n.total_assessed_fen for n in notices] == ([expected] if expected else [])
     if not in_force:
@@ -133,9 +160,15 @@ def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, version
 
 
 def test_a_past_version_of_a_known_standard_is_refused(db):
-    standard = standards.StandardInput(code="FEE-LAND-REG", effective_from=date(2020, 1, 1), name="土地登记费",
-                                    department_code="LAND", fee_type="administrative", legal_basis="x",
-                                    rule=Rule(kind="fixed", fixed_amount_fen=1))
+    standard = standards.StandardInput(
+        code="FEE-LAND-REG",
+        effective_from=date(2020, 1, 1),
+        name="土地登记费",
+        department_code="LAND",
+        fee_type="administrative",
+        legal_basis="x",
+        rule=Rule(kind="fixed", fixed_amount_fen=1),
+    )
     with pytest.raises(FailedPrecondition):
         run(db, lambda s: standards.create_standard(s, standard, actor="t", today=date(2026, 11, 28)))
     assert count(db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
@@ -214,9 +247,10 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
     refunded = [0, 0, 0]
     receipts: list[str] = ["", "", ""]
     closed: dict[str, int] = {}
-    collected = {c: 0 for c in cashiers}
+    collected = dict.fromkeys(cashiers, 0)
 
     for kind, i, value in operations:
+
         def attempt(work: Callable) -> object:
             try:
                 return run(db, work)
@@ -225,9 +259,17 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
 
         if kind == "pay":
             cashier = cashiers[value]
-            outcome = attempt(lambda s: collection.record_payment(
-                s, notice_number=numbers[i], method="card", expected_amount_fen=due[i], reference="",
-                idempotency_key=uuid.uuid4().hex, cashier=cashier))
+            outcome = attempt(
+                lambda s: collection.record_payment(
+                    s,
+                    notice_number=numbers[i],
+                    method="card",
+                    expected_amount_fen=due[i],
+                    reference="",
+                    idempotency_key=uuid.uuid4().hex,
+                    cashier=cashier,
+                )
+            )
             if paid_by[i] is None and due[i] > 0 and cashier not in closed:
                 assert isinstance(outcome, collection.PaymentOutcome), outcome
                 paid_by[i], receipts[i] = cashier, outcome.receipt.receipt_number
@@ -235,9 +277,18 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
             else:
                 assert isinstance(outcome, FailedPrecondition), outcome
         elif kind == "refund":
-            outcome = attempt(lambda s: collection.record_refund(
-                s, receipt_number=receipts[i] or "none", fee_item_code="", amount_fen=value, reason="退",
-                idempotency_key=uuid.uuid4().hex, cashier_staff_id="", approver="A"))
+            outcome = attempt(
+                lambda s: collection.record_refund(
+                    s,
+                    receipt_number=receipts[i] or "none",
+                    fee_item_code="",
+                    amount_fen=value,
+                    reason="退",
+                    idempotency_key=uuid.uuid4().hex,
+                    cashier_staff_id="",
+                    approver="A",
+                )
+            )
             if paid_by[i] is None:
                 assert isinstance(outcome, DomainError), outcome
             elif value > due[i] - refunded[i]:
@@ -249,16 +300,20 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
                 refunded[i] += value
                 collected[paid_by[i]] -= value
         elif kind == "reduce":
-            outcome = attempt(lambda s: adjustments.reduce_fee(
-                s, notice_number=numbers[i], fee_item_code="", amount_fen=value, reason="减免", approver="A"))
-            if paid_by[i] is None and 0 < due[i] and value <= due[i]:
+            outcome = attempt(
+                lambda s: adjustments.reduce_fee(
+                    s, notice_number=numbers[i], fee_item_code="", amount_fen=value, reason="减免", approver="A"
+                )
+            )
+            if paid_by[i] is None and due[i] > 0 and value <= due[i]:
                 assert isinstance(outcome, PaymentNotice), outcome
                 due[i] -= value
             else:
                 assert isinstance(outcome, DomainError), outcome
         elif kind == "void":
-            outcome = attempt(lambda s: collection.void_receipt(s, receipt_number=receipts[i] or "none",
-                                                               reason="重打", approver="A"))
+            outcome = attempt(
+                lambda s: collection.void_receipt(s, receipt_number=receipts[i] or "none", reason="重打", approver="A")
+            )
             if paid_by[i] is not None and paid_by[i] not in closed:
                 assert isinstance(outcome, tuple), outcome
                 receipts[i] = outcome[1].receipt_number
@@ -266,8 +321,9 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
                 assert isinstance(outcome, DomainError), outcome
         else:
             cashier = cashiers[value]
-            till, already = run(db, lambda s: reporting.close_day(s, day=hall_today(s), cashier_staff_id=cashier,
-                                                                  closed_by=cashier))
+            till, already = run(
+                db, lambda s: reporting.close_day(s, day=hall_today(s), cashier_staff_id=cashier, closed_by=cashier)
+            )
             net = sum(t["payments_fen"] - t["refunds_fen"] for t in till.summary["totals"])
             assert already == (cashier in closed)
             assert net == (closed[cashier] if already else collected[cashier])
@@ -275,7 +331,9 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
 
     with db() as session:
         rows, missing = reporting.reconcile(session, period=messages.parse_period(hall_today(session).isoformat()))
-        lines = session.scalars(sa.select(NoticeLine).join(PaymentNotice).where(PaymentNotice.notice_number.in_(numbers))).all()
+        lines = session.scalars(
+            sa.select(NoticeLine).join(PaymentNotice).where(PaymentNotice.notice_number.in_(numbers))
+        ).all()
     assert all(r.difference_fen == 0 for r in rows) and missing == []
     assert sorted(line.refunded_fen for line in lines) == sorted(refunded)
     assert all(0 <= line.refunded_fen <= line.due_fen for line in lines)
@@ -292,15 +350,38 @@ def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, clock):
     first_day = paid.payment.day
     run(db, lambda s: reporting.close_day(s, day=first_day, cashier_staff_id="C-day", closed_by="C-day"))
     with pytest.raises(FailedPrecondition):
-        run(db, lambda s: collection.record_refund(s, receipt_number=paid.receipt.receipt_number, fee_item_code="",
-                                                   amount_fen=100, reason="退", idempotency_key="r-0",
-                                                   cashier_staff_id="", approver="A"))
+        run(
+            db,
+            lambda s: collection.record_refund(
+                s,
+                receipt_number=paid.receipt.receipt_number,
+                fee_item_code="",
+                amount_fen=100,
+                reason="退",
+                idempotency_key="r-0",
+                cashier_staff_id="",
+                approver="A",
+            ),
+        )
     clock.advance(days=1)
     with pytest.raises(FailedPrecondition):  # a receipt of a past day is not voided
-        run(db, lambda s: collection.void_receipt(s, receipt_number=paid.receipt.receipt_number, reason="x", approver="A"))
-    refund = run(db, lambda s: collection.record_refund(
-        s, receipt_number=paid.receipt.receipt_number, fee_item_code="", amount_fen=100, reason="退",
-        idempotency_key="r-1", cashier_staff_id="", approver="A"))
+        run(
+            db,
+            lambda s: collection.void_receipt(s, receipt_number=paid.receipt.receipt_number, reason="x", approver="A"),
+        )
+    refund = run(
+        db,
+        lambda s: collection.record_refund(
+            s,
+            receipt_number=paid.receipt.receipt_number,
+            fee_item_code="",
+            amount_fen=100,
+            reason="退",
+            idempotency_key="r-1",
+            cashier_staff_id="",
+            approver="A",
+        ),
+    )
     assert refund.refund.day == first_day + timedelta(days=1)
     assert refund.red_letter.related_receipt_number == paid.receipt.receipt_number
     with db() as session:
@@ -308,4 +389,6 @@ def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, clock):
         assert closed.summary["totals"][0]["refunds_fen"] == 0  # the closed day is as it was
         rows, _ = reporting.reconcile(session, period=reporting.Period(first_day, first_day + timedelta(days=1), "x"))
     assert [(r.day, r.receipts_fen, r.payments_fen, r.refunds_fen) for r in rows] == [
-        (first_day, 10000, 10000, 0), (first_day + timedelta(days=1), -100, 0, 100)]
+        (first_day, 10000, 10000, 0),
+        (first_day + timedelta(days=1), -100, 0, 100),
+    ]

@@ -67,9 +67,13 @@ def test_known_amounts():
 
 
 DEED = Rule(
-    kind="rate", rate_basis_points=300, base_value="declared_price_fen",
+    kind="rate",
+    rate_basis_points=300,
+    base_value="declared_price_fen",
     reduced_rates=(
-        ReducedRate("SMALL", "small first home", 100, (Condition("first_home", 1, 1), Condition("floor_area_cm2", 1, 900_000))),
+        ReducedRate(
+            "SMALL", "small first home", 100, (Condition("first_home", 1, 1), Condition("floor_area_cm2", 1, 900_000))
+        ),
         ReducedRate("FIRST", "first home", 150, (Condition("first_home", 1, 1),)),
     ),
 )
@@ -103,13 +107,27 @@ def test_a_missing_or_impossible_value_is_named(declared):
 
 
 def test_a_standard_is_checked_field_by_field():
-    rule = Rule(kind="rate", rate_basis_points=300, base_value="declared_price_fen", fixed_amount_fen=5,
-                minimum_fen=10, maximum_fen=5,
-                reduced_rates=(ReducedRate("HIGHER", "x", 400, ()),))
-    problems = rules.validate_standard(code="TAX-X", name="契税", department_code="FIN", fee_type="deed_tax",
-                                       legal_basis="条例", rule=rule)
+    rule = Rule(
+        kind="rate",
+        rate_basis_points=300,
+        base_value="declared_price_fen",
+        fixed_amount_fen=5,
+        minimum_fen=10,
+        maximum_fen=5,
+        reduced_rates=(ReducedRate("HIGHER", "x", 400, ()),),
+    )
+    problems = rules.validate_standard(
+        code="TAX-X", name="契税", department_code="FIN", fee_type="deed_tax", legal_basis="条例", rule=rule
+    )
     assert {p.field for p in problems} == {
-        "fixed_amount_fen", "maximum_fen", "reduced_rates[0].rate_basis_points", "reduced_rates[0].conditions",
+        "fixed_amount_fen",
+        "maximum_fen",
+        "reduced_rates[0].rate_basis_points",
+        "reduced_rates[0].conditions",
     }
-    assert rules.validate_standard(code="TAX-X", name="契税", department_code="FIN", fee_type="deed_tax",
-                                   legal_basis="条例", rule=DEED) == []
+    assert (
+        rules.validate_standard(
+            code="TAX-X", name="契税", department_code="FIN", fee_type="deed_tax", legal_basis="条例", rule=DEED
+        )
+        == []
+    )
