@@ -45,7 +45,7 @@ class Databases:
         self.server_url = os.environ.get("TEST_DATABASE_URL", "")
         self.created: list[str] = []
         self.templates: dict[tuple[str, bool], str] = {}
-        self.shared_engines: dict[str, sa.Engine] = {}
+        self.shared_engines: dict[tuple[str, bool], sa.Engine] = {}
 
     def make(self, name: str) -> str:
         """A new, empty database."""
@@ -74,12 +74,13 @@ class Databases:
             return f"sqlite:///{copy}"
         return self._create(definition.name, make_url(template).database or "")
 
-    def shared_engine(self, definition: ServiceDefinition[Any]) -> sa.Engine:
+    def shared_engine(self, definition: ServiceDefinition[Any], *, seeded: bool) -> sa.Engine:
         """An engine on one migrated database per service that tests share by each working
         inside a transaction rolled back at its end (PostgreSQL only, see rolled_back)."""
-        engine = self.shared_engines.get(definition.name)
+        key = (definition.name, seeded)
+        engine = self.shared_engines.get(key)
         if engine is None:
-            engine = self.shared_engines[definition.name] = make_engine(self.copy_of_migrated(definition))
+            engine = self.shared_engines[key] = make_engine(self.copy_of_migrated(definition, seeded=seeded))
         return engine
 
     def _create(self, name: str, template: str) -> str:
@@ -139,23 +140,26 @@ def clock() -> ShiftedClock:
     return ShiftedClock()
 
 
-def rolled_back(
-    databases: Databases, definition: ServiceDefinition[Any], clock: Clock
+def service_sessions(
+    request: pytest.FixtureRequest, databases: Databases, definition: ServiceDefinition[Any], clock: Clock
 ) -> Iterator[sessionmaker[Session]]:
-    """Sessions of one service's migrated database whose every change is undone after the test.
+    """Sessions of one service's database at head (with its seed data when the test is marked
+    `seeded`), every change undone after the test.
 
     PostgreSQL: all sessions share one connection inside an outer transaction; the code's own
     transactions become SAVEPOINTs (join_transaction_mode="create_savepoint"), so a commit or
-    a rollback in the code behaves as usual and the outer rollback leaves the database as it
-    was. Code that needs two connections at once (threads racing, a second replica) cannot
-    share one: its tests take `migrated_database` instead. SQLite's driver does not nest
-    transactions without rewriting how it begins them, so there each test gets a copy."""
-    if not databases.server_url:
-        engine = make_engine(databases.copy_of_migrated(definition))
+    a rollback in the code behaves as usual and the outer rollback leaves the shared database
+    as it was. Code that needs two connections at once (threads racing, a second replica)
+    cannot share one: such a test is marked `own_database` and gets a copy of its own.
+    SQLite's driver does not nest transactions without changing how it begins them, so there
+    every test gets a copy (a file copy of the migrated template)."""
+    seeded = request.node.get_closest_marker("seeded") is not None
+    if not databases.server_url or request.node.get_closest_marker("own_database") is not None:
+        engine = make_engine(databases.copy_of_migrated(definition, seeded=seeded))
         yield make_session_factory(engine, clock)
         engine.dispose()
         return
-    connection = databases.shared_engine(definition).connect()
+    connection = databases.shared_engine(definition, seeded=seeded).connect()
     outer = connection.begin()
     yield sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, info=session_info(clock)
@@ -165,21 +169,27 @@ def rolled_back(
 
 
 @pytest.fixture
-def cases_db(databases: Databases, clock: ShiftedClock) -> Iterator[sessionmaker[Session]]:
-    """The cases service's database (schema at head, no seed data), rolled back after the test."""
-    yield from rolled_back(databases, CASES, clock)
+def cases_db(
+    request: pytest.FixtureRequest, databases: Databases, clock: ShiftedClock
+) -> Iterator[sessionmaker[Session]]:
+    """The cases service's database (see service_sessions)."""
+    yield from service_sessions(request, databases, CASES, clock)
 
 
 @pytest.fixture
-def fees_db(databases: Databases, clock: ShiftedClock) -> Iterator[sessionmaker[Session]]:
-    """The fees service's database (schema at head, no seed data), rolled back after the test."""
-    yield from rolled_back(databases, FEES, clock)
+def fees_db(
+    request: pytest.FixtureRequest, databases: Databases, clock: ShiftedClock
+) -> Iterator[sessionmaker[Session]]:
+    """The fees service's database (see service_sessions)."""
+    yield from service_sessions(request, databases, FEES, clock)
 
 
 @pytest.fixture
-def notification_db(databases: Databases, clock: ShiftedClock) -> Iterator[sessionmaker[Session]]:
-    """The notification service's database (schema at head), rolled back after the test."""
-    yield from rolled_back(databases, NOTIFICATION, clock)
+def notification_db(
+    request: pytest.FixtureRequest, databases: Databases, clock: ShiftedClock
+) -> Iterator[sessionmaker[Session]]:
+    """The notification service's database (see service_sessions)."""
+    yield from service_sessions(request, databases, NOTIFICATION, clock)
 
 
 @pytest.fixture(scope="session")

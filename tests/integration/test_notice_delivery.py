@@ -155,11 +155,10 @@ def sms_gateway() -> Iterator:
 
 # ------------------------------------------------------------------ the database and notices
 @pytest.fixture
-def notices_db(database_url) -> Iterator:
+def notification_replicas(migrated_database) -> Iterator:
     """A migrated notification database; connect() -> a session factory with an engine of
     its own (as a separate replica would have)."""
-    url = database_url("notification")
-    migrate(url, NOTIFICATION.migrations_dir)
+    url = migrated_database(NOTIFICATION)
     engines = []
 
     def connect(clock: Clock | SystemClock = SYSTEM_CLOCK):
@@ -219,10 +218,10 @@ def delivered(channel: str, outcome: str) -> float:
 
 
 # ------------------------------------------------------------------ e-mail
-def test_an_email_notice_arrives_with_its_subject_body_and_recipient(notices_db, smtp_server):
+def test_an_email_notice_arrives_with_its_subject_body_and_recipient(notification_replicas, smtp_server):
     sink = SmtpSink()
     port = smtp_server(sink)
-    db = notices_db()
+    db = notification_replicas()
     notice_id = store_notice(db, mail=EMAIL)
     before = delivered("email", "sent")
 
@@ -243,7 +242,7 @@ def test_an_email_notice_arrives_with_its_subject_body_and_recipient(notices_db,
     assert len(sink.messages) == 1
 
 
-def test_smtp_login_and_starttls_with_a_verified_certificate(notices_db, smtp_server, tmp_path):
+def test_smtp_login_and_starttls_with_a_verified_certificate(notification_replicas, smtp_server, tmp_path):
     # .ci/run installs openssl where it is missing; a missing tool fails here, not skips.
     assert shutil.which("openssl"), "openssl is needed to make the test certificate"
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
@@ -289,11 +288,11 @@ def test_smtp_login_and_starttls_with_a_verified_certificate(notices_db, smtp_se
     assert len(sink.messages) == 1
 
 
-def test_a_refusing_smtp_server_leads_to_retries_with_backoff_then_failed(notices_db, smtp_server):
+def test_a_refusing_smtp_server_leads_to_retries_with_backoff_then_failed(notification_replicas, smtp_server):
     sink = SmtpSink(refuse="550 5.1.1 <zhang.san@example.cn>: mailbox unavailable")
     port = smtp_server(sink)
     clock = Clock()
-    db = notices_db(clock)
+    db = notification_replicas(clock)
     notice_id = store_notice(db, mail=EMAIL)
     dispatcher = NoticeDispatcher(
         db,
@@ -326,8 +325,8 @@ def test_a_refusing_smtp_server_leads_to_retries_with_backoff_then_failed(notice
     assert delivered("email", "failed") == before + 1
 
 
-def test_an_unreachable_smtp_server_is_an_error_recorded_not_a_crash(notices_db):
-    db = notices_db()
+def test_an_unreachable_smtp_server_is_an_error_recorded_not_a_crash(notification_replicas):
+    db = notification_replicas()
     notice_id = store_notice(db, mail=EMAIL)
     dispatcher = NoticeDispatcher(db, {"email": email_sender(free_port())}, policy=RetryPolicy(2, 0, 0))
     assert dispatcher.run_once() == {"retrying": 1, "failed": 1}  # backoff 0: both attempts in one run
@@ -336,9 +335,9 @@ def test_an_unreachable_smtp_server_is_an_error_recorded_not_a_crash(notices_db)
 
 
 # ------------------------------------------------------------------ SMS
-def test_an_sms_notice_arrives_at_the_gateway_as_json(notices_db, sms_gateway):
+def test_an_sms_notice_arrives_at_the_gateway_as_json(notification_replicas, sms_gateway):
     gateway = sms_gateway()
-    db = notices_db()
+    db = notification_replicas()
     notice_id = store_notice(db, phone=PHONE)
     sender = SmsSender(gateway.url, "gw-token", timeout=5)
     dispatcher = NoticeDispatcher(db, {"sms": sender})
@@ -357,10 +356,12 @@ def test_an_sms_notice_arrives_at_the_gateway_as_json(notices_db, sms_gateway):
     assert notice(db, notice_id).delivery_status == "sent"
 
 
-def test_a_gateway_answering_500_leads_to_retries_then_failed_and_recovers_when_it_answers(notices_db, sms_gateway):
+def test_a_gateway_answering_500_leads_to_retries_then_failed_and_recovers_when_it_answers(
+    notification_replicas, sms_gateway
+):
     gateway = sms_gateway([500], answer='{"error": "upstream carrier down"}')
     clock = Clock()
-    db = notices_db(clock)
+    db = notification_replicas(clock)
     doomed = store_notice(db, phone=PHONE)
     dispatcher = NoticeDispatcher(
         db,
@@ -388,11 +389,11 @@ def test_a_gateway_answering_500_leads_to_retries_then_failed_and_recovers_when_
     dispatcher.close()
 
 
-def test_logs_and_errors_never_carry_the_full_phone_number(notices_db, sms_gateway, caplog):
+def test_logs_and_errors_never_carry_the_full_phone_number(notification_replicas, sms_gateway, caplog):
     caplog.set_level(logging.DEBUG)
     # A gateway that quotes the number back in its refusal.
     gateway = sms_gateway([400, 200], answer=f'{{"error": "number {PHONE} is on the blocklist"}}')
-    db = notices_db()
+    db = notification_replicas()
     notice_id = store_notice(db, phone=PHONE)
     dispatcher = NoticeDispatcher(db, {"sms": SmsSender(gateway.url, "t", timeout=5)}, policy=RetryPolicy(3, 0, 0))
     assert dispatcher.run_once() == {"retrying": 1, "sent": 1}
@@ -409,9 +410,9 @@ def test_logs_and_errors_never_carry_the_full_phone_number(notices_db, sms_gatew
     assert PHONE not in caplog.text
 
 
-def test_a_refusal_that_quotes_the_number_is_stored_masked(notices_db, sms_gateway):
+def test_a_refusal_that_quotes_the_number_is_stored_masked(notification_replicas, sms_gateway):
     gateway = sms_gateway([422], answer=f"bad number {PHONE}")
-    db = notices_db()
+    db = notification_replicas()
     notice_id = store_notice(db, phone=PHONE)
     NoticeDispatcher(db, {"sms": SmsSender(gateway.url, "t", timeout=5)}, policy=RetryPolicy(1, 0, 0)).run_once()
     stored = notice(db, notice_id)
@@ -420,18 +421,20 @@ def test_a_refusal_that_quotes_the_number_is_stored_masked(notices_db, sms_gatew
 
 
 # ------------------------------------------------------------------ several replicas
-def test_two_dispatchers_at_once_send_each_notice_exactly_once(notices_db, smtp_server, sms_gateway):
+def test_two_dispatchers_at_once_send_each_notice_exactly_once(notification_replicas, smtp_server, sms_gateway):
     sink = SmtpSink(delay=0.005)
     port = smtp_server(sink)
     gateway = sms_gateway()
-    setup = notices_db()
+    setup = notification_replicas()
     ids = {store_notice(setup, phone=f"139{n:08d}", number=n) for n in range(20)}
     ids |= {store_notice(setup, mail=f"applicant{n}@example.cn", number=100 + n) for n in range(20)}
 
     # Two replicas: engines of their own, each with its own senders, started together.
     dispatchers = [
         NoticeDispatcher(
-            notices_db(), {"email": email_sender(port), "sms": SmsSender(gateway.url, "t", timeout=5)}, batch_size=5
+            notification_replicas(),
+            {"email": email_sender(port), "sms": SmsSender(gateway.url, "t", timeout=5)},
+            batch_size=5,
         )
         for _ in range(2)
     ]
@@ -467,13 +470,13 @@ def test_two_dispatchers_at_once_send_each_notice_exactly_once(notices_db, smtp_
     assert set(rows) == {("sent", 1)}
 
 
-def test_a_claim_held_by_a_replica_is_not_sent_by_another_until_it_lapses(notices_db, sms_gateway):
+def test_a_claim_held_by_a_replica_is_not_sent_by_another_until_it_lapses(notification_replicas, sms_gateway):
     gateway = sms_gateway()
     clock = Clock()
-    db = notices_db(clock)
+    db = notification_replicas(clock)
     notice_id = store_notice(db, phone=PHONE)
     sender = SmsSender(gateway.url, "t", timeout=5)
-    crashed = NoticeDispatcher(notices_db(clock), {"sms": sender}, claim_seconds=300)
+    crashed = NoticeDispatcher(notification_replicas(clock), {"sms": sender}, claim_seconds=300)
     other = NoticeDispatcher(db, {"sms": sender}, claim_seconds=300)
 
     claimed = run_in_transaction(crashed.session_factory, crashed.claim_one)  # ... and then it died
@@ -492,10 +495,10 @@ def test_a_claim_held_by_a_replica_is_not_sent_by_another_until_it_lapses(notice
     sender.close()
 
 
-def test_a_notice_whose_last_attempt_never_reported_back_is_given_up(notices_db, sms_gateway):
+def test_a_notice_whose_last_attempt_never_reported_back_is_given_up(notification_replicas, sms_gateway):
     gateway = sms_gateway()
     clock = Clock()
-    db = notices_db(clock)
+    db = notification_replicas(clock)
     notice_id = store_notice(db, phone=PHONE)
     sender = SmsSender(gateway.url, "t", timeout=5)
     dispatcher = NoticeDispatcher(db, {"sms": sender}, policy=RetryPolicy(1, 0, 0), claim_seconds=60)

@@ -19,10 +19,8 @@ from hypothesis import strategies as st
 from services.fees import adjustments, assessment, collection, ledger, messages, queries, reporting, standards
 from services.fees.models import CashierDay, FeeCase, FeeStandard, NoticeLine, Payment, PaymentNotice, Receipt
 from services.fees.rules import Rule
-from services.fees.server import DEFINITION as FEES
-from shared.clock import ShiftedClock
 from shared.clock import today as hall_today
-from shared.db import make_engine, make_session_factory, migrate, run_in_transaction, transaction
+from shared.db import run_in_transaction, transaction
 from shared.errors import AlreadyExists, DomainError, FailedPrecondition, InvalidArgument
 from shared.timeutil import SHANGHAI
 from tests.fees_support import accept, new_case_number
@@ -31,22 +29,9 @@ T = TypeVar("T")
 DB_SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@pytest.fixture
-def clock() -> ShiftedClock:
-    """The hall's time for everything the test's sessions do (advance it to change days)."""
-    return ShiftedClock()
-
-
-@pytest.fixture
-def db(database_url, clock):
-    url = database_url("fees")
-    migrate(url, FEES.migrations_dir)
-    engine = make_engine(url)
-    factory = make_session_factory(engine, clock)
-    with transaction(factory) as session:
-        standards.seed(session)
-    yield factory
-    engine.dispose()
+# Every test here reads the demo fee standards; `clock` (tests/conftest.py) is the hall's time
+# for everything the test's sessions do (advance it to change days).
+pytestmark = pytest.mark.seeded
 
 
 def run(factory, work: Callable[..., T]) -> T:
@@ -110,7 +95,7 @@ days = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
     assessed_on=days,
     later_amount=st.integers(min_value=1, max_value=10**8),
 )
-def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, versions, assessed_on, later_amount):
+def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(fees_db, versions, assessed_on, later_amount):
     code = f"FEE-P-{uuid.uuid4().hex[:8].upper()}"
 
     def version(on: date, amount: int, today: date) -> Callable:
@@ -126,11 +111,11 @@ def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, version
         return lambda s: standards.create_standard(s, standard, actor="t", today=today)
 
     for on, amount in versions.items():
-        run(db, version(on, amount, date(1999, 1, 1)))
+        run(fees_db, version(on, amount, date(1999, 1, 1)))
     in_force = [d for d in versions if d <= assessed_on]
     case = new_case_number("PROP")
     accepted_at = datetime.combine(assessed_on, time(12), SHANGHAI)
-    with transaction(db) as session:
+    with transaction(fees_db) as session:
         notices = assessment.accept_case(
             session,
             assessment.AcceptedCase(
@@ -146,20 +131,20 @@ def test_an_assessment_uses_the_version_in_force_on_its_day_for_good(db, version
         expected = versions[max(in_force)] if in_force else None
         assert [n.total_assessed_fen for n in notices] == ([expected] if expected else [])
     if not in_force:
-        with db() as session:
+        with fees_db() as session:
             assert "no fee standard" in session.get(FeeCase, case).assessment_error
         return
     # A newer version, even one taking effect on the very day, never touches the notice.
     if assessed_on not in versions:
-        run(db, version(assessed_on, later_amount, assessed_on))
-    with db() as session:
+        run(fees_db, version(assessed_on, later_amount, assessed_on))
+    with fees_db() as session:
         [standard] = queries.standards_in_force(session, on=assessed_on, codes=[code])
         line = session.scalars(sa.select(NoticeLine).join(PaymentNotice).where(PaymentNotice.case_number == case)).one()
         assert line.assessed_fen == expected and line.standard_effective_from == max(in_force)
         assert standard.effective_from == assessed_on or standard.effective_from == max(in_force)
 
 
-def test_a_past_version_of_a_known_standard_is_refused(db):
+def test_a_past_version_of_a_known_standard_is_refused(fees_db):
     standard = standards.StandardInput(
         code="FEE-LAND-REG",
         effective_from=date(2020, 1, 1),
@@ -170,53 +155,56 @@ def test_a_past_version_of_a_known_standard_is_refused(db):
         rule=Rule(kind="fixed", fixed_amount_fen=1),
     )
     with pytest.raises(FailedPrecondition):
-        run(db, lambda s: standards.create_standard(s, standard, actor="t", today=date(2026, 11, 28)))
-    assert count(db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
+        run(fees_db, lambda s: standards.create_standard(s, standard, actor="t", today=date(2026, 11, 28)))
+    assert count(fees_db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
 
 
 # --- payments: idempotency and concurrency --------------------------------------------------
 
 
-def test_concurrent_payments_of_one_notice_charge_it_once(db):
+@pytest.mark.own_database
+def test_concurrent_payments_of_one_notice_charge_it_once(fees_db):
     case = new_case_number()
-    accept(db, case)
-    notice = notice_of(db, case)
-    results = all_at_once(8, lambda i: pay(db, notice.notice_number, f"conc-{case}-{i}", cashier=f"C-{i % 2}"))
+    accept(fees_db, case)
+    notice = notice_of(fees_db, case)
+    results = all_at_once(8, lambda i: pay(fees_db, notice.notice_number, f"conc-{case}-{i}", cashier=f"C-{i % 2}"))
     paid = [r for r in results if isinstance(r, collection.PaymentOutcome)]
     refused = [r for r in results if isinstance(r, FailedPrecondition)]
     assert len(paid) == 1 and len(refused) == 7, results
-    assert count(db, Payment, Payment.notice_id == notice.id) == 1
-    assert count(db, Receipt, Receipt.notice_number == notice.notice_number) == 1
+    assert count(fees_db, Payment, Payment.notice_id == notice.id) == 1
+    assert count(fees_db, Receipt, Receipt.notice_number == notice.notice_number) == 1
 
 
-def test_concurrent_retries_with_one_key_pay_once_and_answer_alike(db):
+@pytest.mark.own_database
+def test_concurrent_retries_with_one_key_pay_once_and_answer_alike(fees_db):
     case = new_case_number()
-    accept(db, case)
-    notice = notice_of(db, case)
-    results = all_at_once(6, lambda i: pay(db, notice.notice_number, f"same-{case}"))
+    accept(fees_db, case)
+    notice = notice_of(fees_db, case)
+    results = all_at_once(6, lambda i: pay(fees_db, notice.notice_number, f"same-{case}"))
     assert all(isinstance(r, collection.PaymentOutcome) for r in results), results
     assert len({r.payment.id for r in results}) == 1 and len({r.receipt.receipt_number for r in results}) == 1
     assert sorted(r.replayed for r in results) == [False] + [True] * 5
     with pytest.raises(AlreadyExists):
-        pay(db, notice.notice_number, f"same-{case}", cashier="C-other")  # same key, another request
+        pay(fees_db, notice.notice_number, f"same-{case}", cashier="C-other")  # same key, another request
 
 
-def test_receipt_numbers_are_gapless_under_concurrency_and_rollbacks(db):
+@pytest.mark.own_database
+def test_receipt_numbers_are_gapless_under_concurrency_and_rollbacks(fees_db):
     cases = [new_case_number() for _ in range(10)]
     for case in cases:
-        accept(db, case)
-    notices = [notice_of(db, case) for case in cases]
+        accept(fees_db, case)
+    notices = [notice_of(fees_db, case) for case in cases]
 
     def work(i: int):
         if i % 3 == 0:  # a transaction that takes a number and then fails gives it back
-            with pytest.raises(RuntimeError), transaction(db) as session:
+            with pytest.raises(RuntimeError), transaction(fees_db) as session:
                 ledger.next_value(session, f"receipt:{hall_today(session).year}")
                 raise RuntimeError("printer jammed")
-        return pay(db, notices[i].notice_number, f"gap-{cases[i]}", cashier=f"C-{i % 3}")
+        return pay(fees_db, notices[i].notice_number, f"gap-{cases[i]}", cashier=f"C-{i % 3}")
 
     results = all_at_once(len(notices), work)
     assert all(isinstance(r, collection.PaymentOutcome) for r in results), results
-    with db() as session:
+    with fees_db() as session:
         serials = queries.receipts_of_year(session, hall_today(session).year)
     assert serials == list(range(1, len(notices) + 1))
     assert ledger.missing_serials([1, 2, 4, 7]) == [3, 5, 6]
@@ -235,13 +223,13 @@ operation = st.one_of(
 
 @DB_SETTINGS
 @given(st.lists(operation, min_size=1, max_size=14))
-def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_closed(db, operations):
+def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_closed(fees_db, operations):
     run_id = uuid.uuid4().hex[:6]
     cashiers = [f"C{run_id}-a", f"C{run_id}-b"]
     cases = [new_case_number() for _ in range(3)]
     for case in cases:
-        accept(db, case)
-    numbers = [notice_of(db, case).notice_number for case in cases]
+        accept(fees_db, case)
+    numbers = [notice_of(fees_db, case).notice_number for case in cases]
     due = [10000, 10000, 10000]
     paid_by: list[str | None] = [None, None, None]
     refunded = [0, 0, 0]
@@ -253,7 +241,7 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
 
         def attempt(work: Callable) -> object:
             try:
-                return run(db, work)
+                return run(fees_db, work)
             except DomainError as error:
                 return error
 
@@ -322,14 +310,15 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
         else:
             cashier = cashiers[value]
             till, already = run(
-                db, lambda s: reporting.close_day(s, day=hall_today(s), cashier_staff_id=cashier, closed_by=cashier)
+                fees_db,
+                lambda s: reporting.close_day(s, day=hall_today(s), cashier_staff_id=cashier, closed_by=cashier),
             )
             net = sum(t["payments_fen"] - t["refunds_fen"] for t in till.summary["totals"])
             assert already == (cashier in closed)
             assert net == (closed[cashier] if already else collected[cashier])
             closed.setdefault(cashier, net)
 
-    with db() as session:
+    with fees_db() as session:
         rows, missing = reporting.reconcile(session, period=messages.parse_period(hall_today(session).isoformat()))
         lines = session.scalars(
             sa.select(NoticeLine).join(PaymentNotice).where(PaymentNotice.notice_number.in_(numbers))
@@ -342,16 +331,16 @@ def test_the_ledger_stays_reconciled_refunds_stay_bounded_and_closed_tills_stay_
 # --- day close across days -------------------------------------------------------------------
 
 
-def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, clock):
+def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(fees_db, clock):
     case = new_case_number()
-    accept(db, case)
-    notice = notice_of(db, case)
-    paid = pay(db, notice.notice_number, f"day-{case}", cashier="C-day")
+    accept(fees_db, case)
+    notice = notice_of(fees_db, case)
+    paid = pay(fees_db, notice.notice_number, f"day-{case}", cashier="C-day")
     first_day = paid.payment.day
-    run(db, lambda s: reporting.close_day(s, day=first_day, cashier_staff_id="C-day", closed_by="C-day"))
+    run(fees_db, lambda s: reporting.close_day(s, day=first_day, cashier_staff_id="C-day", closed_by="C-day"))
     with pytest.raises(FailedPrecondition):
         run(
-            db,
+            fees_db,
             lambda s: collection.record_refund(
                 s,
                 receipt_number=paid.receipt.receipt_number,
@@ -366,11 +355,11 @@ def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, clock):
     clock.advance(days=1)
     with pytest.raises(FailedPrecondition):  # a receipt of a past day is not voided
         run(
-            db,
+            fees_db,
             lambda s: collection.void_receipt(s, receipt_number=paid.receipt.receipt_number, reason="x", approver="A"),
         )
     refund = run(
-        db,
+        fees_db,
         lambda s: collection.record_refund(
             s,
             receipt_number=paid.receipt.receipt_number,
@@ -384,7 +373,7 @@ def test_a_closed_day_is_corrected_on_the_next_day_with_a_reference(db, clock):
     )
     assert refund.refund.day == first_day + timedelta(days=1)
     assert refund.red_letter.related_receipt_number == paid.receipt.receipt_number
-    with db() as session:
+    with fees_db() as session:
         closed = session.get(CashierDay, (first_day, "C-day"))
         assert closed.summary["totals"][0]["refunds_fen"] == 0  # the closed day is as it was
         rows, _ = reporting.reconcile(session, period=reporting.Period(first_day, first_day + timedelta(days=1), "x"))
