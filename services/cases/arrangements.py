@@ -139,7 +139,7 @@ def _cases_to_recompute(session: Session, first_changed: date | None) -> list[Ca
     even when no day changes), every case held by an open pause (due unknown), and, when days
     changed, every case due on or after the first of them or with a pending joint task due then.
     """
-    could_move = [
+    could_move: list[sa.ColumnElement[bool]] = [
         Case.due_provisional.is_(True),
         Case.promised_due.is_(None),
         Case.statutory_due.is_(None),

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from services.cases.models import Consultation, ConsultationHandover, Department, Window
@@ -129,12 +131,12 @@ def hand_over(session: Session, *, consultation_id: int, from_staff_id: str, to_
     if problems:
         raise InvalidArgument("the hand-over is invalid", problems)
     row = _get(session, consultation_id)
-    moved = session.execute(
+    moved = cast(CursorResult[Any], session.execute(  # an UPDATE answers with a cursor result
         sa.update(Consultation)
         .where(Consultation.id == consultation_id, Consultation.owner_staff_id == from_staff_id)
         .values(owner_staff_id=to_staff_id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     session.refresh(row)
     if moved != 1:
         raise PermissionDenied(

@@ -15,8 +15,10 @@ moment cannot both miss that the other approved.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -298,12 +300,12 @@ def decide_joint_task(session: Session, case_number: str, caller: Caller, *, dep
 
 def _bump(session: Session, case: Case) -> None:
     """Write the case row (its version) even when its status stays: the conflict detector."""
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(  # an UPDATE answers with a cursor result
         sa.update(Case)
         .where(Case.id == case.id, Case.row_version == case.row_version)
         .values(row_version=case.row_version + 1)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         raise StaleDataError(f"case {case.case_number} changed concurrently")
     session.expire(case, ["row_version"])

@@ -153,8 +153,8 @@ def check_forms(session: Session, forms: dict[str, FormDefinition], on: date) ->
                 if target_field not in item_fields:
                     problems.append(FieldViolation(f"{t_where}.map.{target_field}", f"item {version.code} has no form field '{target_field}'"))
             for name, item_field in item_fields.items():
-                source = target.mapping.get(name)
-                if item_field.required and (source is None or not fields[source].required):
+                fed_from = target.mapping.get(name)
+                if item_field.required and (fed_from is None or not fields[fed_from].required):
                     problems.append(
                         FieldViolation(f"{t_where}.map.{name}", f"required by item {version.code}: map it from a required form field")
                     )

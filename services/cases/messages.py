@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from typing import cast
 
 import grpc
 import sqlalchemy as sa
@@ -40,7 +41,11 @@ KINDS = {
     "committed": cases_pb2.CASE_KIND_COMMITTED,
     "joint": cases_pb2.CASE_KIND_JOINT,
 }
-STATUSES = {name: cases_pb2.CaseStatus.Value(f"CASE_STATUS_{name.upper()}") for name in lifecycle.STATES}
+# EnumTypeWrapper.Value is typed as a plain int; the values are CaseStatus members.
+STATUSES = {
+    name: cast(cases_pb2.CaseStatus, cases_pb2.CaseStatus.Value(f"CASE_STATUS_{name.upper()}"))
+    for name in lifecycle.STATES
+}
 
 
 # ---------------------------------------------------------------------- requests -> inputs
@@ -105,7 +110,7 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def kind_name(kind: cases_pb2.CaseKind.ValueType) -> str:
+def kind_name(kind: cases_pb2.CaseKind) -> str:
     """The case kind of a message by its catalog name (instant, committed, joint)."""
     return cases_pb2.CaseKind.Name(kind).removeprefix("CASE_KIND_").lower()
 

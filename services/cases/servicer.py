@@ -21,7 +21,6 @@ from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from shared.auth import Caller
 from shared.runtime import Runtime
 
-Context = grpc.aio.ServicerContext
 CaseWork = Callable[[Session, Caller], Case]
 
 
@@ -38,7 +37,7 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
     def __init__(self, runtime: Runtime[CasesSettings]) -> None:
         self.runtime = runtime
 
-    async def _change(self, context: Context, work: CaseWork) -> cases_pb2.Case:
+    async def _change(self, context: grpc.aio.ServicerContext, work: CaseWork) -> cases_pb2.Case:
         """Run a use case that changes a case; answer with the case as it is after the commit,
         and count its moves only once they are committed."""
         caller = caller_of(context)
@@ -54,7 +53,7 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         return message
 
     async def SubmitApplication(  # noqa: N802 (generated names)
-        self, request: cases_pb2.SubmitApplicationRequest, context: Context
+        self, request: cases_pb2.SubmitApplicationRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         caller = caller_of(context)
         applicant = messages.applicant_input(request.applicant)
@@ -72,7 +71,7 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         CASES_SUBMITTED.labels(message.service_item.department_code, messages.kind_name(message.service_item.case_kind)).inc()
         return message
 
-    async def SubmitForm(self, request: cases_pb2.SubmitFormRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def SubmitForm(self, request: cases_pb2.SubmitFormRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         caller = caller_of(context)
         applicant = messages.applicant_input(request.applicant)
 
@@ -88,12 +87,12 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         CASES_SUBMITTED.labels(message.service_item.department_code, messages.kind_name(message.service_item.case_kind)).inc()
         return message
 
-    async def GetCase(self, request: cases_pb2.GetCaseRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def GetCase(self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         caller = caller_of(context)
         return await self.runtime.read(lambda s: case_message(s, access.get_case(s, request.case_number, caller)[0]))
 
     async def ListCases(  # noqa: N802
-        self, request: cases_pb2.ListCasesRequest, context: Context
+        self, request: cases_pb2.ListCasesRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ListCasesResponse:
         caller = caller_of(context)
         after = messages.page_after(request.page_token)
@@ -106,87 +105,87 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         return await self.runtime.read(read)
 
     async def GetCaseHistory(  # noqa: N802
-        self, request: cases_pb2.GetCaseRequest, context: Context
+        self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.CaseHistory:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: messages.history_message(
             request.case_number, access.history(s, request.case_number, caller)))
 
     async def ListVouchers(  # noqa: N802
-        self, request: cases_pb2.GetCaseRequest, context: Context
+        self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ListVouchersResponse:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: messages.vouchers_message(
             access.list_vouchers(s, request.case_number, caller)))
 
-    async def AcceptCase(self, request: cases_pb2.CaseActionRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def AcceptCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, lambda s, c: decisions.accept(s, request.case_number, c, reason=request.reason))
 
-    async def RejectCase(self, request: cases_pb2.CaseActionRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def RejectCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, lambda s, c: decisions.reject(s, request.case_number, c, reason=request.reason))
 
     async def RequestCorrection(  # noqa: N802
-        self, request: cases_pb2.RequestCorrectionRequest, context: Context
+        self, request: cases_pb2.RequestCorrectionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         return await self._change(context, _case_after(request.case_number, lambda s, c: decisions.request_correction(
             s, request.case_number, c, materials=list(request.materials), note=request.note)))
 
     async def SupplyMaterials(  # noqa: N802
-        self, request: cases_pb2.SupplyMaterialsRequest, context: Context
+        self, request: cases_pb2.SupplyMaterialsRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         return await self._change(context, lambda s, c: decisions.supply_materials(
             s, request.case_number, c, materials=list(request.materials)))
 
-    async def StartReview(self, request: cases_pb2.CaseActionRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def StartReview(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, lambda s, c: decisions.start_review(s, request.case_number, c))
 
-    async def ApproveCase(self, request: cases_pb2.CaseActionRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def ApproveCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, lambda s, c: decisions.approve(s, request.case_number, c, reason=request.reason))
 
-    async def DenyCase(self, request: cases_pb2.CaseActionRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def DenyCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, lambda s, c: decisions.deny(s, request.case_number, c, reason=request.reason))
 
-    async def ConcludeCase(self, request: cases_pb2.CaseActionRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def ConcludeCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, lambda s, c: decisions.conclude(s, request.case_number, c))
 
     async def ConcludeOnTheSpot(  # noqa: N802
-        self, request: cases_pb2.CaseActionRequest, context: Context
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         return await self._change(context, lambda s, c: decisions.conclude_on_the_spot(
             s, request.case_number, c, seal_code=request.seal_code))
 
-    async def WithdrawCase(self, request: cases_pb2.CaseActionRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def WithdrawCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, lambda s, c: decisions.withdraw(s, request.case_number, c, reason=request.reason))
 
     async def DecideJointTask(  # noqa: N802
-        self, request: cases_pb2.DecideJointTaskRequest, context: Context
+        self, request: cases_pb2.DecideJointTaskRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         return await self._change(context, _case_after(request.case_number, lambda s, c: decisions.decide_joint_task(
             s, request.case_number, c, department_code=request.department_code, approve=request.approve,
             reason=request.reason)))
 
-    async def PauseClock(self, request: cases_pb2.PauseClockRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def PauseClock(self, request: cases_pb2.PauseClockRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, _case_after(request.case_number, lambda s, c: deadlines.pause(
             s, request.case_number, c, reason=request.reason, note=request.note)))
 
-    async def ResumeClock(self, request: cases_pb2.CaseActionRequest, context: Context) -> cases_pb2.Case:  # noqa: N802
+    async def ResumeClock(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
         return await self._change(context, lambda s, c: deadlines.resume(s, request.case_number, c))
 
     async def GrantExtension(  # noqa: N802
-        self, request: cases_pb2.GrantExtensionRequest, context: Context
+        self, request: cases_pb2.GrantExtensionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         return await self._change(context, _case_after(request.case_number, lambda s, c: deadlines.extend(
             s, request.case_number, c, extra_days=request.extra_days, reason=request.reason)))
 
     async def IssueSupervisionOrder(  # noqa: N802
-        self, request: cases_pb2.IssueSupervisionOrderRequest, context: Context
+        self, request: cases_pb2.IssueSupervisionOrderRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         due_on = messages.day(request.due_on, "due_on")
         return await self._change(context, _case_after(request.case_number, lambda s, c: supervision.order(
             s, request.case_number, c, due_on=due_on, note=request.note)))
 
     async def RunSupervisionScan(  # noqa: N802
-        self, request: cases_pb2.RunSupervisionScanRequest, context: Context
+        self, request: cases_pb2.RunSupervisionScanRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.RunSupervisionScanResponse:
         caller = caller_of(context)
         today = messages.optional_day(request.today, "today")

@@ -14,7 +14,6 @@ from services.cases.settings import CasesSettings
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from shared.runtime import Runtime
 
-Context = grpc.aio.ServicerContext
 
 
 class CatalogServicer(cases_pb2_grpc.CatalogServiceServicer):
@@ -22,21 +21,21 @@ class CatalogServicer(cases_pb2_grpc.CatalogServiceServicer):
         self.runtime = runtime
 
     async def ListServiceItems(  # noqa: N802 (generated names)
-        self, request: cases_pb2.ListServiceItemsRequest, context: Context
+        self, request: cases_pb2.ListServiceItemsRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ListServiceItemsResponse:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: messages.items_message(
             catalog.list_service_items(s, caller, department_code=request.department_code)))
 
     async def GetServiceGuide(  # noqa: N802
-        self, request: cases_pb2.GetServiceGuideRequest, context: Context
+        self, request: cases_pb2.GetServiceGuideRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ServiceGuide:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: messages.guide_message(
             guide.get_service_guide(s, caller, code=request.service_item_code)))
 
     async def UpsertServiceItem(  # noqa: N802
-        self, request: cases_pb2.UpsertServiceItemRequest, context: Context
+        self, request: cases_pb2.UpsertServiceItemRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ServiceItem:
         caller = caller_of(context)
         definition = messages.item_definition(request)
@@ -49,7 +48,7 @@ class CatalogServicer(cases_pb2_grpc.CatalogServiceServicer):
         return await self.runtime.write(write)
 
     async def ListItemVersions(  # noqa: N802
-        self, request: cases_pb2.ListItemVersionsRequest, context: Context
+        self, request: cases_pb2.ListItemVersionsRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ListServiceItemsResponse:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: messages.versions_message(
@@ -61,19 +60,19 @@ class SealServicer(cases_pb2_grpc.SealServiceServicer):
         self.runtime = runtime
 
     async def ListSeals(  # noqa: N802
-        self, request: cases_pb2.ListSealsRequest, context: Context
+        self, request: cases_pb2.ListSealsRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ListSealsResponse:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: messages.seals_message(
             seals.window_seals(s, caller, window_code=request.window_code)))
 
-    async def UseSeal(self, request: cases_pb2.UseSealRequest, context: Context) -> cases_pb2.SealUse:  # noqa: N802
+    async def UseSeal(self, request: cases_pb2.UseSealRequest, context: grpc.aio.ServicerContext) -> cases_pb2.SealUse:  # noqa: N802
         caller = caller_of(context)
         return await self.runtime.write(lambda s: messages.seal_use_message(seals.record_seal_use(
             s, caller, seal_code=request.seal_code, case_number=request.case_number, note=request.note)))
 
     async def ReconcileSeals(  # noqa: N802
-        self, request: cases_pb2.ReconcileSealsRequest, context: Context
+        self, request: cases_pb2.ReconcileSealsRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.SealReconciliation:
         caller = caller_of(context)
         since, until = messages.period(request.since, request.until)
@@ -86,7 +85,7 @@ class AgencyServicer(cases_pb2_grpc.AgencyServiceServicer):
         self.runtime = runtime
 
     async def AssignAgent(  # noqa: N802
-        self, request: cases_pb2.AssignAgentRequest, context: Context
+        self, request: cases_pb2.AssignAgentRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.AgencyAssignment:
         caller = caller_of(context)
         return await self.runtime.write(lambda s: messages.assignment_message(agency.appoint_agent(
@@ -94,14 +93,14 @@ class AgencyServicer(cases_pb2_grpc.AgencyServiceServicer):
             note=request.note)))
 
     async def ListAgentCaseload(  # noqa: N802
-        self, request: cases_pb2.ListAgentCaseloadRequest, context: Context
+        self, request: cases_pb2.ListAgentCaseloadRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ListCasesResponse:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: messages.cases_message(
             s, agency.list_agent_caseload(s, caller, agent_staff_id=request.agent_staff_id)))
 
     async def GetAssignmentHistory(  # noqa: N802
-        self, request: cases_pb2.GetAssignmentHistoryRequest, context: Context
+        self, request: cases_pb2.GetAssignmentHistoryRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.AssignmentHistory:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: messages.assignments_message(
@@ -113,21 +112,21 @@ class ConsultationServicer(cases_pb2_grpc.ConsultationServiceServicer):
         self.runtime = runtime
 
     async def RecordConsultation(  # noqa: N802
-        self, request: cases_pb2.RecordConsultationRequest, context: Context
+        self, request: cases_pb2.RecordConsultationRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Consultation:
         caller = caller_of(context)
         return await self.runtime.write(lambda s: messages.consultation_message(consultations.take_consultation(
             s, caller, window_code=request.window_code, asker=request.asker, topic=request.topic)))
 
     async def HandOverConsultation(  # noqa: N802
-        self, request: cases_pb2.HandOverConsultationRequest, context: Context
+        self, request: cases_pb2.HandOverConsultationRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Consultation:
         caller = caller_of(context)
         return await self.runtime.write(lambda s: messages.consultation_message(consultations.hand_over_consultation(
             s, caller, consultation_id=request.consultation_id, to_staff_id=request.to_staff_id, note=request.note)))
 
     async def CountConsultations(  # noqa: N802
-        self, request: cases_pb2.CountConsultationsRequest, context: Context
+        self, request: cases_pb2.CountConsultationsRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ConsultationCounts:
         caller = caller_of(context)
         since, until = messages.period(request.since, request.until)

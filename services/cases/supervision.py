@@ -55,11 +55,13 @@ def order(session: Session, case_number: str, caller: Caller, *, due_on: date, n
 
 
 def _raise_once(session: Session, case: Case, level: str, order_due: date | None) -> bool:
+    table = SupervisionAlert.__table__
+    assert isinstance(table, sa.Table)  # a mapped class's table (typed as any FromClause)
     inserted = session.execute(
-        upsert(session, SupervisionAlert.__table__)
+        upsert(session, table)
         .values(case_id=case.id, level=level, raised_at=now(session))
         .on_conflict_do_nothing(index_elements=["case_id", "level"])
-        .returning(SupervisionAlert.__table__.c.id)
+        .returning(table.c.id)
     ).first()
     if inserted is None:
         return False  # another scanner (or an earlier pass) raised it
