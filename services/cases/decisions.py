@@ -1,10 +1,10 @@
 """What staff and applicants decide on a case, each a move in the lifecycle with its voucher,
 and a department's decision on its task of a joint case (并联审批).
 
-The public functions are use cases: each takes the caller and checks the caller may act
-(own department; roles), raises shared.errors, and writes the history, the voucher and the
-events in the caller's transaction. The moves themselves (_accept, _approve, _deny) check
-nobody; deem_accepted is the scanner's (Art. 32), acting as `system`.
+The functions that take a caller are use cases: each checks the caller may act (own
+department; roles), raises shared.errors, and writes the history, the voucher and the events
+in the caller's transaction. The moves themselves (_accept, _approve, _deny) check nobody;
+deem_accepted is the scanner's (Art. 32), acting as `system`.
 
 A joint case is approved when every department has approved its task; one denial denies the
 case (the others' pending tasks are closed as moot). A decision locks the case row (SELECT
