@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.cases import domain
+from services.cases import intake, queries
 from services.cases.models import Department, ServiceItem, ServiceItemVersion, Window, WindowSeal
 from shared.auth import Caller
 from shared.db import make_engine, make_session_factory, migrate, transaction
@@ -52,9 +52,9 @@ class Hall:
 
     def submit(self, item: str = "AIC-002", *, materials: list[str] | None = None) -> tuple[str, str]:
         with transaction(self.session_factory) as session:
-            case, _, code = domain.submit_application(
+            case, _, code = intake.submit_application(
                 session, service_item_code=item,
-                applicant=domain.ApplicantInput(name="张三", id_card_number=ID_CARD, phone="13812345678"),
+                applicant=intake.ApplicantInput(name="张三", id_card_number=ID_CARD, phone="13812345678"),
                 materials_supplied=_all_materials(item) if materials is None else materials,
             )
             return case.case_number, code
@@ -65,7 +65,7 @@ class Hall:
 
     def case(self, number: str):
         with self.session_factory() as session:
-            return domain.find_case(session, number)
+            return queries.find_case(session, number)
 
 
 def build_hall(url: str) -> Hall:

@@ -8,19 +8,24 @@ always be read back. At most one assignment of an enterprise is open at a time.
 On a hand-over the enterprise's open cases that named the previous agent
 (Case.agent_staff_id) move to the new agent, with the case's row version bumped so that a
 concurrent decision on such a case fails instead of silently undoing the move.
+
+The use cases at the end (appoint_agent, list_agent_caseload, get_assignment_history) are
+what the AgencyService calls; each checks its caller.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.cases.models import AgencyAssignment, Case
+from shared.auth import Caller
+from shared.clock import now
 from shared.db import is_postgresql
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument
-from shared.timeutil import utcnow
 
 CLOSED_STATUSES = frozenset({"concluded", "withdrawn", "rejected", "denied"})
 MAX_NOTE = 2000
@@ -87,7 +92,7 @@ def assign_agent(
         raise InvalidArgument("the agency assignment is invalid", problems)
 
     _lock_enterprise(session, enterprise_code)
-    now = utcnow()
+    moment = now(session)
     open_rows = list(
         session.scalars(
             sa.select(AgencyAssignment)
@@ -99,9 +104,9 @@ def assign_agent(
         raise FailedPrecondition(f"agent {agent} already carries enterprise {enterprise_code}")
     previous = {row.agent_staff_id for row in open_rows}
     for row in open_rows:
-        row.ended_at = now
+        row.ended_at = moment
     assignment = AgencyAssignment(
-        enterprise_code=enterprise_code, agent_staff_id=agent, assigned_by=by, assigned_at=now, note=note
+        enterprise_code=enterprise_code, agent_staff_id=agent, assigned_by=by, assigned_at=moment, note=note
     )
     session.add(assignment)
     if previous:
@@ -163,3 +168,24 @@ def agent_caseload(session: Session, agent_staff_id: str) -> list[Case]:
         )
     )
 
+
+
+# ------------------------------------------------------------------------- use cases
+def appoint_agent(session: Session, caller: Caller, *, enterprise_code: str, agent_staff_id: str,
+                  note: str = "") -> AgencyAssignment:
+    """A manager or a chief representative gives an enterprise to an agent (assign_agent)."""
+    caller.require_role("manager", "chief_representative")
+    return assign_agent(session, enterprise_code=enterprise_code, agent_staff_id=agent_staff_id,
+                        assigned_by=caller.staff_id, note=note)
+
+
+def list_agent_caseload(session: Session, caller: Caller, *, agent_staff_id: str) -> list[Case]:
+    """An agent reads their own caseload; a manager or a chief representative anyone's."""
+    if caller.staff_id != agent_staff_id:
+        caller.require_role("manager", "chief_representative")
+    return agent_caseload(session, agent_staff_id)
+
+
+def get_assignment_history(session: Session, caller: Caller, *, enterprise_code: str) -> list[AgencyAssignment]:
+    caller.require_role("manager", "chief_representative", "window_staff")
+    return assignment_history(session, enterprise_code)

@@ -17,20 +17,20 @@ Import rules
   `effective_from` alone is not a change of rules. A new version cannot take effect before
   the version it follows.
 - `service_items` holds the headline of the newest version (for listing); a case takes the
-  version in force on its day of receipt (`version_in_force`) and keeps it.
+  version in force on its day of receipt (queries.version_in_force) and keeps it.
 
 Where the rest lives: the rules of one item and their validation (ItemRules, parse_item) are
-in services.cases.catalog_rules; the one-form definitions (一表制) in services.cases.forms.
+in services.cases.catalog_rules; the one-form definitions (一表制) in services.cases.forms; the
+version of an item in force on a day in services.cases.queries.
 
-`python -m services.cases.catalog FILE` imports a catalog file into the configured database.
+`python -m services.cases.catalog_admin FILE` imports a catalog file into the configured
+database.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,26 +38,28 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.cases.catalog_rules import (
-    _DEPARTMENT_CODE,
-    _ITEM_CODE,
-    _SEAL_CODE,
-    _WINDOW_CODE,
+    CATALOG_DIR,
+    DEPARTMENT_CODE,
+    ITEM_CODE,
+    SEAL_CODE,
+    WINDOW_CODE,
     ItemDefinition,
     ItemRules,
-    _code,
-    _Known,
-    _list,
-    _read_yaml,
-    _text,
+    KnownDepartments,
+    code_matching,
+    optional_list,
     parse_item,
+    read_yaml,
+    required_text,
 )
+from services.cases.forms import check_forms, demo_forms
 from services.cases.models import Department, ServiceItem, ServiceItemVersion, Window, WindowSeal
 from shared.auth import Caller
-from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from shared.clock import today
+from shared.errors import FieldViolation, InvalidArgument, NotFound
 
 log = logging.getLogger(__name__)
 
-CATALOG_DIR = Path(__file__).parent / "catalog"
 DEMO_CATALOG = CATALOG_DIR / "demo_catalog.yaml"
 
 
@@ -78,27 +80,6 @@ def list_versions(session: Session, code: str) -> list[ServiceItemVersion]:
     if not versions:
         raise NotFound(f"no service item with code '{code[:40]}' in the catalog", [FieldViolation("code", "not found")])
     return versions
-
-
-def find_version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion | None:
-    """The rules of an item on a day: the newest version whose effective_from is not after
-    it (on the same effective date, the higher version number); None when there is none."""
-    return session.scalar(
-        sa.select(ServiceItemVersion)
-        .where(ServiceItemVersion.code == code, ServiceItemVersion.effective_from <= on)
-        .order_by(ServiceItemVersion.effective_from.desc(), ServiceItemVersion.version.desc())
-        .limit(1)
-    )
-
-
-def version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion:
-    """As find_version_in_force, but an unknown item or one not yet in force is an error."""
-    version = find_version_in_force(session, code, on)
-    if version is not None:
-        return version
-    if session.get(ServiceItem, code) is None:
-        raise NotFound(f"no service item with code '{code[:40]}' in the catalog", [FieldViolation("code", "not found")])
-    raise FailedPrecondition(f"service item {code} has no version in force on {on.isoformat()}")
 
 
 def _check_effective_date(session: Session, definition: ItemDefinition, where: str, problems: list[FieldViolation]) -> None:
@@ -166,7 +147,7 @@ class ParsedCatalog:
 
 def _where(raw: Any, index: int) -> str:
     code = raw.get("code") if isinstance(raw, dict) else None
-    if isinstance(code, str) and _ITEM_CODE.match(code):
+    if isinstance(code, str) and ITEM_CODE.match(code):
         return f"items[{code}]"
     return f"items[{index}]"
 
@@ -180,24 +161,24 @@ def parse_catalog(session: Session, data: Any) -> ParsedCatalog:
         raise InvalidArgument("the catalog must be a mapping with departments, seals and items", [FieldViolation("catalog", "must be a mapping")])
     for key in sorted(set(data) - {"departments", "seals", "items"}, key=str):
         problems.append(FieldViolation(str(key), "is not a catalog section (departments, seals, items)"))
-    known = _Known.from_database(session)
+    known = KnownDepartments.from_database(session)
 
-    for index, raw in enumerate(_list(data.get("departments"), "departments", problems)):
+    for index, raw in enumerate(optional_list(data.get("departments"), "departments", problems)):
         code = raw.get("code") if isinstance(raw, dict) else None
-        where = f"departments[{code}]" if isinstance(code, str) and _DEPARTMENT_CODE.match(code) else f"departments[{index}]"
+        where = f"departments[{code}]" if isinstance(code, str) and DEPARTMENT_CODE.match(code) else f"departments[{index}]"
         if not isinstance(raw, dict):
             problems.append(FieldViolation(where, "must be a mapping with code, name and windows"))
             continue
         for key in sorted(set(raw) - {"code", "name", "windows"}, key=str):
             problems.append(FieldViolation(f"{where}.{key}", "is not a department attribute (code, name, windows)"))
-        code = _code(code, f"{where}.code", _DEPARTMENT_CODE, problems)
-        name = _text(raw.get("name"), f"{where}.name", problems, max_length=100)
+        code = code_matching(code, f"{where}.code", DEPARTMENT_CODE, problems)
+        name = required_text(raw.get("name"), f"{where}.name", problems, max_length=100)
         if code in parsed.departments:
             problems.append(FieldViolation(f"{where}.code", f"department {code} is listed twice"))
         if code:
             parsed.departments[code] = name
             known.windows_of.setdefault(code, set())
-        for w_index, window in enumerate(_list(raw.get("windows"), f"{where}.windows", problems)):
+        for w_index, window in enumerate(optional_list(raw.get("windows"), f"{where}.windows", problems)):
             w_code = window.get("code") if isinstance(window, dict) else None
             w_where = f"{where}.windows[{w_code if isinstance(w_code, str) else w_index}]"
             if not isinstance(window, dict):
@@ -205,8 +186,8 @@ def parse_catalog(session: Session, data: Any) -> ParsedCatalog:
                 continue
             for key in sorted(set(window) - {"code", "name"}, key=str):
                 problems.append(FieldViolation(f"{w_where}.{key}", "is not a window attribute (code, name)"))
-            w_code = _code(w_code, f"{w_where}.code", _WINDOW_CODE, problems)
-            w_name = _text(window.get("name"), f"{w_where}.name", problems, max_length=100)
+            w_code = code_matching(w_code, f"{w_where}.code", WINDOW_CODE, problems)
+            w_name = required_text(window.get("name"), f"{w_where}.name", problems, max_length=100)
             if w_code in parsed.windows:
                 problems.append(FieldViolation(f"{w_where}.code", f"window {w_code} is listed twice"))
             if w_code and code:
@@ -214,16 +195,16 @@ def parse_catalog(session: Session, data: Any) -> ParsedCatalog:
                 known.add_window(w_code, code)
 
     window_department = {w: d for d, windows in known.windows_of.items() for w in windows}
-    for index, raw in enumerate(_list(data.get("seals"), "seals", problems)):
+    for index, raw in enumerate(optional_list(data.get("seals"), "seals", problems)):
         code = raw.get("code") if isinstance(raw, dict) else None
-        where = f"seals[{code}]" if isinstance(code, str) and _SEAL_CODE.match(code) else f"seals[{index}]"
+        where = f"seals[{code}]" if isinstance(code, str) and SEAL_CODE.match(code) else f"seals[{index}]"
         if not isinstance(raw, dict):
             problems.append(FieldViolation(where, "must be a mapping with code, window and name"))
             continue
         for key in sorted(set(raw) - {"code", "window", "name", "active"}, key=str):
             problems.append(FieldViolation(f"{where}.{key}", "is not a seal attribute (code, window, name, active)"))
-        code = _code(code, f"{where}.code", _SEAL_CODE, problems)
-        name = _text(raw.get("name"), f"{where}.name", problems)
+        code = code_matching(code, f"{where}.code", SEAL_CODE, problems)
+        name = required_text(raw.get("name"), f"{where}.name", problems)
         window = raw.get("window")
         if not isinstance(window, str) or window not in window_department:
             problems.append(FieldViolation(f"{where}.window", f"no window '{str(window)[:20]}' in the catalog"))
@@ -236,7 +217,7 @@ def parse_catalog(session: Session, data: Any) -> ParsedCatalog:
             parsed.seals[code] = (window, name, active if isinstance(active, bool) else None)
 
     seen: set[str] = set()
-    for index, raw in enumerate(_list(data.get("items"), "items", problems)):
+    for index, raw in enumerate(optional_list(data.get("items"), "items", problems)):
         where = _where(raw, index)
         definition = parse_item(raw, where, known, problems)
         code = raw.get("code") if isinstance(raw, dict) else None
@@ -256,7 +237,7 @@ def parse_catalog(session: Session, data: Any) -> ParsedCatalog:
 def import_catalog(session: Session, path: Path = DEMO_CATALOG) -> int:
     """Import a catalog file. Returns the number of rows written (departments, windows and
     seals inserted or changed, item versions added): 0 for an unchanged re-import."""
-    parsed = parse_catalog(session, _read_yaml(path, "catalog"))
+    parsed = parse_catalog(session, read_yaml(path, "catalog"))
     written = 0
     for code, name in parsed.departments.items():
         department = session.get(Department, code)
@@ -299,7 +280,33 @@ def import_catalog(session: Session, path: Path = DEMO_CATALOG) -> int:
     return written
 
 
-# --- admin ----------------------------------------------------------------------------
+# --- seeding ---------------------------------------------------------------------------
+
+
+def seed(session: Session) -> int:
+    """The demo catalog, then a check that the demo forms fit it (forms live in their file)."""
+    written = import_catalog(session, DEMO_CATALOG)
+    check_forms(session, demo_forms(), today(session))
+    return written
+
+
+# --- use cases ---------------------------------------------------------------------------
+
+
+def list_service_items(session: Session, caller: Caller, *, department_code: str = "") -> list[ServiceItem]:
+    """The catalog's items (headline of the newest version), by code: public."""
+    query = sa.select(ServiceItem).order_by(ServiceItem.code)
+    if department_code:
+        query = query.where(ServiceItem.department_code == department_code)
+    return list(session.scalars(query))
+
+
+def list_item_versions(session: Session, caller: Caller, *, code: str) -> tuple[ServiceItem, list[ServiceItemVersion]]:
+    """An item and every version of its rules, oldest first: public."""
+    item = session.get(ServiceItem, code)
+    if item is None:
+        raise NotFound("no such service item", [FieldViolation("service_item_code", "not in the catalog")])
+    return item, list_versions(session, item.code)
 
 
 def upsert_item(session: Session, *, definition: dict[str, Any], actor: Caller, field_prefix: str = "item") -> ServiceItemVersion:
@@ -308,7 +315,7 @@ def upsert_item(session: Session, *, definition: dict[str, Any], actor: Caller, 
     The department and window must already be in the catalog."""
     actor.require_role("manager")
     problems: list[FieldViolation] = []
-    parsed = parse_item(definition, field_prefix, _Known.from_database(session), problems)
+    parsed = parse_item(definition, field_prefix, KnownDepartments.from_database(session), problems)
     if parsed is not None:
         _check_effective_date(session, parsed, field_prefix, problems)
     if problems:
@@ -318,47 +325,3 @@ def upsert_item(session: Session, *, definition: dict[str, Any], actor: Caller, 
     if written:
         log.info("service item changed", extra={"item": parsed.code, "version": version.version, "staff_id": actor.staff_id})
     return version
-
-
-# --- seeding and the command ----------------------------------------------------------
-
-
-def seed(session: Session) -> int:
-    """The demo catalog, then a check that the demo forms fit it (forms live in their file)."""
-    # Imported here: forms depends on this module (check_forms reads version_in_force).
-    from services.cases.forms import check_forms, demo_forms
-    from shared.timeutil import shanghai_day, utcnow
-
-    written = import_catalog(session, DEMO_CATALOG)
-    check_forms(session, demo_forms(), shanghai_day(utcnow()))
-    return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    """python -m services.cases.catalog FILE: import a catalog file (settings from the env)."""
-    import argparse
-
-    from services.cases.settings import CasesSettings
-    from shared.db import make_engine, make_session_factory, transaction
-    from shared.errors import DomainError
-
-    parser = argparse.ArgumentParser(prog="services.cases.catalog", description="Import an item catalog (YAML).")
-    parser.add_argument("file", type=Path)
-    args = parser.parse_args(argv)
-    engine = make_engine(CasesSettings().resolved_database_url())
-    try:
-        with transaction(make_session_factory(engine)) as session:
-            written = import_catalog(session, args.file)
-    except DomainError as error:
-        print(f"{error}", file=sys.stderr)
-        for violation in error.violations:
-            print(f"  {violation.field}: {violation.description}", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-    print(f"{written} row(s) written")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -3,10 +3,10 @@ of a manager's UpsertServiceItem) may say, checked field by field.
 
 parse_item turns one raw entry into an ItemDefinition, appending every problem it finds to
 the caller's list, each named by its field (`items[AIC-002].promised_days`). The helpers
-(_text, _code, _list, _form_fields, ...) and the code formats are shared with the whole-file
-parse in services.cases.catalog and the form definitions in services.cases.forms.
-Nothing here writes to the database; _Known only reads the departments and windows an item
-may name.
+(required_text, code_matching, optional_list, parse_form_fields, read_yaml) and the code
+formats are shared with the whole-file parse in services.cases.catalog and the form
+definitions in services.cases.forms. Nothing here writes to the database; KnownDepartments
+only reads the departments and windows an item may name.
 """
 
 from __future__ import annotations
@@ -24,17 +24,20 @@ from sqlalchemy.orm import Session
 from services.cases.models import Department, ServiceItemVersion, Window
 from shared.errors import FieldViolation, InvalidArgument
 
+# The catalog files: the demo catalog and the one-form definitions (catalog.py, forms.py).
+CATALOG_DIR = Path(__file__).parent / "catalog"
+
 KINDS = ("instant", "committed", "joint")
 ITEM_TYPES = ("administrative_licence", "public_service", "administrative_confirmation", "other")
 MATERIAL_FORMS = ("original", "copy")
 
-_DEPARTMENT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")
-_WINDOW_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,19}$")
-_ITEM_CODE = re.compile(r"^[A-Z][A-Z0-9]*-[A-Z0-9-]+$")
-_SEAL_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,39}$")
+DEPARTMENT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")
+WINDOW_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,19}$")
+ITEM_CODE = re.compile(r"^[A-Z][A-Z0-9]*-[A-Z0-9-]+$")
+SEAL_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,39}$")
 # Fee items belong to the fees service; the catalog can only check that a code is well formed.
 _FEE_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
-_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 ITEM_KEYS = frozenset(
     {
@@ -156,7 +159,7 @@ def definition_of(version: ServiceItemVersion) -> dict[str, Any]:
 # --- validation helpers ---------------------------------------------------------------
 
 
-def _text(raw: Any, where: str, problems: list[FieldViolation], *, max_length: int = MAX_NAME) -> str:
+def required_text(raw: Any, where: str, problems: list[FieldViolation], *, max_length: int = MAX_NAME) -> str:
     if not isinstance(raw, str) or not raw.strip():
         problems.append(FieldViolation(where, "is required (a non-empty text)"))
         return ""
@@ -166,7 +169,7 @@ def _text(raw: Any, where: str, problems: list[FieldViolation], *, max_length: i
     return value
 
 
-def _code(raw: Any, where: str, pattern: re.Pattern[str], problems: list[FieldViolation]) -> str:
+def code_matching(raw: Any, where: str, pattern: re.Pattern[str], problems: list[FieldViolation]) -> str:
     if not isinstance(raw, str) or not pattern.match(raw):
         problems.append(FieldViolation(where, f"must match {pattern.pattern}"))
         return ""
@@ -192,7 +195,7 @@ def _date(raw: Any, where: str, problems: list[FieldViolation]) -> date | None:
     return None
 
 
-def _list(raw: Any, where: str, problems: list[FieldViolation]) -> list[Any]:
+def optional_list(raw: Any, where: str, problems: list[FieldViolation]) -> list[Any]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -204,7 +207,7 @@ def _list(raw: Any, where: str, problems: list[FieldViolation]) -> list[Any]:
 def _materials(raw: Any, where: str, problems: list[FieldViolation]) -> tuple[Material, ...]:
     found: list[Material] = []
     seen: set[str] = set()
-    for index, entry in enumerate(_list(raw, where, problems)):
+    for index, entry in enumerate(optional_list(raw, where, problems)):
         at = f"{where}[{index}]"
         if not isinstance(entry, dict):
             problems.append(FieldViolation(at, "must be a mapping with name, form and count"))
@@ -212,7 +215,7 @@ def _materials(raw: Any, where: str, problems: list[FieldViolation]) -> tuple[Ma
         unknown = set(entry) - {"name", "form", "count"}
         for key in sorted(unknown, key=str):
             problems.append(FieldViolation(f"{at}.{key}", "is not a material attribute (name, form, count)"))
-        name = _text(entry.get("name"), f"{at}.name", problems)
+        name = required_text(entry.get("name"), f"{at}.name", problems)
         form = entry.get("form")
         if form not in MATERIAL_FORMS:
             problems.append(FieldViolation(f"{at}.form", f"must be one of {', '.join(MATERIAL_FORMS)}"))
@@ -227,18 +230,18 @@ def _materials(raw: Any, where: str, problems: list[FieldViolation]) -> tuple[Ma
     return tuple(found)
 
 
-def _form_fields(raw: Any, where: str, problems: list[FieldViolation]) -> tuple[FormField, ...]:
+def parse_form_fields(raw: Any, where: str, problems: list[FieldViolation]) -> tuple[FormField, ...]:
     found: list[FormField] = []
     seen: set[str] = set()
-    for index, entry in enumerate(_list(raw, where, problems)):
+    for index, entry in enumerate(optional_list(raw, where, problems)):
         at = f"{where}[{index}]"
         if not isinstance(entry, dict):
             problems.append(FieldViolation(at, "must be a mapping with name, label and required"))
             continue
         for key in sorted(set(entry) - {"name", "label", "required"}, key=str):
             problems.append(FieldViolation(f"{at}.{key}", "is not a form field attribute (name, label, required)"))
-        name = _code(entry.get("name"), f"{at}.name", _FIELD_NAME, problems)
-        label = _text(entry.get("label"), f"{at}.label", problems, max_length=100)
+        name = code_matching(entry.get("name"), f"{at}.name", FIELD_NAME, problems)
+        label = required_text(entry.get("label"), f"{at}.label", problems, max_length=100)
         required = entry.get("required", False)
         if not isinstance(required, bool):
             problems.append(FieldViolation(f"{at}.required", "must be true or false"))
@@ -254,13 +257,13 @@ def _form_fields(raw: Any, where: str, problems: list[FieldViolation]) -> tuple[
 
 
 @dataclass
-class _Known:
+class KnownDepartments:
     """Departments and windows an item may name: the database's, overlaid by the file's."""
 
     windows_of: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_database(cls, session: Session) -> _Known:
+    def from_database(cls, session: Session) -> KnownDepartments:
         known = cls({code: set() for code in session.scalars(sa.select(Department.code))})
         for code, department in session.execute(sa.select(Window.code, Window.department_code)):
             known.add_window(code, department)
@@ -272,7 +275,7 @@ class _Known:
         self.windows_of.setdefault(department, set()).add(window)
 
 
-def parse_item(raw: Any, where: str, known: _Known, problems: list[FieldViolation]) -> ItemDefinition | None:
+def parse_item(raw: Any, where: str, known: KnownDepartments, problems: list[FieldViolation]) -> ItemDefinition | None:
     """One catalog entry checked against the rules; its problems are appended to `problems`."""
     if not isinstance(raw, dict):
         problems.append(FieldViolation(where, "must be a mapping"))
@@ -283,10 +286,10 @@ def parse_item(raw: Any, where: str, known: _Known, problems: list[FieldViolatio
     for key in REQUIRED_ITEM_KEYS:
         if key not in raw:
             problems.append(FieldViolation(f"{where}.{key}", "is required"))
-    code = _code(raw.get("code"), f"{where}.code", _ITEM_CODE, problems) if "code" in raw else ""
+    code = code_matching(raw.get("code"), f"{where}.code", ITEM_CODE, problems) if "code" in raw else ""
     if len(code) > 40:
         problems.append(FieldViolation(f"{where}.code", "at most 40 characters"))
-    name = _text(raw.get("name"), f"{where}.name", problems) if "name" in raw else ""
+    name = required_text(raw.get("name"), f"{where}.name", problems) if "name" in raw else ""
 
     department = raw.get("department")
     if not isinstance(department, str):
@@ -323,17 +326,17 @@ def parse_item(raw: Any, where: str, known: _Known, problems: list[FieldViolatio
         problems.append(FieldViolation(f"{where}.needs_seal", "must be true or false"))
     materials = _materials(raw.get("materials"), f"{where}.materials", problems)
     fees: list[str] = []
-    for index, fee in enumerate(_list(raw.get("fees"), f"{where}.fees", problems)):
+    for index, fee in enumerate(optional_list(raw.get("fees"), f"{where}.fees", problems)):
         if not isinstance(fee, str) or not _FEE_CODE.match(fee) or len(fee) > 40:
             problems.append(FieldViolation(f"{where}.fees[{index}]", "is not a fee item code (like FEE-AIC-LICENSE)"))
         elif fee in fees:
             problems.append(FieldViolation(f"{where}.fees[{index}]", f"fee item {fee} is listed twice"))
         else:
             fees.append(fee)
-    form_fields = _form_fields(raw.get("form_fields"), f"{where}.form_fields", problems)
+    form_fields = parse_form_fields(raw.get("form_fields"), f"{where}.form_fields", problems)
     joint: list[str] = []
     joint_problems = len(problems)
-    for index, other in enumerate(_list(raw.get("joint_departments"), f"{where}.joint_departments", problems)):
+    for index, other in enumerate(optional_list(raw.get("joint_departments"), f"{where}.joint_departments", problems)):
         at = f"{where}.joint_departments[{index}]"
         if not isinstance(other, str) or other not in known.windows_of:
             problems.append(FieldViolation(at, f"no department '{str(other)[:20]}' in the catalog"))
@@ -371,10 +374,10 @@ def parse_item(raw: Any, where: str, known: _Known, problems: list[FieldViolatio
 # --- reading a file (the catalog file, the forms file) --------------------------------
 
 
-def _read_yaml(path: Path, what: str) -> Any:
+def read_yaml(path: Path, what: str) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        mark = error.problem_mark if isinstance(error, yaml.MarkedYAMLError) else None
         at = f" (line {mark.line + 1})" if mark is not None else ""
         raise InvalidArgument(f"the {what} file {path.name} is not valid YAML{at}", [FieldViolation(what, f"not valid YAML{at}")]) from None

@@ -1,21 +1,28 @@
-"""The working-day clock of a case: due dates from acceptance, pauses and extensions.
+"""The working-day clock of a case: the hall's calendar and the due dates it gives.
 
 The limits come from the item version the case was received under. The promised and the
 statutory limit run side by side from the day of acceptance (day 0; see shared.workdays for
 the counting convention). Pauses (correction, and the periods Art. 45 excludes: hearing,
 testing, inspection, expert review) are ledger rows; extensions add working days to both
-limits. Every change recomputes the due dates from the ledger, never by adjusting them.
+limits. Every change recomputes the due dates from the ledger, never by adjusting them
+(recompute). What staff do to the clock (pause, resume, extend) is in deadlines.py.
+
+The calendar is the packages' and shared/calendars' (base_calendar) with the arrangements
+stored in the cases database applied (calendar); the stored form of an arrangement is
+document / from_document here, because the calendar is built from it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,18 +31,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, object_session
 
-from services.cases import lifecycle
 from services.cases.models import Case, ClockPause, Extension, HolidayArrangement, ServiceItemVersion
-from shared.auth import Caller
-from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument
-from shared.timeutil import shanghai_day, utcnow
-from shared.workdays import WorkingDayCalendar, load_arrangement
+from shared.clock import today
+from shared.workdays import Arrangement, HolidayPeriod, WorkingDayCalendar, load_arrangement
 
-PAUSE_REASONS = ("correction", "hearing", "testing", "inspection", "expert_review")
-# 《行政许可法》 Art. 42: 20 working days, +10 with the approval of the organ's head;
-# Art. 45 joint or centralised handling: 45, +15.
-EXTENSION_LADDER = {"joint": 15}
-DEFAULT_EXTENSION = 10
 ARRANGEMENTS = Path(__file__).resolve().parents[2] / "shared" / "calendars"
 
 
@@ -45,8 +44,9 @@ REFRESH_SECONDS = 60.0
 log = logging.getLogger(__name__)
 
 
-def _last_year() -> int:
-    return date.today().year + 3
+def horizon(day: date) -> int:
+    """The last year the base calendar is seeded for, seen from `day`: three years ahead."""
+    return day.year + 3
 
 
 @lru_cache(maxsize=2)
@@ -84,6 +84,10 @@ def reset_calendar_cache() -> None:
     _CACHE.clear()
 
 
+# (last base year, ((year, content digest) of each stored arrangement, by year))
+CacheKey = tuple[int, tuple[tuple[int, str], ...]]
+
+
 class _CalendarCache:
     """Calendars by (base year, stored arrangements), and the one this process saw last."""
 
@@ -91,7 +95,7 @@ class _CalendarCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._built: OrderedDict[tuple, WorkingDayCalendar] = OrderedDict()
+        self._built: OrderedDict[CacheKey, WorkingDayCalendar] = OrderedDict()
         self._latest: WorkingDayCalendar | None = None
         self._engine: weakref.ReferenceType[Engine] | None = None
         self._checked = 0.0
@@ -102,14 +106,14 @@ class _CalendarCache:
             self._latest, self._engine, self._checked = None, None, 0.0
 
     def resolve(self, session: Session) -> WorkingDayCalendar:
-        last_year = _last_year()
+        last_year = horizon(today(session))
         stamp = tuple(
             (int(year), digest)
             for year, digest in session.execute(
                 sa.select(HolidayArrangement.year, HolidayArrangement.content_sha256).order_by(HolidayArrangement.year)
             )
         )
-        key = (last_year, stamp)
+        key: CacheKey = (last_year, stamp)
         with self._lock:
             result = self._built.get(key)
             if result is not None:
@@ -133,7 +137,8 @@ class _CalendarCache:
         with self._lock:
             result, engine_ref, checked = self._latest, self._engine, self._checked
         if result is None:
-            return base_calendar(_last_year())
+            # No session at hand, so the system's date decides the horizon.
+            return base_calendar(horizon(date.today()))
         engine = engine_ref() if engine_ref is not None else None
         if engine is None or time.monotonic() - checked < REFRESH_SECONDS:
             return result
@@ -148,11 +153,9 @@ class _CalendarCache:
 
 
 def compose(stored: Iterable[dict[str, Any]], last_year: int | None = None) -> WorkingDayCalendar:
-    """The base calendar with stored arrangements (calendar_admin.document form) applied in
-    year order, the one way both calendar() and an import build it."""
-    from services.cases.calendar_admin import from_document
-
-    result = base_calendar(last_year or _last_year())
+    """The base calendar with stored arrangements (the `document` form) applied in year
+    order, the one way both calendar() and an import build it."""
+    result = base_calendar(last_year or horizon(date.today()))
     for content in sorted(stored, key=lambda c: int(c["year"])):
         result = result.with_arrangement(from_document(content))
     return result
@@ -191,83 +194,36 @@ def working_days_used(case: Case, until: date, cal: WorkingDayCalendar | None = 
     return (cal or calendar(object_session(case))).working_days_between(case.accepted_on, until)
 
 
-def max_extension(case: Case) -> int:
-    return EXTENSION_LADDER.get(case.case_kind, DEFAULT_EXTENSION)
+# --------------------------------------------------------------- an arrangement, stored
+def document(arrangement: Arrangement) -> dict[str, Any]:
+    """The arrangement as JSON-able data in a canonical order (ISO dates, sorted): what
+    holiday_arrangements.content holds."""
+    return {
+        "year": arrangement.year,
+        "notice": arrangement.notice,
+        "test_fixture": arrangement.test_fixture,
+        "holidays": [
+            {"name": p.name, "first_day": p.first_day.isoformat(), "last_day": p.last_day.isoformat()}
+            for p in sorted(arrangement.holidays, key=lambda p: (p.first_day, p.last_day, p.name))
+        ],
+        "adjusted_working_days": sorted(d.isoformat() for d in arrangement.adjusted_working_days),
+    }
 
 
-# ---------------------------------------------------------------------------- operations
-def pause(session: Session, case_number: str, caller: Caller, *, reason: str, note: str = "") -> ClockPause:
-    from services.cases.domain import find_case
-
-    case = find_case(session, case_number, for_update=True)
-    caller.require_department(case.department_code)
-    if reason not in PAUSE_REASONS:
-        raise InvalidArgument("unknown pause reason", [FieldViolation("reason", f"one of {', '.join(PAUSE_REASONS)}")])
-    if case.status not in lifecycle.CLOCK_RUNNING:
-        raise FailedPrecondition(f"case {case.case_number} is {case.status}; its clock is not running")
-    if any(p.ended_on is None for p in pauses(session, case)):
-        raise FailedPrecondition(f"the clock of case {case.case_number} is already paused")
-    row = ClockPause(case_id=case.id, reason=reason, note=note[:2000], started_on=shanghai_day(utcnow()),
-                     started_by=caller.staff_id)
-    session.add(row)
-    session.flush()
-    recompute(session, case, _version(session, case))
-    return row
+def digest(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def resume(session: Session, case_number: str, caller: Caller) -> Case:
-    """End the open pause the day before today: today counts again."""
-    from services.cases.domain import find_case
-
-    case = find_case(session, case_number, for_update=True)
-    caller.require_department(case.department_code)
-    open_pauses = [p for p in pauses(session, case) if p.ended_on is None]
-    if not open_pauses:
-        raise FailedPrecondition(f"the clock of case {case.case_number} is not paused")
-    today = shanghai_day(utcnow())
-    for row in open_pauses:
-        # Paused and resumed on one day: the day still counts (an empty pause is dropped).
-        if row.started_on >= today:
-            session.delete(row)
-        else:
-            row.ended_on = today - timedelta(days=1)
-    session.flush()
-    recompute(session, case, _version(session, case))
-    return case
-
-
-def extend(session: Session, case_number: str, caller: Caller, *, extra_days: int, reason: str) -> Extension:
-    """The law's ladder: one extension per case, up to 10 working days (15 for joint
-    handling), approved by an approver or the chief representative, the reason told to the
-    applicant (ExtensionGranted event)."""
-    from services.cases import events
-    from services.cases.domain import find_case
-
-    caller.require_role("approver", "chief_representative")
-    case = find_case(session, case_number, for_update=True)
-    caller.require_department(case.department_code)
-    problems = []
-    if not reason.strip():
-        problems.append(FieldViolation("reason", "is required: the applicant is told why"))
-    if not 1 <= extra_days <= max_extension(case):
-        problems.append(FieldViolation("extra_days", f"between 1 and {max_extension(case)} working days"))
-    if problems:
-        raise InvalidArgument("the extension is invalid", problems)
-    if case.status not in lifecycle.CLOCK_RUNNING:
-        raise FailedPrecondition(f"case {case.case_number} is {case.status}; only a running clock can be extended")
-    if extension_days(session, case):
-        raise FailedPrecondition(f"case {case.case_number} was extended once already; the law allows one extension")
-    row = Extension(case_id=case.id, extra_days=extra_days, approver=caller.staff_id, reason=reason.strip(),
-                    granted_at=utcnow())
-    session.add(row)
-    session.flush()
-    recompute(session, case, _version(session, case))
-    events.extension_granted(session, case, extra_days=extra_days, approver=caller.staff_id, reason=row.reason)
-    return row
-
-
-def _version(session: Session, case: Case) -> ServiceItemVersion:
-    version = session.get(ServiceItemVersion, case.item_version_id) if case.item_version_id else None
-    if version is None:
-        raise FailedPrecondition(f"case {case.case_number} has no item version")
-    return version
+def from_document(content: dict[str, Any]) -> Arrangement:
+    """The stored arrangement back (validated again by Arrangement itself)."""
+    return Arrangement(
+        year=int(content["year"]),
+        holidays=tuple(
+            HolidayPeriod(h["name"], date.fromisoformat(h["first_day"]), date.fromisoformat(h["last_day"]))
+            for h in content["holidays"]
+        ),
+        adjusted_working_days=tuple(date.fromisoformat(d) for d in content["adjusted_working_days"]),
+        notice=str(content.get("notice") or ""),
+        test_fixture=bool(content.get("test_fixture", False)),
+    )

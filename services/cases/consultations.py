@@ -7,20 +7,27 @@ hand-overs by the same owner exactly one wins.
 
 What the asker gave is stored as given; what this module returns is a view with ID card and
 phone numbers (and e-mail addresses) in the asker and the topic masked.
+
+The use cases at the end (take_consultation, hand_over_consultation, count_consultations) are
+what the ConsultationService calls; each checks its caller.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from services.cases.models import Consultation, ConsultationHandover, Department, Window
+from shared.auth import Caller
+from shared.clock import now
 from shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from shared.masking import mask_text
-from shared.timeutil import as_utc, utcnow
+from shared.timeutil import as_utc
 
 MAX_ASKER = 100
 MAX_TOPIC = 2000
@@ -99,7 +106,7 @@ def record_consultation(
         topic=topic,
         answered_by=staff_id,
         owner_staff_id=staff_id,
-        asked_at=utcnow(),
+        asked_at=now(session),
     )
     session.add(row)
     session.flush()
@@ -124,12 +131,12 @@ def hand_over(session: Session, *, consultation_id: int, from_staff_id: str, to_
     if problems:
         raise InvalidArgument("the hand-over is invalid", problems)
     row = _get(session, consultation_id)
-    moved = session.execute(
+    moved = cast(CursorResult[Any], session.execute(  # an UPDATE answers with a cursor result
         sa.update(Consultation)
         .where(Consultation.id == consultation_id, Consultation.owner_staff_id == from_staff_id)
         .values(owner_staff_id=to_staff_id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     session.refresh(row)
     if moved != 1:
         raise PermissionDenied(
@@ -137,7 +144,7 @@ def hand_over(session: Session, *, consultation_id: int, from_staff_id: str, to_
         )
     session.add(
         ConsultationHandover(
-            consultation_id=consultation_id, from_staff_id=from_staff_id, to_staff_id=to_staff_id, note=note, at=utcnow()
+            consultation_id=consultation_id, from_staff_id=from_staff_id, to_staff_id=to_staff_id, note=note, at=now(session)
         )
     )
     session.flush()
@@ -181,3 +188,24 @@ def count_by_window(session: Session, since: datetime, until: datetime) -> dict[
         .order_by(Consultation.window_code)
     )
     return {window: count for window, count in rows}
+
+
+# ------------------------------------------------------------------------- use cases
+def take_consultation(session: Session, caller: Caller, *, window_code: str, asker: str, topic: str) -> ConsultationView:
+    """Window staff or a chief representative record an inquiry they answered at a window of
+    their department; they own it from now on."""
+    caller.require_role("window_staff", "chief_representative")
+    return record_consultation(session, department_code=caller.department_code, window_code=window_code, asker=asker,
+                               topic=topic, staff_id=caller.staff_id)
+
+
+def hand_over_consultation(session: Session, caller: Caller, *, consultation_id: int, to_staff_id: str,
+                           note: str = "") -> ConsultationView:
+    """The caller hands over a consultation; hand_over refuses anyone but its current owner."""
+    return hand_over(session, consultation_id=consultation_id, from_staff_id=caller.staff_id, to_staff_id=to_staff_id,
+                     note=note)
+
+
+def count_consultations(session: Session, caller: Caller, *, since: datetime, until: datetime) -> dict[str, int]:
+    caller.require_role("manager", "efficiency_office", "chief_representative")
+    return count_by_window(session, since, until)

@@ -1,24 +1,37 @@
-"""What staff and applicants do to a case, each a move in the lifecycle with its voucher.
+"""What staff and applicants decide on a case, each a move in the lifecycle with its voucher,
+and a department's decision on its task of a joint case (并联审批).
 
-Every function takes the caller and checks the caller may act (own department; roles);
-raises shared.errors; writes the history, the voucher and the events in the caller's
-transaction.
+The functions that take a caller are use cases: each checks the caller may act (own
+department; roles), raises shared.errors, and writes the history, the voucher and the events
+in the caller's transaction. The moves themselves (_accept, _approve, _deny) check nobody;
+deem_accepted is the scanner's (Art. 32), acting as `system`.
+
+A joint case is approved when every department has approved its task; one denial denies the
+case (the others' pending tasks are closed as moot). A decision locks the case row (SELECT
+... FOR UPDATE on PostgreSQL) and bumps its version, so two departments approving at the same
+moment cannot both miss that the other approved.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from services.cases import clock, events, joint, lifecycle
-from services.cases.domain import acts_for_applicant, find_case, next_number
+from services.cases import clock, events, joint, lifecycle, seals
+from services.cases.access import acts_for_applicant
 from services.cases.lifecycle import move
-from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, SealUse, Voucher
+from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, JointTask, SealUse, Voucher
+from services.cases.numbering import next_number
+from services.cases.queries import case_version, find_case
 from shared.auth import Caller
-from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, PermissionDenied
-from shared.timeutil import SHANGHAI, shanghai_day, utcnow
+from shared.clock import now, today
+from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from shared.timeutil import SHANGHAI, shanghai_day
 
 VOUCHER_TITLES = {
     "acceptance": ("SL", "受理通知书"),
@@ -36,9 +49,6 @@ def _staff_case(session: Session, case_number: str, caller: Caller) -> Case:
     return case
 
 
-_version = clock._version
-
-
 def _reason(reason: str, *, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
@@ -51,17 +61,17 @@ def _reason(reason: str, *, required: bool) -> str:
 def issue_voucher(session: Session, case: Case, kind: str, *, actor: str, body: str) -> Voucher:
     """A dated written decision with a number from a yearly sequence per department and kind."""
     code, title = VOUCHER_TITLES[kind]
-    now = utcnow()
-    year_start = date(shanghai_day(now).year, 1, 1)
+    moment = now(session)
+    year_start = date(shanghai_day(moment).year, 1, 1)
     number = next_number(session, f"{case.department_code}-{code}", year_start, digits=5).replace(
         f"-{year_start:%Y%m%d}-", f"-{year_start:%Y}-"
     )
-    shown = now.astimezone(SHANGHAI)
+    shown = moment.astimezone(SHANGHAI)
     content = (
         f"{title}\n编号：{number}\n办件编号：{case.case_number}\n申请人：{case.applicant_name}\n"
         f"{body}\n\n{shown:%Y年%m月%d日}"
     )
-    voucher = Voucher(number=number, case_id=case.id, kind=kind, title=title, content=content, issued_by=actor, issued_at=now)
+    voucher = Voucher(number=number, case_id=case.id, kind=kind, title=title, content=content, issued_by=actor, issued_at=moment)
     session.add(voucher)
     return voucher
 
@@ -81,9 +91,9 @@ def deem_accepted(session: Session, case: Case) -> Case:
 
 
 def _accept(session: Session, case: Case, *, actor: str, accepted_on: date | None = None, reason: str = "") -> Case:
-    version = _version(session, case)
+    version = case_version(session, case)
     move(session, case, lifecycle.ACCEPTED, actor=actor, reason=reason)
-    case.accepted_on = accepted_on or shanghai_day(utcnow())
+    case.accepted_on = accepted_on or today(session)
     _end_correction(session, case)
     clock.recompute(session, case, version)
     limit = "即办件，当场办结" if version.promised_days == 0 else (
@@ -101,7 +111,7 @@ def reject(session: Session, case_number: str, caller: Caller, *, reason: str) -
     reason = _reason(reason, required=True)
     case = _staff_case(session, case_number, caller)
     move(session, case, lifecycle.REJECTED, actor=caller.staff_id, reason=reason)
-    case.concluded_at = utcnow()
+    case.concluded_at = now(session)
     issue_voucher(session, case, "rejection", actor=caller.staff_id, body=f"本机关决定不予受理，理由：{reason}")
     return case
 
@@ -110,7 +120,7 @@ def request_correction(session: Session, case_number: str, caller: Caller, *, ma
     """The one-time notice: it must name every required material that was not supplied, and
     only one is given per submission."""
     case = _staff_case(session, case_number, caller)
-    version = _version(session, case)
+    version = case_version(session, case)
     if session.scalar(sa.select(CorrectionNotice).where(CorrectionNotice.case_id == case.id)) is not None:
         raise FailedPrecondition(f"case {case.case_number} already had its one-time notice; a second is not allowed")
     required = {m["name"] for m in version.materials or []}
@@ -123,7 +133,7 @@ def request_correction(session: Session, case_number: str, caller: Caller, *, ma
     if not named:
         raise FailedPrecondition(f"case {case.case_number} has every required material; accept or reject it")
     move(session, case, lifecycle.CORRECTION_REQUESTED, actor=caller.staff_id, reason=_reason(note, required=False))
-    notice = CorrectionNotice(case_id=case.id, missing_materials=sorted(named), issued_by=caller.staff_id, issued_at=utcnow())
+    notice = CorrectionNotice(case_id=case.id, missing_materials=sorted(named), issued_by=caller.staff_id, issued_at=now(session))
     session.add(notice)
     issue_voucher(
         session, case, "correction", actor=caller.staff_id,
@@ -144,7 +154,7 @@ def supply_materials(session: Session, case_number: str, caller: Caller, *, mate
                               [FieldViolation("materials", f"'{m[:60]}' was not asked for") for m in sorted(unknown)])
     case.materials_supplied = sorted(set(case.materials_supplied or []) | set(materials))
     if set(notice.missing_materials) <= set(case.materials_supplied):
-        notice.supplied_at = utcnow()
+        notice.supplied_at = now(session)
         _accept(session, case, actor=caller.staff_id, reason="补正材料齐全")
     return case
 
@@ -153,7 +163,7 @@ def _end_correction(session: Session, case: Case) -> None:
     for pause in session.scalars(
         sa.select(ClockPause).where(ClockPause.case_id == case.id, ClockPause.ended_on.is_(None))
     ):
-        pause.ended_on = shanghai_day(utcnow())
+        pause.ended_on = today(session)
 
 
 def start_review(session: Session, case_number: str, caller: Caller) -> Case:
@@ -171,7 +181,7 @@ def approve(session: Session, case_number: str, caller: Caller, *, reason: str =
 
 def _approve(session: Session, case: Case, *, actor: str, reason: str = "") -> Case:
     move(session, case, lifecycle.APPROVED, actor=actor, reason=reason)
-    version = _version(session, case)
+    version = case_version(session, case)
     issue_voucher(session, case, "approval", actor=actor, body=f"经审查，准予“{version.name}”。{reason}".rstrip("。") + "。")
     return case
 
@@ -184,7 +194,7 @@ def deny(session: Session, case_number: str, caller: Caller, *, reason: str) -> 
 def _deny(session: Session, case: Case, *, actor: str, reason: str) -> Case:
     move(session, case, lifecycle.DENIED, actor=actor, reason=reason)
     issue_voucher(session, case, "denial", actor=actor, body=f"经审查，不予许可，理由：{reason}")
-    case.concluded_at = utcnow()
+    case.concluded_at = now(session)
     return case
 
 
@@ -192,7 +202,7 @@ def conclude(session: Session, case_number: str, caller: Caller) -> Case:
     """Deliver the result. A sealed item concludes at its sealing time and not before it is
     sealed; an item with fees not before the fees service reported them settled."""
     case = _staff_case(session, case_number, caller)
-    version = _version(session, case)
+    version = case_version(session, case)
     if case.status == lifecycle.APPROVED:
         if version.needs_seal and case.sealed_at is None:
             # The seal goes on the approved result: a use before the approval does not count.
@@ -206,7 +216,7 @@ def conclude(session: Session, case_number: str, caller: Caller) -> Case:
         if version.fee_item_codes and case.fees_settled_at is None:
             raise FailedPrecondition(f"case {case.case_number} has fees that are not settled yet")
     move(session, case, lifecycle.CONCLUDED, actor=caller.staff_id)
-    case.concluded_at = case.sealed_at if version.needs_seal and case.sealed_at else utcnow()
+    case.concluded_at = case.sealed_at if version.needs_seal and case.sealed_at else now(session)
     return case
 
 
@@ -214,12 +224,10 @@ def conclude_on_the_spot(session: Session, case_number: str, caller: Caller, *, 
     """An instant case (即办件): accepted, reviewed, approved, sealed when its item needs the
     window seal, and concluded at the window, each step in the history; the fee rule still
     applies. Any refusal leaves nothing written (one transaction)."""
-    from services.cases import seals
-
     case = _staff_case(session, case_number, caller)
     if case.case_kind != "instant":
         raise FailedPrecondition(f"case {case.case_number} is {case.case_kind}, not an instant case")
-    version = _version(session, case)
+    version = case_version(session, case)
     if version.needs_seal and not seal_code:
         raise InvalidArgument("this item needs the window approval seal",
                               [FieldViolation("seal_code", "name the seal used on the result")])
@@ -249,5 +257,55 @@ def withdraw(session: Session, case_number: str, caller: Caller, *, reason: str 
     else:
         raise PermissionDenied("only the applicant (with the query code), their agent or the department may withdraw")
     move(session, case, lifecycle.WITHDRAWN, actor=actor, reason=_reason(reason, required=False))
-    case.concluded_at = utcnow()
+    case.concluded_at = now(session)
     return case
+
+
+def decide_joint_task(session: Session, case_number: str, caller: Caller, *, department_code: str, approve: bool,
+                      reason: str = "") -> JointTask:
+    """A department decides its task of a joint case: staff of that department (or managers)."""
+    case = find_case(session, case_number, for_update=True)
+    caller.require_department(department_code)
+    task = session.scalar(
+        sa.select(JointTask).where(JointTask.case_id == case.id, JointTask.department_code == department_code)
+    )
+    if task is None:
+        raise NotFound(f"case {case.case_number} has no task for department {department_code}",
+                       [FieldViolation("department_code", "not involved in this case")])
+    if case.status not in (lifecycle.ACCEPTED, lifecycle.IN_REVIEW):
+        raise FailedPrecondition(f"case {case.case_number} is {case.status}; its tasks cannot be decided")
+    if task.status != joint.PENDING:
+        raise FailedPrecondition(f"department {department_code} already decided: {task.status}")
+    if not approve and not reason.strip():
+        raise InvalidArgument("a denial needs a reason", [FieldViolation("reason", "is required")])
+    task.status = joint.APPROVED if approve else joint.DENIED
+    task.decided_by, task.decided_at, task.reason = caller.staff_id, now(session), reason.strip()
+    session.flush()
+    if case.status == lifecycle.ACCEPTED:
+        move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id, reason="并联审批开始")
+    everything = joint.tasks(session, case)
+    if not approve:
+        for other in everything:
+            if other.status == joint.PENDING:
+                other.status, other.reason = joint.MOOT, f"another department ({department_code}) denied"
+        _deny(session, case, actor=caller.staff_id, reason=f"{department_code}: {task.reason}")
+    elif all(t.status == joint.APPROVED for t in everything):
+        _approve(session, case, actor=caller.staff_id, reason="各部门均已同意")
+    else:
+        # The case row is written even though its state stays, so that a concurrent decision
+        # on another task conflicts with this one and retries (instead of both missing it).
+        _bump(session, case)
+    return task
+
+
+def _bump(session: Session, case: Case) -> None:
+    """Write the case row (its version) even when its status stays: the conflict detector."""
+    result = cast(CursorResult[Any], session.execute(  # an UPDATE answers with a cursor result
+        sa.update(Case)
+        .where(Case.id == case.id, Case.row_version == case.row_version)
+        .values(row_version=case.row_version + 1)
+        .execution_options(synchronize_session=False)
+    ))
+    if result.rowcount != 1:
+        raise StaleDataError(f"case {case.case_number} changed concurrently")
+    session.expire(case, ["row_version"])

@@ -1,24 +1,21 @@
-"""Events the cases service writes (topic servicehall.cases.v1) and reads (fees settled)."""
+"""The events the cases service publishes (topic servicehall.cases.v1), written to its outbox
+in the caller's transaction. What it consumes is in handlers.py."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
 from services.cases.models import Case, CaseTransition, OutboxMessage, ServiceItem
 from servicehall.events.v1 import cases_pb2 as case_events
-from servicehall.events.v1 import fees_pb2 as fee_events
-from servicehall.events.v1.envelope_pb2 import EventEnvelope
-from shared.kafka.consumer import Handler
+from shared.clock import now
 from shared.kafka.outbox import add_event
-from shared.kafka.topics import CASES_EVENTS, FEES_EVENTS
-from shared.timeutil import from_timestamp, to_timestamp, utcnow
+from shared.kafka.topics import CASES_EVENTS
+from shared.timeutil import to_timestamp
 
 PUBLISHES = [CASES_EVENTS]
-CONSUMES = [FEES_EVENTS]
 
 
 def _publish(session: Session, case: Case, payload: Message) -> str:
@@ -80,7 +77,7 @@ def case_accepted(session: Session, case: Case, fee_item_codes: list[str]) -> st
             window_code=case.window_code,
             fee_item_codes=fee_item_codes,
             declared_values={k: int(v) for k, v in (case.declared_values or {}).items()},
-            accepted_at=to_timestamp(utcnow()),
+            accepted_at=to_timestamp(now(session)),
             applicant_name=case.applicant_name,
             applicant_phone=case.applicant_phone,
             applicant_email=case.applicant_email,
@@ -100,7 +97,7 @@ def supervision_raised(session: Session, case: Case, level: str, order_due: date
             level=level,
             promised_due=_day(case.promised_due),
             order_due=_day(order_due),
-            raised_at=to_timestamp(utcnow()),
+            raised_at=to_timestamp(now(session)),
         ),
     )
 
@@ -115,7 +112,7 @@ def supervision_ordered(session: Session, case: Case, *, manager: str, due_on: d
             manager=manager,
             due_on=due_on.isoformat(),
             note=note,
-            ordered_at=to_timestamp(utcnow()),
+            ordered_at=to_timestamp(now(session)),
         ),
     )
 
@@ -149,7 +146,7 @@ def seal_used(session: Session, case: Case | None, *, seal_code: str, window_cod
         department_code=department_code,
         case_number=case.case_number if case else "",
         staff_id=staff_id,
-        used_at=to_timestamp(utcnow()),
+        used_at=to_timestamp(now(session)),
     )
     return add_event(
         session, OutboxMessage, payload, source="cases", topic=CASES_EVENTS,
@@ -157,23 +154,9 @@ def seal_used(session: Session, case: Case | None, *, seal_code: str, window_cod
     )
 
 
-def on_fees_settled(session: Session, envelope: EventEnvelope, payload: Message) -> None:
-    """The fees service says every notice of the case is paid or waived: it may conclude."""
-    assert isinstance(payload, fee_events.FeesSettled)
-    session.execute(
-        sa.update(Case)
-        .where(Case.case_number == payload.case_number, Case.fees_settled_at.is_(None))
-        .values(fees_settled_at=from_timestamp(payload.settled_at))
-        .execution_options(synchronize_session=False)
-    )
-
-
-HANDLERS: dict[str, Handler] = {fee_events.FeesSettled.DESCRIPTOR.full_name: on_fees_settled}
-
-
 def deadline_recomputed(session: Session, case: Case, *, old_promised_due: date | None, old_statutory_due: date | None,
                         old_due_provisional: bool, reason: str, arrangement_year: int) -> str:
-    """The calendar changed under an open case (calendar_admin.import_arrangement): old and new dates."""
+    """The calendar changed under an open case (arrangements.import_arrangement): old and new dates."""
     return _publish(
         session,
         case,
@@ -189,7 +172,7 @@ def deadline_recomputed(session: Session, case: Case, *, old_promised_due: date 
             due_provisional=case.due_provisional,
             reason=reason,
             arrangement_year=arrangement_year,
-            recomputed_at=to_timestamp(utcnow()),
+            recomputed_at=to_timestamp(now(session)),
             applicant_name=case.applicant_name,
             applicant_phone=case.applicant_phone,
             applicant_email=case.applicant_email,

@@ -18,18 +18,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.cases.catalog import CATALOG_DIR, version_in_force
 from services.cases.catalog_rules import (
-    _FIELD_NAME,
-    _ITEM_CODE,
+    CATALOG_DIR,
+    FIELD_NAME,
+    ITEM_CODE,
     FormField,
     ItemRules,
-    _code,
-    _form_fields,
-    _list,
-    _read_yaml,
-    _text,
+    code_matching,
+    optional_list,
+    parse_form_fields,
+    read_yaml,
+    required_text,
 )
+from services.cases.queries import version_in_force
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 
 DEMO_FORMS = CATALOG_DIR / "forms.yaml"
@@ -64,12 +65,12 @@ _FORM_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 def load_forms(path: Path = DEMO_FORMS) -> dict[str, FormDefinition]:
     """The form definitions of a file, checked in themselves (check_forms checks them
     against the catalog)."""
-    data = _read_yaml(path, "forms")
+    data = read_yaml(path, "forms")
     problems: list[FieldViolation] = []
     forms: dict[str, FormDefinition] = {}
     if not isinstance(data, dict) or set(data) != {"forms"}:
         raise InvalidArgument("the forms file must be a mapping with one key: forms", [FieldViolation("forms", "is required")])
-    for index, raw in enumerate(_list(data["forms"], "forms", problems)):
+    for index, raw in enumerate(optional_list(data["forms"], "forms", problems)):
         code = raw.get("code") if isinstance(raw, dict) else None
         where = f"forms[{code}]" if isinstance(code, str) and _FORM_CODE.match(code) else f"forms[{index}]"
         if not isinstance(raw, dict):
@@ -78,17 +79,17 @@ def load_forms(path: Path = DEMO_FORMS) -> dict[str, FormDefinition]:
         before = len(problems)
         for key in sorted(set(raw) - {"code", "name", "item", "fields", "targets"}, key=str):
             problems.append(FieldViolation(f"{where}.{key}", "is not a form attribute (code, name, item, fields, targets)"))
-        code = _code(code, f"{where}.code", _FORM_CODE, problems)
+        code = code_matching(code, f"{where}.code", _FORM_CODE, problems)
         if code in forms:
             problems.append(FieldViolation(f"{where}.code", f"form {code} is listed twice"))
-        name = _text(raw.get("name"), f"{where}.name", problems)
-        item_code = _code(raw.get("item"), f"{where}.item", _ITEM_CODE, problems)
-        fields = _form_fields(raw.get("fields"), f"{where}.fields", problems)
+        name = required_text(raw.get("name"), f"{where}.name", problems)
+        item_code = code_matching(raw.get("item"), f"{where}.item", ITEM_CODE, problems)
+        fields = parse_form_fields(raw.get("fields"), f"{where}.fields", problems)
         if not fields and f"{where}.fields" not in {p.field for p in problems[before:]}:
             problems.append(FieldViolation(f"{where}.fields", "a form needs at least one field"))
         names = {f.name for f in fields}
         targets: list[FormTarget] = []
-        for t_index, target in enumerate(_list(raw.get("targets"), f"{where}.targets", problems)):
+        for t_index, target in enumerate(optional_list(raw.get("targets"), f"{where}.targets", problems)):
             t_item = target.get("item") if isinstance(target, dict) else None
             t_where = f"{where}.targets[{t_item if isinstance(t_item, str) else t_index}]"
             if not isinstance(target, dict):
@@ -96,7 +97,7 @@ def load_forms(path: Path = DEMO_FORMS) -> dict[str, FormDefinition]:
                 continue
             for key in sorted(set(target) - {"item", "map"}, key=str):
                 problems.append(FieldViolation(f"{t_where}.{key}", "is not a target attribute (item, map)"))
-            t_item = _code(t_item, f"{t_where}.item", _ITEM_CODE, problems)
+            t_item = code_matching(t_item, f"{t_where}.item", ITEM_CODE, problems)
             if t_item and t_item in {t.item_code for t in targets}:
                 problems.append(FieldViolation(f"{t_where}.item", f"item {t_item} is a target twice"))
             mapping = target.get("map")
@@ -104,8 +105,8 @@ def load_forms(path: Path = DEMO_FORMS) -> dict[str, FormDefinition]:
                 problems.append(FieldViolation(f"{t_where}.map", "must map at least one item field to a form field"))
                 continue
             for target_field, source in mapping.items():
-                if not isinstance(target_field, str) or not _FIELD_NAME.match(target_field):
-                    problems.append(FieldViolation(f"{t_where}.map.{target_field}", f"must match {_FIELD_NAME.pattern}"))
+                if not isinstance(target_field, str) or not FIELD_NAME.match(target_field):
+                    problems.append(FieldViolation(f"{t_where}.map.{target_field}", f"must match {FIELD_NAME.pattern}"))
                 if not isinstance(source, str) or source not in names:
                     problems.append(FieldViolation(f"{t_where}.map.{target_field}", f"no field '{str(source)[:60]}' in the form"))
             targets.append(FormTarget(t_item, {str(k): str(v) for k, v in mapping.items()}))
@@ -152,8 +153,8 @@ def check_forms(session: Session, forms: dict[str, FormDefinition], on: date) ->
                 if target_field not in item_fields:
                     problems.append(FieldViolation(f"{t_where}.map.{target_field}", f"item {version.code} has no form field '{target_field}'"))
             for name, item_field in item_fields.items():
-                source = target.mapping.get(name)
-                if item_field.required and (source is None or not fields[source].required):
+                fed_from = target.mapping.get(name)
+                if item_field.required and (fed_from is None or not fields[fed_from].required):
                     problems.append(
                         FieldViolation(f"{t_where}.map.{name}", f"required by item {version.code}: map it from a required form field")
                     )

@@ -3,14 +3,17 @@ so what the applicant reads and what the window enforces cannot drift apart."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.cases.catalog import version_in_force
-from services.cases.models import Department, Window
-from shared.timeutil import shanghai_day, utcnow
+from services.cases.models import Department, ServiceItem, ServiceItemVersion, Window
+from services.cases.queries import version_in_force
+from shared.auth import Caller
+from shared.clock import today
+from shared.errors import FieldViolation, NotFound
 
 ITEM_TYPE_LABELS = {
     "administrative_licence": "行政许可",
@@ -25,7 +28,7 @@ MATERIAL_FORM_LABELS = {"original": "原件", "copy": "复印件"}
 def service_guide(session: Session, code: str, on: date | None = None) -> dict[str, Any]:
     """The guide of an item on a day (today in the hall by default): what to bring, how
     long it takes, what it costs, where to go. Plain JSON-ready values."""
-    day = on or shanghai_day(utcnow())
+    day = on or today(session)
     version = version_in_force(session, code, day)
     department = session.get(Department, version.department_code)
     window = session.get(Window, version.window_code)
@@ -111,3 +114,20 @@ def format_guide(guide: dict[str, Any]) -> str:
     lines.append("审批专用章：办理结果加盖窗口审批专用章，盖章时间为办结时间" if guide["needs_seal"] else "审批专用章：不需要")
     lines.append("材料不全或不符合法定形式的，窗口一次性告知需要补正的全部内容。")
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------- use cases
+@dataclass(frozen=True)
+class ServiceGuide:
+    item: ServiceItem
+    version: ServiceItemVersion  # in force today
+    text: str
+
+
+def get_service_guide(session: Session, caller: Caller, *, code: str) -> ServiceGuide:
+    """An item's guide as it applies today: public (anyone may ask what to bring)."""
+    item = session.get(ServiceItem, code)
+    if item is None:
+        raise NotFound("no such service item", [FieldViolation("service_item_code", "not in the catalog")])
+    version = version_in_force(session, item.code, today(session))
+    return ServiceGuide(item=item, version=version, text=render_guide_text(session, item.code))

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from services.cases import events
 from services.cases.models import Case, CaseTransition
+from shared.clock import now
 from shared.errors import FailedPrecondition
-from shared.timeutil import utcnow
 
 RECEIVED = "received"
 ACCEPTED = "accepted"
@@ -64,7 +64,7 @@ def move(session: Session, case: Case, to_status: str, *, actor: str, reason: st
             f"case {case.case_number} is {case.status}; it cannot become {to_status} (allowed next: {allowed})"
         )
     transition = CaseTransition(
-        case_id=case.id, from_status=case.status, to_status=to_status, actor=actor, reason=reason, at=utcnow()
+        case_id=case.id, from_status=case.status, to_status=to_status, actor=actor, reason=reason, at=now(session)
     )
     case.status = to_status
     session.add(transition)

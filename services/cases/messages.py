@@ -1,28 +1,118 @@
-"""Domain rows -> protobuf messages for the cases service (identifiers leave masked)."""
+"""Protobuf <-> domain for the cases service, the only place that maps between them: requests
+become the use cases' inputs, rows become messages (identifiers leave masked)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from typing import cast
 
+import grpc
 import sqlalchemy as sa
+from google.protobuf import json_format
 from sqlalchemy.orm import Session
 
 from services.cases import joint, lifecycle
-from services.cases.models import Case, CaseTransition, ClockPause, ServiceItem, ServiceItemVersion, Voucher
+from services.cases.access import CaseFilter
+from services.cases.consultations import ConsultationView
+from services.cases.guide import ServiceGuide
+from services.cases.intake import ApplicantInput
+from services.cases.models import (
+    AgencyAssignment,
+    Case,
+    CaseTransition,
+    ClockPause,
+    SealUse,
+    ServiceItem,
+    ServiceItemVersion,
+    Voucher,
+    WindowSeal,
+)
+from services.cases.queries import case_item
+from services.cases.seals import SealReconciliation
 from servicehall.cases.v1 import cases_pb2
+from shared.auth import Caller, caller_from_metadata
+from shared.errors import FieldViolation, InvalidArgument
 from shared.masking import mask_email, mask_id_card, mask_phone
-from shared.timeutil import to_timestamp
+from shared.timeutil import SHANGHAI, to_timestamp
 
 KINDS = {
     "instant": cases_pb2.CASE_KIND_INSTANT,
     "committed": cases_pb2.CASE_KIND_COMMITTED,
     "joint": cases_pb2.CASE_KIND_JOINT,
 }
-STATUSES = {name: cases_pb2.CaseStatus.Value(f"CASE_STATUS_{name.upper()}") for name in lifecycle.STATES}
+# EnumTypeWrapper.Value is typed as a plain int; the values are CaseStatus members.
+STATUSES = {
+    name: cast(cases_pb2.CaseStatus, cases_pb2.CaseStatus.Value(f"CASE_STATUS_{name.upper()}"))
+    for name in lifecycle.STATES
+}
 
 
+# ---------------------------------------------------------------------- requests -> inputs
+def caller_of(context: grpc.aio.ServicerContext) -> Caller:
+    """Who is calling, from the call's metadata (shared.auth: staff or an applicant)."""
+    return caller_from_metadata(context.invocation_metadata())
+
+
+def applicant_input(message: cases_pb2.Applicant) -> ApplicantInput:
+    return ApplicantInput(name=message.name, id_card_number=message.id_card_number, phone=message.phone,
+                          email=message.email, enterprise_code=message.enterprise_code)
+
+
+def day(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument(f"{field} must be YYYY-MM-DD", [FieldViolation(field, "must be YYYY-MM-DD")]) from None
+
+
+def optional_day(value: str, field: str) -> date | None:
+    """An empty field is no day (the use case's default, e.g. today)."""
+    return day(value, field) if value else None
+
+
+def period(since: str, until: str) -> tuple[datetime, datetime]:
+    """Hall days [since, until) as instants (midnight in Asia/Shanghai)."""
+    problems, days = [], []
+    for name, value in (("since", since), ("until", until)):
+        try:
+            days.append(date.fromisoformat(value))
+        except ValueError:
+            problems.append(FieldViolation(name, "must be YYYY-MM-DD"))
+    if not problems and days[1] <= days[0]:
+        problems.append(FieldViolation("until", "must be after since"))
+    if problems:
+        raise InvalidArgument("the period is invalid", problems)
+    first, last = (datetime.combine(d, time(0), tzinfo=SHANGHAI) for d in days)
+    return first, last
+
+
+def page_after(token: str) -> int:
+    """The id a page continues after: the next_page_token a previous page returned."""
+    try:
+        return int(token or 0)
+    except ValueError:
+        raise InvalidArgument("bad page token", [FieldViolation("page_token", "use the token a page returned")]) from None
+
+
+def case_filter(request: cases_pb2.ListCasesRequest) -> CaseFilter:
+    return CaseFilter(department_code=request.department_code, status=request.status,
+                      supervision_level=request.supervision_level, window_code=request.window_code)
+
+
+def item_definition(request: cases_pb2.UpsertServiceItemRequest) -> dict[str, object]:
+    """The definition as a catalog entry (the keys of an item in the catalog file)."""
+    return json_format.MessageToDict(request.definition, preserving_proto_field_name=True)
+
+
+# ------------------------------------------------------------------------ rows -> messages
 def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def kind_name(kind: cases_pb2.CaseKind) -> str:
+    """The case kind of a message by its catalog name (instant, committed, joint)."""
+    return cases_pb2.CaseKind.Name(kind).removeprefix("CASE_KIND_").lower()
 
 
 def item_message(item: ServiceItem, version: ServiceItemVersion | None = None) -> cases_pb2.ServiceItem:
@@ -42,9 +132,27 @@ def item_message(item: ServiceItem, version: ServiceItemVersion | None = None) -
     )
 
 
-def case_message(session: Session, case: Case, *, query_code: str = "") -> cases_pb2.Case:
-    item = session.get(ServiceItem, case.service_item_code)
+def items_message(items: Iterable[ServiceItem]) -> cases_pb2.ListServiceItemsResponse:
+    return cases_pb2.ListServiceItemsResponse(items=[item_message(i) for i in items])
+
+
+def versions_message(item: ServiceItem, versions: Iterable[ServiceItemVersion]) -> cases_pb2.ListServiceItemsResponse:
+    return cases_pb2.ListServiceItemsResponse(items=[item_message(item, v) for v in versions])
+
+
+def version_message(session: Session, version: ServiceItemVersion) -> cases_pb2.ServiceItem:
+    """An item as one of its versions says (e.g. the version an upsert left newest)."""
+    item = session.get(ServiceItem, version.code)
     assert item is not None  # foreign key
+    return item_message(item, version)
+
+
+def guide_message(guide: ServiceGuide) -> cases_pb2.ServiceGuide:
+    return cases_pb2.ServiceGuide(item=item_message(guide.item, guide.version), text=guide.text)
+
+
+def case_message(session: Session, case: Case, *, query_code: str = "") -> cases_pb2.Case:
+    item = case_item(session, case)
     version = session.get(ServiceItemVersion, case.item_version_id) if case.item_version_id else None
     paused = session.scalar(
         sa.select(sa.func.count()).select_from(ClockPause).where(ClockPause.case_id == case.id, ClockPause.ended_on.is_(None))
@@ -85,11 +193,74 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
     return message
 
 
+def cases_message(session: Session, cases: Iterable[Case], *, next_after: int = 0) -> cases_pb2.ListCasesResponse:
+    """A list of cases; next_after is the id the next page continues after (0: the last page)."""
+    return cases_pb2.ListCasesResponse(cases=[case_message(session, c) for c in cases],
+                                       next_page_token=str(next_after) if next_after else "")
+
+
 def transition_message(row: CaseTransition) -> cases_pb2.Transition:
     return cases_pb2.Transition(from_status=row.from_status, to_status=row.to_status, actor=row.actor,
                                 reason=row.reason, at=to_timestamp(row.at))
 
 
+def history_message(case_number: str, rows: Iterable[CaseTransition]) -> cases_pb2.CaseHistory:
+    return cases_pb2.CaseHistory(case_number=case_number, transitions=[transition_message(t) for t in rows])
+
+
 def voucher_message(row: Voucher) -> cases_pb2.Voucher:
     return cases_pb2.Voucher(number=row.number, kind=row.kind, title=row.title, content=row.content,
                              issued_by=row.issued_by, issued_at=to_timestamp(row.issued_at))
+
+
+def vouchers_message(rows: Iterable[Voucher]) -> cases_pb2.ListVouchersResponse:
+    return cases_pb2.ListVouchersResponse(vouchers=[voucher_message(v) for v in rows])
+
+
+def scan_message(raised: dict[str, int]) -> cases_pb2.RunSupervisionScanResponse:
+    return cases_pb2.RunSupervisionScanResponse(warnings=raised["warning"], yellow_cards=raised["yellow"],
+                                                red_cards=raised["red"], deemed_accepted=raised["deemed_accepted"])
+
+
+def seal_message(row: WindowSeal) -> cases_pb2.Seal:
+    return cases_pb2.Seal(code=row.code, window_code=row.window_code, department_code=row.department_code,
+                          name=row.name, active=row.active)
+
+
+def seals_message(rows: Iterable[WindowSeal]) -> cases_pb2.ListSealsResponse:
+    return cases_pb2.ListSealsResponse(seals=[seal_message(r) for r in rows])
+
+
+def seal_use_message(row: SealUse) -> cases_pb2.SealUse:
+    return cases_pb2.SealUse(seal_code=row.seal_code, case_number=row.case_number, staff_id=row.staff_id,
+                             used_at=to_timestamp(row.used_at), note=row.note)
+
+
+def reconciliation_message(found: SealReconciliation) -> cases_pb2.SealReconciliation:
+    return cases_pb2.SealReconciliation(
+        cases_concluded_without_seal=[c.case_number for c in found.cases_concluded_without_seal],
+        seal_uses_without_case=[seal_use_message(u) for u in found.seal_uses_without_case],
+    )
+
+
+def assignment_message(row: AgencyAssignment) -> cases_pb2.AgencyAssignment:
+    message = cases_pb2.AgencyAssignment(enterprise_code=row.enterprise_code, agent_staff_id=row.agent_staff_id,
+                                         assigned_by=row.assigned_by, assigned_at=to_timestamp(row.assigned_at),
+                                         note=row.note)
+    if row.ended_at:
+        message.ended_at.CopyFrom(to_timestamp(row.ended_at))
+    return message
+
+
+def assignments_message(rows: Iterable[AgencyAssignment]) -> cases_pb2.AssignmentHistory:
+    return cases_pb2.AssignmentHistory(assignments=[assignment_message(a) for a in rows])
+
+
+def consultation_message(view: ConsultationView) -> cases_pb2.Consultation:
+    return cases_pb2.Consultation(id=view.id, department_code=view.department_code, window_code=view.window_code,
+                                  asker=view.asker, topic=view.topic, answered_by=view.answered_by,
+                                  owner_staff_id=view.owner_staff_id, asked_at=to_timestamp(view.asked_at))
+
+
+def counts_message(by_window: dict[str, int]) -> cases_pb2.ConsultationCounts:
+    return cases_pb2.ConsultationCounts(by_window=by_window)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.cases import clock, lifecycle
 from services.cases.models import Case
+from services.cases.settings import CasesSettings
 from shared.runtime import Runtime
 from shared.timeutil import as_utc, shanghai_day
 
@@ -51,16 +52,17 @@ class Outcome:
 
 def outcomes(session: Session, case: Case) -> list[Outcome]:
     """The moves this transaction made, to be recorded after it commits."""
-    result = []
+    result: list[Outcome] = []
+    # lifecycle.move notes each move in session.info; taken here so that each is counted once.
     for case_id, status in session.info.pop("transitions", []):
         row = case if case_id == case.id else session.get(Case, case_id)
         if row is None:
             continue
-        ended = status in (lifecycle.CONCLUDED, lifecycle.DENIED) and row.concluded_at is not None
+        ended = row.concluded_at if status in (lifecycle.CONCLUDED, lifecycle.DENIED) else None
         result.append(Outcome(
             row.department_code, row.case_kind, status,
-            seconds=(as_utc(row.concluded_at) - as_utc(row.submitted_at)).total_seconds() if ended else None,
-            working_days=clock.working_days_used(row, shanghai_day(row.concluded_at)) if ended else None,
+            seconds=(as_utc(ended) - as_utc(row.submitted_at)).total_seconds() if ended is not None else None,
+            working_days=clock.working_days_used(row, shanghai_day(ended)) if ended is not None else None,
         ))
     return result
 
@@ -68,7 +70,7 @@ def outcomes(session: Session, case: Case) -> list[Outcome]:
 class CaseStateCollector(Collector):
     """Open cases by supervision level and the on-site completion rate, from the database."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime[CasesSettings]) -> None:
         self.runtime = runtime
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
@@ -91,7 +93,8 @@ class CaseStateCollector(Collector):
                 sa.select(Case.department_code, Case.submitted_at, Case.concluded_at)
                 .where(Case.case_kind == "instant", Case.status == lifecycle.CONCLUDED)
             ).all()
-        total, same_day = Tally(), Tally()
+        total: Tally[str] = Tally()
+        same_day: Tally[str] = Tally()
         for department, submitted, ended in concluded:
             total[department] += 1
             same_day[department] += shanghai_day(submitted) == shanghai_day(ended)
@@ -101,5 +104,5 @@ class CaseStateCollector(Collector):
         yield on_site
 
 
-def collectors(runtime: Runtime) -> list[Collector]:
+def collectors(runtime: Runtime[CasesSettings]) -> list[Collector]:
     return [CaseStateCollector(runtime)]

@@ -323,7 +323,7 @@ class CaseNumberSequence(Base):
 
 class HolidayArrangement(Base):
     """An official holiday arrangement imported into the hall's working-day calendar
-    (services/cases/calendar_admin.py): one per year, never rewritten (append-only)."""
+    (services/cases/arrangements.py): one per year, never rewritten (append-only)."""
 
     __tablename__ = "holiday_arrangements"
 
@@ -332,7 +332,7 @@ class HolidayArrangement(Base):
     notice: Mapped[str] = mapped_column(sa.Text, default="")
     test_fixture: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # {"year", "notice", "test_fixture", "holidays": [{"name", "first_day", "last_day"}],
-    #  "adjusted_working_days": [...]}, ISO dates, sorted (calendar_admin.document).
+    #  "adjusted_working_days": [...]}, ISO dates, sorted (clock.document).
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # sha256 of the canonical content: what tells an identical re-import from a conflicting one,
     # and what the process-wide calendar cache is keyed by (clock.calendar).

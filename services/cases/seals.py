@@ -11,6 +11,9 @@ Rules
   the reconciliation lists those for a manager to check.
 - Case.sealed_at is set by the case's conclusion from the latest use (latest_seal_use);
   recording a use does not touch the case.
+
+The use cases at the end (window_seals, set_seal_active, record_seal_use,
+seal_reconciliation) are what the SealService calls; each checks its caller.
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.cases import events
 from services.cases.models import Case, JointTask, SealUse, ServiceItemVersion, WindowSeal
+from services.cases.queries import find_case
 from shared.auth import Caller
+from shared.clock import now
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied
-from shared.timeutil import as_utc, utcnow
+from shared.timeutil import as_utc
 
 CONCLUDED = "concluded"
 NOT_SEALABLE = frozenset({"concluded", "withdrawn"})
@@ -42,15 +48,6 @@ def get_seal(session: Session, seal_code: str) -> WindowSeal:
     seal = session.get(WindowSeal, seal_code) if seal_code else None
     if seal is None:
         raise NotFound(f"no seal '{seal_code[:40]}' in the register", [FieldViolation("seal_code", "not found")])
-    return seal
-
-
-def set_seal_active(session: Session, *, seal_code: str, active: bool, actor: Caller) -> WindowSeal:
-    """Withdraw a seal from use (lost, replaced) or put it back: a manager's decision."""
-    actor.require_role("manager")
-    seal = get_seal(session, seal_code)
-    seal.active = active
-    session.flush()
     return seal
 
 
@@ -88,7 +85,7 @@ def use_seal(
             raise PermissionDenied(f"case {case_number} is not a case of department {seal.department_code}")
         if case.status in NOT_SEALABLE:
             raise FailedPrecondition(f"case {case_number} is {case.status}: it can no longer be sealed")
-    use = SealUse(seal_code=seal.code, case_number=case_number, staff_id=staff_id, used_at=utcnow(), note=note)
+    use = SealUse(seal_code=seal.code, case_number=case_number, staff_id=staff_id, used_at=now(session), note=note)
     session.add(use)
     session.flush()
     return use
@@ -153,3 +150,37 @@ def reconcile_seals(session: Session, *, since: datetime, until: datetime) -> Se
         )
     )
     return SealReconciliation(cases, uses)
+
+
+# ------------------------------------------------------------------------- use cases
+def window_seals(session: Session, caller: Caller, *, window_code: str) -> list[WindowSeal]:
+    """The register of a window's seals, withdrawn ones included: public (it hangs in the hall)."""
+    return list_seals(session, window_code)
+
+
+def set_seal_active(session: Session, *, seal_code: str, active: bool, actor: Caller) -> WindowSeal:
+    """Withdraw a seal from use (lost, replaced) or put it back: a manager's decision."""
+    actor.require_role("manager")
+    seal = get_seal(session, seal_code)
+    seal.active = active
+    session.flush()
+    return seal
+
+
+def record_seal_use(session: Session, caller: Caller, *, seal_code: str, case_number: str, note: str) -> SealUse:
+    """Window staff or the chief representative seal with their own department's seal; the
+    use is published (SealUsed) with the seal's window and department."""
+    caller.require_role("window_staff", "chief_representative")
+    use = use_seal(session, seal_code=seal_code, case_number=case_number, staff_id=caller.staff_id,
+                   caller_department=caller.department_code, note=note)
+    seal = get_seal(session, use.seal_code)
+    case = find_case(session, use.case_number) if use.case_number else None
+    events.seal_used(session, case, seal_code=seal.code, window_code=seal.window_code,
+                     department_code=seal.department_code, staff_id=caller.staff_id)
+    return use
+
+
+def seal_reconciliation(session: Session, caller: Caller, *, since: datetime, until: datetime) -> SealReconciliation:
+    """reconcile_seals, for a manager or the efficiency office."""
+    caller.require_role("manager", "efficiency_office")
+    return reconcile_seals(session, since=since, until=until)

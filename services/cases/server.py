@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.cases import catalog, events, metrics, models, supervision
+from services.cases import catalog, events, handlers, metrics, models, supervision
 from services.cases.servicer import CasesServicer
 from services.cases.servicer_registers import (
     AgencyServicer,
@@ -14,7 +14,20 @@ from services.cases.servicer_registers import (
 )
 from services.cases.settings import CasesSettings
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
-from shared.runtime import PeriodicJob, ServiceDefinition, Servicer
+from shared.runtime import PeriodicJob, Runtime, ServiceDefinition, Servicer
+
+
+def _full_name(service: str) -> str:
+    return cases_pb2.DESCRIPTOR.services_by_name[service].full_name
+
+
+def _scan(runtime: Runtime[CasesSettings]) -> dict[str, int]:
+    return supervision.scan(runtime.session_factory, warning_days=runtime.settings.supervision_warning_days)
+
+
+def _scan_interval(settings: CasesSettings) -> float:
+    return settings.supervision_scan_seconds
+
 
 DEFINITION = ServiceDefinition(
     name="cases",
@@ -23,36 +36,20 @@ DEFINITION = ServiceDefinition(
     outbox_model=models.OutboxMessage,
     processed_model=models.ProcessedEvent,
     publishes=events.PUBLISHES,
-    consumes=events.CONSUMES,
-    handlers=events.HANDLERS,
+    consumes=handlers.CONSUMES,
+    handlers=handlers.HANDLERS,
     servicers=[
-        Servicer(
-            cases_pb2_grpc.add_CasesServiceServicer_to_server,
-            CasesServicer,
-            cases_pb2.DESCRIPTOR.services_by_name["CasesService"].full_name,
-        ),
-        *(
-            Servicer(getattr(cases_pb2_grpc, f"add_{name}Servicer_to_server"), servicer,
-                     cases_pb2.DESCRIPTOR.services_by_name[name].full_name)
-            for name, servicer in (
-                ("CatalogService", CatalogServicer),
-                ("SealService", SealServicer),
-                ("AgencyService", AgencyServicer),
-                ("ConsultationService", ConsultationServicer),
-            )
-        ),
+        Servicer(cases_pb2_grpc.add_CasesServiceServicer_to_server, CasesServicer, _full_name("CasesService")),
+        Servicer(cases_pb2_grpc.add_CatalogServiceServicer_to_server, CatalogServicer, _full_name("CatalogService")),
+        Servicer(cases_pb2_grpc.add_SealServiceServicer_to_server, SealServicer, _full_name("SealService")),
+        Servicer(cases_pb2_grpc.add_AgencyServiceServicer_to_server, AgencyServicer, _full_name("AgencyService")),
+        Servicer(cases_pb2_grpc.add_ConsultationServiceServicer_to_server, ConsultationServicer,
+                 _full_name("ConsultationService")),
     ],
     seed=catalog.seed,
     collectors=metrics.collectors,
-    jobs=[
-        PeriodicJob(
-            "supervision-scan",
-            lambda runtime: supervision.scan(
-                runtime.session_factory, warning_days=runtime.settings.supervision_warning_days
-            ),
-            lambda settings: settings.supervision_scan_seconds,
-        )
-    ],
+    # Each replica scans on its timer; the unique key per (case, level) raises each level once.
+    jobs=[PeriodicJob("supervision-scan", _scan, _scan_interval)],
 )
 
 create_server = DEFINITION.create_server

@@ -1,214 +1,197 @@
-"""gRPC <-> domain for the cases service: translate messages and the caller, nothing else.
-
-Every call runs its domain function in a worker thread inside one transaction that is
-retried on a write conflict (shared.db.run_in_transaction); status codes come from the
-shared interceptor.
-"""
+"""gRPC for the cases service's CasesService (the life of a case; the registers are in
+servicer_registers.py): read the caller, map the request (messages), run the use case in one
+transaction through the Runtime and map the answer. Who may do what is the use cases' to
+check; status codes come from the shared interceptor."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date
-from typing import Any
 
 import grpc
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.cases import clock, decisions, domain, joint, supervision
-from services.cases.messages import case_message, transition_message, voucher_message
+from services.cases import access, deadlines, decisions, intake, messages, supervision
+from services.cases.messages import caller_of, case_message
 from services.cases.metrics import CASES_SUBMITTED, Outcome, outcomes
-from services.cases.models import Case, Voucher
+from services.cases.models import Case
+from services.cases.queries import find_case
+from services.cases.settings import CasesSettings
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
-from shared.auth import Caller, caller_from_metadata
-from shared.db import run_in_transaction
-from shared.errors import FieldViolation, InvalidArgument
+from shared.auth import Caller
 from shared.runtime import Runtime
 
-Context = grpc.aio.ServicerContext
+CaseWork = Callable[[Session, Caller], Case]
 
 
-def _caller(context: Context) -> Caller:
-    return caller_from_metadata(context.invocation_metadata())
+def _case_after(case_number: str, work: Callable[[Session, Caller], object]) -> CaseWork:
+    """A use case that answers with something else (a notice, a pause, a task): then the case."""
+    def run(session: Session, caller: Caller) -> Case:
+        work(session, caller)
+        return find_case(session, case_number)
 
-
-def _date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidArgument(f"{field} must be YYYY-MM-DD", [FieldViolation(field, "must be YYYY-MM-DD")]) from None
-
-
-def _applicant(message: cases_pb2.Applicant) -> domain.ApplicantInput:
-    return domain.ApplicantInput(name=message.name, id_card_number=message.id_card_number, phone=message.phone,
-                                 email=message.email, enterprise_code=message.enterprise_code)
+    return run
 
 
 class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime[CasesSettings]) -> None:
         self.runtime = runtime
 
-    async def _write(self, context: Context, work: Callable[[Session, Caller], Case]) -> cases_pb2.Case:
-        """Run a decision; answer with the case as it is after the commit."""
-        caller = _caller(context)
+    async def _change(self, context: grpc.aio.ServicerContext, work: CaseWork) -> cases_pb2.Case:
+        """Run a use case that changes a case; answer with the case as it is after the commit,
+        and count its moves only once they are committed."""
+        caller = caller_of(context)
 
         def unit(session: Session) -> tuple[cases_pb2.Case, list[Outcome]]:
             case = work(session, caller)
             session.flush()
             return case_message(session, case), outcomes(session, case)
 
-        message, observed = await asyncio.to_thread(run_in_transaction, self.runtime.session_factory, unit)
-        self.runtime.events_written()
+        message, observed = await self.runtime.write(unit)
         for outcome in observed:
             outcome.record()
         return message
 
-    async def _read(self, work: Callable[[Session], Any]) -> Any:
-        def unit() -> Any:
-            with self.runtime.session_factory() as session:
-                return work(session)
-
-        return await asyncio.to_thread(unit)
-
-    async def SubmitApplication(self, request, context):  # noqa: N802 (generated names)
-        caller = _caller(context)
+    async def SubmitApplication(  # noqa: N802 (generated names)
+        self, request: cases_pb2.SubmitApplicationRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        caller = caller_of(context)
+        applicant = messages.applicant_input(request.applicant)
 
         def unit(session: Session) -> cases_pb2.Case:
-            case, _item, query_code = domain.submit_application(
-                session, service_item_code=request.service_item_code, applicant=_applicant(request.applicant),
+            case, _item, query_code = intake.submit_application(
+                session, service_item_code=request.service_item_code, applicant=applicant,
                 remarks=request.remarks, caller=caller, materials_supplied=list(request.materials_supplied),
                 declared_values=dict(request.declared_values),
             )
             session.flush()
             return case_message(session, case, query_code=query_code)
 
-        message = await asyncio.to_thread(run_in_transaction, self.runtime.session_factory, unit)
-        self.runtime.events_written()
-        CASES_SUBMITTED.labels(message.service_item.department_code, _kind(message)).inc()
+        message = await self.runtime.write(unit)
+        CASES_SUBMITTED.labels(message.service_item.department_code, messages.kind_name(message.service_item.case_kind)).inc()
         return message
 
-    async def SubmitForm(self, request, context):  # noqa: N802
-        caller = _caller(context)
+    async def SubmitForm(self, request: cases_pb2.SubmitFormRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        caller = caller_of(context)
+        applicant = messages.applicant_input(request.applicant)
 
         def unit(session: Session) -> cases_pb2.Case:
-            case, query_code = joint.submit_form(
-                session, form_code=request.form_code, applicant=_applicant(request.applicant),
-                form_data=dict(request.form_data), remarks=request.remarks, caller=caller,
+            case, query_code = intake.submit_form(
+                session, form_code=request.form_code, applicant=applicant, form_data=dict(request.form_data),
+                remarks=request.remarks, caller=caller,
             )
             session.flush()
             return case_message(session, case, query_code=query_code)
 
-        message = await asyncio.to_thread(run_in_transaction, self.runtime.session_factory, unit)
-        self.runtime.events_written()
-        CASES_SUBMITTED.labels(message.service_item.department_code, _kind(message)).inc()
+        message = await self.runtime.write(unit)
+        CASES_SUBMITTED.labels(message.service_item.department_code, messages.kind_name(message.service_item.case_kind)).inc()
         return message
 
-    async def GetCase(self, request, context):  # noqa: N802
-        caller = _caller(context)
-        return await self._read(lambda s: case_message(s, domain.get_case(s, request.case_number, caller)[0]))
+    async def GetCase(self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        caller = caller_of(context)
+        return await self.runtime.read(lambda s: case_message(s, access.get_case(s, request.case_number, caller)[0]))
 
-    async def ListCases(self, request, context):  # noqa: N802
-        caller = _caller(context)
-        try:
-            after = int(request.page_token or 0)
-        except ValueError:
-            raise InvalidArgument("bad page token", [FieldViolation("page_token", "use the token a page returned")]) from None
-        filters = domain.CaseFilter(department_code=request.department_code, status=request.status,
-                                    supervision_level=request.supervision_level, window_code=request.window_code)
+    async def ListCases(  # noqa: N802
+        self, request: cases_pb2.ListCasesRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.ListCasesResponse:
+        caller = caller_of(context)
+        after = messages.page_after(request.page_token)
+        filters = messages.case_filter(request)
 
         def read(session: Session) -> cases_pb2.ListCasesResponse:
-            page, next_after = domain.list_cases(session, caller, filters, page_size=request.page_size, after_id=after)
-            return cases_pb2.ListCasesResponse(cases=[case_message(session, c) for c in page],
-                                               next_page_token=str(next_after) if next_after else "")
+            page, next_after = access.list_cases(session, caller, filters, page_size=request.page_size, after_id=after)
+            return messages.cases_message(session, page, next_after=next_after)
 
-        return await self._read(read)
+        return await self.runtime.read(read)
 
-    async def GetCaseHistory(self, request, context):  # noqa: N802
-        caller = _caller(context)
-        return await self._read(lambda s: cases_pb2.CaseHistory(
-            case_number=request.case_number,
-            transitions=[transition_message(t) for t in domain.history(s, request.case_number, caller)],
-        ))
+    async def GetCaseHistory(  # noqa: N802
+        self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.CaseHistory:
+        caller = caller_of(context)
+        return await self.runtime.read(lambda s: messages.history_message(
+            request.case_number, access.history(s, request.case_number, caller)))
 
-    async def ListVouchers(self, request, context):  # noqa: N802
-        caller = _caller(context)
+    async def ListVouchers(  # noqa: N802
+        self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.ListVouchersResponse:
+        caller = caller_of(context)
+        return await self.runtime.read(lambda s: messages.vouchers_message(
+            access.list_vouchers(s, request.case_number, caller)))
 
-        def read(session: Session) -> cases_pb2.ListVouchersResponse:
-            case, _ = domain.get_case(session, request.case_number, caller)
-            rows = session.scalars(sa.select(Voucher).where(Voucher.case_id == case.id).order_by(Voucher.id))
-            return cases_pb2.ListVouchersResponse(vouchers=[voucher_message(v) for v in rows])
+    async def AcceptCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, lambda s, c: decisions.accept(s, request.case_number, c, reason=request.reason))
 
-        return await self._read(read)
+    async def RejectCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, lambda s, c: decisions.reject(s, request.case_number, c, reason=request.reason))
 
-    async def AcceptCase(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.accept(s, request.case_number, c, reason=request.reason))
-
-    async def RejectCase(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.reject(s, request.case_number, c, reason=request.reason))
-
-    async def RequestCorrection(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: _case_of(s, request.case_number, decisions.request_correction(
+    async def RequestCorrection(  # noqa: N802
+        self, request: cases_pb2.RequestCorrectionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(context, _case_after(request.case_number, lambda s, c: decisions.request_correction(
             s, request.case_number, c, materials=list(request.materials), note=request.note)))
 
-    async def SupplyMaterials(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.supply_materials(
+    async def SupplyMaterials(  # noqa: N802
+        self, request: cases_pb2.SupplyMaterialsRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(context, lambda s, c: decisions.supply_materials(
             s, request.case_number, c, materials=list(request.materials)))
 
-    async def StartReview(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.start_review(s, request.case_number, c))
+    async def StartReview(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, lambda s, c: decisions.start_review(s, request.case_number, c))
 
-    async def ApproveCase(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.approve(s, request.case_number, c, reason=request.reason))
+    async def ApproveCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, lambda s, c: decisions.approve(s, request.case_number, c, reason=request.reason))
 
-    async def DenyCase(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.deny(s, request.case_number, c, reason=request.reason))
+    async def DenyCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, lambda s, c: decisions.deny(s, request.case_number, c, reason=request.reason))
 
-    async def ConcludeCase(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.conclude(s, request.case_number, c))
+    async def ConcludeCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, lambda s, c: decisions.conclude(s, request.case_number, c))
 
-    async def ConcludeOnTheSpot(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.conclude_on_the_spot(
+    async def ConcludeOnTheSpot(  # noqa: N802
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(context, lambda s, c: decisions.conclude_on_the_spot(
             s, request.case_number, c, seal_code=request.seal_code))
 
-    async def WithdrawCase(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: decisions.withdraw(s, request.case_number, c, reason=request.reason))
+    async def WithdrawCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, lambda s, c: decisions.withdraw(s, request.case_number, c, reason=request.reason))
 
-    async def DecideJointTask(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: _case_of(s, request.case_number, joint.decide(
+    async def DecideJointTask(  # noqa: N802
+        self, request: cases_pb2.DecideJointTaskRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(context, _case_after(request.case_number, lambda s, c: decisions.decide_joint_task(
             s, request.case_number, c, department_code=request.department_code, approve=request.approve,
             reason=request.reason)))
 
-    async def PauseClock(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: _case_of(s, request.case_number, clock.pause(
+    async def PauseClock(self, request: cases_pb2.PauseClockRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, _case_after(request.case_number, lambda s, c: deadlines.pause(
             s, request.case_number, c, reason=request.reason, note=request.note)))
 
-    async def ResumeClock(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: clock.resume(s, request.case_number, c))
+    async def ResumeClock(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+        return await self._change(context, lambda s, c: deadlines.resume(s, request.case_number, c))
 
-    async def GrantExtension(self, request, context):  # noqa: N802
-        return await self._write(context, lambda s, c: _case_of(s, request.case_number, clock.extend(
+    async def GrantExtension(  # noqa: N802
+        self, request: cases_pb2.GrantExtensionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(context, _case_after(request.case_number, lambda s, c: deadlines.extend(
             s, request.case_number, c, extra_days=request.extra_days, reason=request.reason)))
 
-    async def IssueSupervisionOrder(self, request, context):  # noqa: N802
-        due_on = _date(request.due_on, "due_on")
-        return await self._write(context, lambda s, c: _case_of(s, request.case_number, supervision.order(
+    async def IssueSupervisionOrder(  # noqa: N802
+        self, request: cases_pb2.IssueSupervisionOrderRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        due_on = messages.day(request.due_on, "due_on")
+        return await self._change(context, _case_after(request.case_number, lambda s, c: supervision.order(
             s, request.case_number, c, due_on=due_on, note=request.note)))
 
-    async def RunSupervisionScan(self, request, context):  # noqa: N802
-        _caller(context).require_role("manager", "efficiency_office")
-        today = _date(request.today, "today") if request.today else None
-        settings = self.runtime.settings
-        raised = await asyncio.to_thread(supervision.scan, self.runtime.session_factory, today=today,
-                                         warning_days=getattr(settings, "supervision_warning_days", 1))
+    async def RunSupervisionScan(  # noqa: N802
+        self, request: cases_pb2.RunSupervisionScanRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.RunSupervisionScanResponse:
+        caller = caller_of(context)
+        today = messages.optional_day(request.today, "today")
+        # Not one Runtime.write: the scan commits case by case (each its own transaction, as
+        # the periodic job does), so it gets the session factory, in a worker thread.
+        raised = await asyncio.to_thread(supervision.run_scan, self.runtime.session_factory, caller, today=today,
+                                         warning_days=self.runtime.settings.supervision_warning_days)
         self.runtime.events_written()
-        return cases_pb2.RunSupervisionScanResponse(warnings=raised["warning"], yellow_cards=raised["yellow"],
-                                                    red_cards=raised["red"], deemed_accepted=raised["deemed_accepted"])
-
-
-def _case_of(session: Session, case_number: str, _result: Any) -> Case:
-    return domain.find_case(session, case_number)
-
-
-def _kind(message: cases_pb2.Case) -> str:
-    return cases_pb2.CaseKind.Name(message.service_item.case_kind).removeprefix("CASE_KIND_").lower()
+        return messages.scan_message(raised)

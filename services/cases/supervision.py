@@ -6,6 +6,9 @@ when a supervision order's deadline has passed too. "Once" is the database's uni
 (case, level): the alert row and its event are written in one transaction, so with two
 scanner replicas exactly one wins each level and the other's insert does nothing.
 The scanner also applies deemed acceptance (Art. 32) to cases left unanswered.
+
+`scan` is the periodic job's (each replica runs it; see server.py); `run_scan` is the same
+pass ordered by a manager (RunSupervisionScan), and `order` a manager's supervision order.
 """
 
 from __future__ import annotations
@@ -16,43 +19,49 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from services.cases import clock, events, lifecycle
+from services.cases.decisions import deem_accepted
 from services.cases.models import Case, CorrectionNotice, SupervisionAlert, SupervisionOrder
+from services.cases.queries import find_case
 from shared.auth import Caller
+from shared.clock import now
+from shared.clock import today as hall_today
 from shared.db import transaction, upsert
 from shared.errors import FieldViolation, InvalidArgument
-from shared.timeutil import shanghai_day, utcnow
+from shared.timeutil import shanghai_day
 
 LEVELS = ("warning", "yellow", "red")
 DEEMED_ACCEPTANCE_DAYS = 5
 
 
+# ------------------------------------------------------------------------- use cases
 def order(session: Session, case_number: str, caller: Caller, *, due_on: date, note: str) -> SupervisionOrder:
-    from services.cases.domain import find_case
-
+    """督办: a manager (or the efficiency office) orders an open case finished by due_on."""
     caller.require_role("manager", "efficiency_office")
     case = find_case(session, case_number)
     problems = []
     if case.status not in lifecycle.OPEN:
         problems.append(FieldViolation("case_number", f"the case is {case.status}; only open cases are supervised"))
-    if due_on < shanghai_day(utcnow()):
+    if due_on < hall_today(session):
         problems.append(FieldViolation("due_on", "is in the past"))
     if not note.strip():
         problems.append(FieldViolation("note", "is required"))
     if problems:
         raise InvalidArgument("the supervision order is invalid", problems)
     row = SupervisionOrder(case_id=case.id, issued_by=caller.staff_id, due_on=due_on, note=note.strip()[:2000],
-                           issued_at=utcnow())
+                           issued_at=now(session))
     session.add(row)
     events.supervision_ordered(session, case, manager=caller.staff_id, due_on=due_on, note=row.note)
     return row
 
 
 def _raise_once(session: Session, case: Case, level: str, order_due: date | None) -> bool:
+    table = SupervisionAlert.__table__
+    assert isinstance(table, sa.Table)  # a mapped class's table (typed as any FromClause)
     inserted = session.execute(
-        upsert(session, SupervisionAlert.__table__)
-        .values(case_id=case.id, level=level, raised_at=utcnow())
+        upsert(session, table)
+        .values(case_id=case.id, level=level, raised_at=now(session))
         .on_conflict_do_nothing(index_elements=["case_id", "level"])
-        .returning(SupervisionAlert.__table__.c.id)
+        .returning(table.c.id)
     ).first()
     if inserted is None:
         return False  # another scanner (or an earlier pass) raised it
@@ -80,11 +89,19 @@ def due_levels(case: Case, today: date, order_due: date | None, warning_days: in
     return levels
 
 
+def run_scan(session_factory: sessionmaker[Session], caller: Caller, *, today: date | None = None,
+             warning_days: int = 1) -> dict[str, int]:
+    """The scan now, ordered by a manager or the efficiency office (it also runs on a timer)."""
+    caller.require_role("manager", "efficiency_office")
+    return scan(session_factory, today=today, warning_days=warning_days)
+
+
+# ------------------------------------------------------------------------------ the scan
 def scan(session_factory: sessionmaker[Session], *, today: date | None = None, warning_days: int = 1) -> dict[str, int]:
     """One pass over the open cases; each case in its own transaction. Returns what was raised."""
-    today = today or shanghai_day(utcnow())
     raised = {level: 0 for level in LEVELS} | {"deemed_accepted": 0}
     with session_factory() as session:
+        today = today or hall_today(session)
         ids = list(session.scalars(sa.select(Case.id).where(Case.status.in_(sorted(lifecycle.OPEN))).order_by(Case.id)))
     for case_id in ids:
         with transaction(session_factory) as session:
@@ -112,7 +129,5 @@ def _deem_if_unanswered(session: Session, case: Case, today: date) -> bool:
     locked = session.scalar(sa.select(Case).where(Case.id == case.id, Case.status == lifecycle.RECEIVED).with_for_update(of=Case))
     if locked is None:
         return False
-    from services.cases.decisions import deem_accepted
-
     deem_accepted(session, locked)
     return True

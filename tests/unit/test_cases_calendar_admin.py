@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-from services.cases import calendar_admin, clock, decisions, domain, joint
+from services.cases import arrangements, calendar_admin, clock, decisions, joint, queries
 from services.cases.models import Case, DeadlineChange, HolidayArrangement, OutboxMessage
 from shared.db import make_engine, make_session_factory, transaction
 from shared.errors import FailedPrecondition
@@ -63,7 +63,7 @@ def fixture_2027(tmp_path: Path, text: str = FIXTURE_2027):
 def accept_on(hall: Hall, number: str, day: date) -> Case:
     """Accept the case as accepted on `day` (as tests/unit/test_cases_lifecycle.py does)."""
     def work(session):
-        case = decisions.accept(session, number, staff(domain.find_case(session, number).department_code))
+        case = decisions.accept(session, number, staff(queries.find_case(session, number).department_code))
         case.accepted_on = day
         clock.recompute(session, case, case.item_version)
         if joint.has_tasks(session, case):
@@ -91,7 +91,7 @@ def event_types(hall: Hall) -> list[str]:
 
 
 def do_import(hall: Hall, arrangement):
-    return hall.do(lambda s: calendar_admin.import_arrangement(s, arrangement, actor=ACTOR))
+    return hall.do(lambda s: arrangements.import_arrangement(s, arrangement, actor=ACTOR))
 
 
 # ----------------------------------------------------------------------------------- import
@@ -156,7 +156,7 @@ def test_a_conflicting_arrangement_is_refused_and_writes_nothing(hall, tmp_path)
     assert any("2027-01-04" in v.description for v in refused.value.violations)
     assert (dates(hall, number), count(hall, HolidayArrangement), len(changes(hall)),
             count(hall, OutboxMessage)) == after_first
-    stored = hall.do(lambda s: calendar_admin.from_document(s.scalar(sa.select(HolidayArrangement)).content))
+    stored = hall.do(lambda s: clock.from_document(s.scalar(sa.select(HolidayArrangement)).content))
     assert stored == fixture_2027(tmp_path)
 
 
@@ -168,7 +168,7 @@ def test_a_refused_import_leaves_no_trace_even_midway(hall, tmp_path, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("the event could not be written")
 
-    monkeypatch.setattr(calendar_admin.events, "deadline_recomputed", broken)
+    monkeypatch.setattr(arrangements.events, "deadline_recomputed", broken)
     with pytest.raises(RuntimeError):
         do_import(hall, fixture_2027(tmp_path))
     assert count(hall, HolidayArrangement) == 0 and changes(hall) == []
@@ -200,12 +200,12 @@ def test_joint_task_deadlines_move_with_the_case(hall, tmp_path):
     number, _ = hall.submit("HCB-009")  # promised 20 for the case and each department's task
     accept_on(hall, number, LATE_DECEMBER)
     with hall.session_factory() as session:
-        before = [t.due_on for t in joint.tasks(session, domain.find_case(session, number))]
+        before = [t.due_on for t in joint.tasks(session, queries.find_case(session, number))]
     assert before == [date(2027, 1, 26)] * 3
     result = do_import(hall, fixture_2027(tmp_path))
     assert (result.cases_changed, result.tasks_changed) == (1, 3)
     with hall.session_factory() as session:
-        assert [t.due_on for t in joint.tasks(session, domain.find_case(session, number))] == [date(2027, 1, 27)] * 3
+        assert [t.due_on for t in joint.tasks(session, queries.find_case(session, number))] == [date(2027, 1, 27)] * 3
     [change] = changes(hall)
     assert change.task_changes == [
         {"department_code": d, "old_due": "2027-01-26", "new_due": "2027-01-27"} for d in ("HCB", "LAND", "PLAN")
@@ -234,7 +234,7 @@ def test_every_replica_switches_to_the_stored_arrangement(hall, tmp_path):
     assert clock.calendar() is cached  # without a session: the last one resolved
 
     with transaction(other_replica) as session:
-        calendar_admin.import_arrangement(session, fixture_2027(tmp_path), actor=ACTOR)
+        arrangements.import_arrangement(session, fixture_2027(tmp_path), actor=ACTOR)
 
     with hall.session_factory() as session:
         fresh = clock.calendar(session)
@@ -257,7 +257,7 @@ def test_every_replica_switches_to_the_stored_arrangement(hall, tmp_path):
 def test_without_a_session_the_calendar_is_rechecked_after_the_refresh_interval(hall, tmp_path, monkeypatch):
     with hall.session_factory() as session:
         seen = clock.calendar(session)
-    hall.do(lambda s: calendar_admin.import_arrangement(s, fixture_2027(tmp_path), actor=ACTOR))
+    hall.do(lambda s: arrangements.import_arrangement(s, fixture_2027(tmp_path), actor=ACTOR))
     monkeypatch.setattr(clock, "REFRESH_SECONDS", 3600.0)
     assert clock.calendar() is seen  # trusted within the interval
     monkeypatch.setattr(clock, "REFRESH_SECONDS", 0.0)
@@ -267,14 +267,14 @@ def test_without_a_session_the_calendar_is_rechecked_after_the_refresh_interval(
 # ------------------------------------------------------------------------- stored form, command
 def test_the_stored_form_round_trips_and_ignores_order(tmp_path):
     arrangement = fixture_2027(tmp_path)
-    content = calendar_admin.document(arrangement)
-    assert calendar_admin.from_document(content) == arrangement
+    content = clock.document(arrangement)
+    assert clock.from_document(content) == arrangement
     shuffled = FIXTURE_2027.replace(
         "  - {name: 元旦, first_day: 2027-01-01, last_day: 2027-01-04}\n  - {name: 春节, first_day: 2027-02-05, last_day: 2027-02-11}",
         "  - {name: 春节, first_day: 2027-02-05, last_day: 2027-02-11}\n  - {name: 元旦, first_day: 2027-01-01, last_day: 2027-01-04}",
     )
     assert shuffled != FIXTURE_2027
-    assert calendar_admin.digest(calendar_admin.document(fixture_2027(tmp_path, shuffled))) == calendar_admin.digest(content)
+    assert clock.digest(clock.document(fixture_2027(tmp_path, shuffled))) == clock.digest(content)
 
 
 def test_the_import_command(hall, tmp_path, monkeypatch, capsys):
@@ -292,4 +292,4 @@ def test_the_import_command(hall, tmp_path, monkeypatch, capsys):
     listing = capsys.readouterr().out
     assert "2026: 国务院办公厅关于2026年部分节假日安排的通知" in listing and "provisional years: 2027" in listing
     with hall.session_factory() as session:
-        assert [row.imported_by for row in calendar_admin.stored_arrangements(session)][0].startswith("cli")
+        assert [row.imported_by for row in arrangements.stored_arrangements(session)][0].startswith("cli")

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from services.cases import catalog
+from services.cases import catalog, catalog_admin, queries
 from services.cases.catalog_rules import definition_of
 from services.cases.forms import DEMO_FORMS, check_forms, form_definition, load_forms, project
 from services.cases.guide import format_guide, render_guide_text, service_guide
@@ -118,7 +118,7 @@ def test_demo_catalog_has_30_items_in_9_departments_of_every_kind(seeded):
 )
 def test_the_items_other_services_rely_on_keep_their_rules(seeded, code, department, window, kind, statutory, promised):
     with seeded() as session:
-        version = catalog.version_in_force(session, code, date(2011, 1, 1))
+        version = queries.version_in_force(session, code, date(2011, 1, 1))
     assert (version.department_code, version.window_code, version.case_kind) == (department, window, kind)
     assert (version.statutory_days, version.promised_days) == (statutory, promised)
 
@@ -193,8 +193,8 @@ def test_a_changed_item_becomes_version_2_and_the_date_picks_the_version(seeded,
             (1, date(2010, 1, 1), 3),
             (2, date(2011, 3, 1), 2),
         ]
-        assert catalog.version_in_force(session, "AIC-002", date(2011, 2, 28)).version == 1
-        assert catalog.version_in_force(session, "AIC-002", date(2011, 3, 1)).version == 2
+        assert queries.version_in_force(session, "AIC-002", date(2011, 2, 28)).version == 1
+        assert queries.version_in_force(session, "AIC-002", date(2011, 3, 1)).version == 2
         headline = session.get(ServiceItem, "AIC-002")
         assert (headline.current_version, headline.promised_days) == (2, 2)
         assert [v.version for v in catalog.list_versions(session, "AIC-003")] == [1]
@@ -217,9 +217,9 @@ def test_a_new_version_cannot_take_effect_before_the_current_one(seeded, tmp_pat
 def test_no_version_in_force_before_the_first_and_unknown_items(seeded):
     with seeded() as session:
         with pytest.raises(FailedPrecondition):
-            catalog.version_in_force(session, "AIC-002", date(2009, 12, 31))
+            queries.version_in_force(session, "AIC-002", date(2009, 12, 31))
         with pytest.raises(NotFound):
-            catalog.version_in_force(session, "NO-001", date(2011, 1, 1))
+            queries.version_in_force(session, "NO-001", date(2011, 1, 1))
         with pytest.raises(NotFound):
             catalog.list_versions(session, "NO-001")
 
@@ -327,11 +327,11 @@ def test_the_import_command(sessions, tmp_path, monkeypatch, capsys):
     with sessions() as session:
         url = session.get_bind().url.render_as_string(hide_password=False)
     monkeypatch.setenv("DATABASE_URL", url)
-    assert catalog.main([str(catalog.DEMO_CATALOG)]) == 0
+    assert catalog_admin.main([str(catalog.DEMO_CATALOG)]) == 0
     assert count(sessions, ServiceItem) >= 30
     data = demo()
     _promised_over_statutory(data)
-    assert catalog.main([str(write(tmp_path, data))]) == 2
+    assert catalog_admin.main([str(write(tmp_path, data))]) == 2
     assert "items[AIC-002].promised_days" in capsys.readouterr().err
 
 
@@ -340,7 +340,7 @@ def test_the_import_command(sessions, tmp_path, monkeypatch, capsys):
 
 def test_a_manager_upserts_an_item_by_the_same_rules(seeded):
     with seeded() as session:
-        definition = definition_of(catalog.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
+        definition = definition_of(queries.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
     with transaction(seeded) as session:
         same = catalog.upsert_item(session, definition=definition, actor=MANAGER)
         assert same.version == 1  # unchanged: nothing written
@@ -358,7 +358,7 @@ def test_a_manager_upserts_an_item_by_the_same_rules(seeded):
 
 def test_upsert_item_refuses_staff_and_invalid_rules(seeded):
     with seeded() as session:
-        definition = definition_of(catalog.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
+        definition = definition_of(queries.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
     with transaction(seeded) as session, pytest.raises(PermissionDenied):
         catalog.upsert_item(session, definition=dict(definition, promised_days=5), actor=CLERK)
     with transaction(seeded) as session, pytest.raises(InvalidArgument) as caught:
@@ -382,7 +382,7 @@ def test_the_guide_lists_exactly_the_materials_of_the_version_in_force(seeded, t
     with seeded() as session:
         for day, version in ((date(2011, 4, 30), 1), (date(2011, 5, 1), 2)):
             guide = service_guide(session, "HCB-001", on=day)
-            rules = catalog.version_in_force(session, "HCB-001", day)
+            rules = queries.version_in_force(session, "HCB-001", day)
             assert guide["version"] == version
             assert [(m["name"], m["form"], m["count"]) for m in guide["materials"]] == [
                 (m["name"], m["form"], m["count"]) for m in rules.materials
@@ -426,7 +426,7 @@ def test_the_demo_forms_fit_the_catalog(seeded):
     with seeded() as session:
         check_forms(session, forms, date(2011, 1, 1))
         departments = {
-            code: catalog.version_in_force(session, code, date(2011, 1, 1)).department_code
+            code: queries.version_in_force(session, code, date(2011, 1, 1)).department_code
             for form in forms.values()
             for code in (t.item_code for t in form.targets)
         }

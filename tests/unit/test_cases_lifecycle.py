@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.cases import clock, decisions, domain, lifecycle, supervision
+from services.cases import access, clock, deadlines, decisions, intake, lifecycle, queries, supervision
 from services.cases.models import Case, CaseTransition, OutboxMessage, SealUse, Voucher
 from shared.auth import Caller
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
@@ -33,7 +33,7 @@ def status(hall: Hall, number: str) -> str:
 
 
 def history(hall: Hall, number: str) -> list[tuple[str, str, str]]:
-    return hall.do(lambda s: [(t.from_status, t.to_status, t.actor) for t in domain.history(s, number, AIC)])
+    return hall.do(lambda s: [(t.from_status, t.to_status, t.actor) for t in access.history(s, number, AIC)])
 
 
 # ------------------------------------------------------------------------ the state table
@@ -47,7 +47,7 @@ OPERATIONS = {
     "deny": lambda s, n: decisions.deny(s, n, AIC, reason="材料不实"),
     "seal": lambda s, n: s.add(SealUse(seal_code="SEAL-AIC-01", case_number=n, staff_id="aic-01",
                                        used_at=datetime.now(timezone.utc), note="")),
-    "fees_settled": lambda s, n: setattr(domain.find_case(s, n), "fees_settled_at", datetime.now(timezone.utc)),
+    "fees_settled": lambda s, n: setattr(queries.find_case(s, n), "fees_settled_at", datetime.now(timezone.utc)),
     "conclude": lambda s, n: decisions.conclude(s, n, AIC),
     "withdraw": lambda s, n: decisions.withdraw(s, n, AIC, reason="申请人撤回"),
 }
@@ -136,9 +136,9 @@ def test_a_case_left_unanswered_five_working_days_is_deemed_accepted_from_receip
 # ----------------------------------------------------------------------- working-day clock
 def _accept_on(hall: Hall, number: str, day: date) -> Case:
     def work(session):
-        case = decisions.accept(session, number, staff(domain.find_case(session, number).department_code))
+        case = decisions.accept(session, number, staff(queries.find_case(session, number).department_code))
         case.accepted_on = day
-        clock.recompute(session, case, clock._version(session, case))
+        clock.recompute(session, case, queries.case_version(session, case))
         return case
 
     return hall.do(work)
@@ -176,21 +176,21 @@ def test_pauses_stop_the_clock_and_extensions_follow_the_ladder(hall):
     assert case.promised_due == date(2025, 11, 17)
 
     def pause_for_inspection(session):
-        pause = clock.pause(session, number, LAND, reason="inspection", note="现场核查")
+        pause = deadlines.pause(session, number, LAND, reason="inspection", note="现场核查")
         pause.started_on, pause.ended_on = date(2025, 11, 5), date(2025, 11, 11)  # Wed..Tue: 5 working days
-        clock.recompute(session, domain.find_case(session, number), clock._version(session, domain.find_case(session, number)))
+        clock.recompute(session, queries.find_case(session, number), queries.case_version(session, queries.find_case(session, number)))
 
     hall.do(pause_for_inspection)
     assert hall.case(number).promised_due == date(2025, 11, 24)  # 5 working days later
     with pytest.raises(PermissionDenied):
-        hall.do(lambda s: clock.extend(s, number, LAND, extra_days=5, reason="需专家评审"))  # not an approver
+        hall.do(lambda s: deadlines.extend(s, number, LAND, extra_days=5, reason="需专家评审"))  # not an approver
     approver = staff("LAND", "approver")
     with pytest.raises(InvalidArgument, match="extension is invalid"):
-        hall.do(lambda s: clock.extend(s, number, approver, extra_days=11, reason="需专家评审"))
-    hall.do(lambda s: clock.extend(s, number, approver, extra_days=10, reason="需专家评审"))
+        hall.do(lambda s: deadlines.extend(s, number, approver, extra_days=11, reason="需专家评审"))
+    hall.do(lambda s: deadlines.extend(s, number, approver, extra_days=10, reason="需专家评审"))
     assert hall.case(number).promised_due == date(2025, 12, 8)  # +10 working days
     with pytest.raises(FailedPrecondition, match="extended once already"):
-        hall.do(lambda s: clock.extend(s, number, approver, extra_days=1, reason="再延"))
+        hall.do(lambda s: deadlines.extend(s, number, approver, extra_days=1, reason="再延"))
     events = hall.do(lambda s: [decode(m.envelope)[0].event_type for m in s.scalars(sa.select(OutboxMessage))])
     assert "servicehall.events.v1.ExtensionGranted" in events
 
@@ -199,10 +199,10 @@ def test_an_open_pause_leaves_no_due_date_until_resumed(hall):
     number, _ = hall.submit("LAND-001")
     _accept_on(hall, number, shanghai_day(utcnow()) - timedelta(days=1))
     assert hall.case(number).promised_due is not None
-    hall.do(lambda s: clock.pause(s, number, LAND, reason="testing"))
+    hall.do(lambda s: deadlines.pause(s, number, LAND, reason="testing"))
     case = hall.case(number)
     assert case.promised_due is None  # paused from today until the test results come back
-    hall.do(lambda s: clock.resume(s, number, LAND))
+    hall.do(lambda s: deadlines.resume(s, number, LAND))
     assert hall.case(number).promised_due is not None
 
 
@@ -211,7 +211,7 @@ def test_a_sealed_item_concludes_only_after_sealing_and_at_the_sealing_time(hall
     number, _ = hall.submit()
     for step in ("accept", "review", "approve"):
         hall.do(lambda s: OPERATIONS[step](s, number))
-    hall.do(lambda s: setattr(domain.find_case(s, number), "fees_settled_at", datetime.now(timezone.utc)))
+    hall.do(lambda s: setattr(queries.find_case(s, number), "fees_settled_at", datetime.now(timezone.utc)))
     with pytest.raises(FailedPrecondition, match="needs the window approval seal"):
         hall.do(lambda s: decisions.conclude(s, number, AIC))
     sealed = datetime.now(timezone.utc)
@@ -251,11 +251,11 @@ def test_staff_act_only_on_their_own_departments_cases(hall):
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: decisions.accept(s, number, LAND))
     with pytest.raises(PermissionDenied):
-        hall.do(lambda s: domain.get_case(s, number, LAND))
-    hall.do(lambda s: domain.get_case(s, number, MANAGER))  # managers see every department
+        hall.do(lambda s: access.get_case(s, number, LAND))
+    hall.do(lambda s: access.get_case(s, number, MANAGER))  # managers see every department
     with pytest.raises(PermissionDenied):
-        hall.do(lambda s: domain.list_cases(s, LAND, domain.CaseFilter(department_code="AIC")))
-    listed, _ = hall.do(lambda s: domain.list_cases(s, LAND, domain.CaseFilter()))
+        hall.do(lambda s: access.list_cases(s, LAND, access.CaseFilter(department_code="AIC")))
+    listed, _ = hall.do(lambda s: access.list_cases(s, LAND, access.CaseFilter()))
     assert listed == []
     assert status(hall, number) == lifecycle.RECEIVED
 
@@ -263,10 +263,10 @@ def test_staff_act_only_on_their_own_departments_cases(hall):
 def test_an_applicant_sees_only_their_case_with_its_query_code(hall):
     number, query_code = hall.submit()
     other, _ = hall.submit()
-    hall.do(lambda s: domain.get_case(s, number, Caller(query_code=query_code)))
+    hall.do(lambda s: access.get_case(s, number, Caller(query_code=query_code)))
     for case_number, code in ((number, "000000" if query_code != "000000" else "111111"), (other, query_code), (number, "")):
         with pytest.raises(PermissionDenied):
-            hall.do(lambda s: domain.get_case(s, case_number, Caller(query_code=code)))
+            hall.do(lambda s: access.get_case(s, case_number, Caller(query_code=code)))
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: decisions.accept(s, number, Caller(query_code=query_code)))
     hall.do(lambda s: decisions.withdraw(s, number, Caller(query_code=query_code), reason="不办了"))
@@ -292,9 +292,9 @@ def test_the_enterprises_agent_acts_for_the_applicant(hall):
     hall.do(lambda s: agency.assign_agent(s, enterprise_code=enterprise, agent_staff_id="zy-agent-1", assigned_by="zy-mgr"))
 
     def submit(session):
-        case, _, _ = domain.submit_application(
+        case, _, _ = intake.submit_application(
             session, service_item_code="LAND-001",
-            applicant=domain.ApplicantInput(name="某某公司", id_card_number="340723199001010019", phone="13812345678",
+            applicant=intake.ApplicantInput(name="某某公司", id_card_number="340723199001010019", phone="13812345678",
                                             enterprise_code=enterprise),
             materials_supplied=["申请书"],
         )
@@ -303,11 +303,11 @@ def test_the_enterprises_agent_acts_for_the_applicant(hall):
     number = hall.do(submit)
     assert hall.case(number).agent_staff_id == "zy-agent-1"
     agent, colleague = staff("ZY", staff_id="zy-agent-1"), staff("ZY", staff_id="zy-02")
-    hall.do(lambda s: domain.get_case(s, number, agent))
+    hall.do(lambda s: access.get_case(s, number, agent))
     with pytest.raises(PermissionDenied):
-        hall.do(lambda s: domain.get_case(s, number, colleague))
+        hall.do(lambda s: access.get_case(s, number, colleague))
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: decisions.accept(s, number, agent))  # acting for the applicant, not deciding
     hall.do(lambda s: decisions.withdraw(s, number, agent, reason="企业决定暂缓"))
-    moves = hall.do(lambda s: [(t.from_status, t.to_status, t.actor) for t in domain.history(s, number, agent)])
+    moves = hall.do(lambda s: [(t.from_status, t.to_status, t.actor) for t in access.history(s, number, agent)])
     assert moves == [("received", "withdrawn", "agent:zy-agent-1")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from services.cases import agency, catalog, consultations, seals
+from services.cases import agency, catalog, consultations, queries, seals
 from services.cases.models import AgencyAssignment, Case, Consultation, ConsultationHandover, SealUse
 from shared.auth import Caller, query_code_digest
 from shared.db import make_engine, make_session_factory, migrate, transaction
@@ -50,7 +50,7 @@ def add_case(
     sealed_at: datetime | None = None,
     submitted_at: datetime | None = None,
 ) -> Case:
-    version = catalog.version_in_force(session, item_code, date(2011, 1, 1))
+    version = queries.version_in_force(session, item_code, date(2011, 1, 1))
     case = Case(
         case_number=number,
         query_code_sha256=query_code_digest(number, "123456"),

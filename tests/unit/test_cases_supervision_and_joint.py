@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from services.cases import clock, decisions, domain, joint, lifecycle, supervision
+from services.cases import access, clock, decisions, joint, lifecycle, queries, supervision
 from services.cases.models import JointTask, OutboxMessage, SupervisionAlert
 from shared.db import run_in_transaction
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
@@ -57,7 +57,7 @@ def test_each_supervision_level_is_raised_once_even_with_two_scanners(hall):
     def accept(session):
         case = decisions.accept(session, number, LAND)
         case.accepted_on = date(2025, 11, 3)  # Monday -> promised due Mon 17 Nov 2025
-        clock.recompute(session, case, clock._version(session, case))
+        clock.recompute(session, case, queries.case_version(session, case))
 
     hall.do(accept)
     assert hall.case(number).promised_due == date(2025, 11, 17)
@@ -100,55 +100,55 @@ def _joint_case(hall: Hall) -> str:
 def test_a_joint_case_fans_out_to_one_task_per_department_with_its_deadline(hall):
     number = _joint_case(hall)
     with hall.session_factory() as session:
-        case = domain.find_case(session, number)
+        case = queries.find_case(session, number)
         tasks = joint.tasks(session, case)
     assert [t.department_code for t in tasks] == ["HCB", "LAND", "PLAN"]
     assert all(t.status == "pending" and t.due_on is not None for t in tasks)
     with pytest.raises(FailedPrecondition, match="joint case"):
         hall.do(lambda s: decisions.approve(s, number, HCB))  # not by the lead alone
     with pytest.raises(PermissionDenied):
-        hall.do(lambda s: joint.decide(s, number, AIC, department_code="LAND", approve=True))
+        hall.do(lambda s: decisions.decide_joint_task(s, number, AIC, department_code="LAND", approve=True))
 
 
 def test_concurrent_approvals_approve_the_case_exactly_once(hall):
     number = _joint_case(hall)
-    hall.do(lambda s: joint.decide(s, number, HCB, department_code="HCB", approve=True))
+    hall.do(lambda s: decisions.decide_joint_task(s, number, HCB, department_code="HCB", approve=True))
 
     def decide(caller, department):
         return lambda: run_in_transaction(
             hall.session_factory,
-            lambda s: joint.decide(s, number, caller, department_code=department, approve=True).status,
+            lambda s: decisions.decide_joint_task(s, number, caller, department_code=department, approve=True).status,
         )
 
     results = together(decide(LAND, "LAND"), decide(PLAN, "PLAN"))
     assert results == ["approved", "approved"], results
     assert hall.case(number).status == lifecycle.APPROVED
-    moves = hall.do(lambda s: [t.to_status for t in domain.history(s, number, HCB)])
+    moves = hall.do(lambda s: [t.to_status for t in access.history(s, number, HCB)])
     assert moves.count(lifecycle.APPROVED) == 1
     assert moves == ["accepted", "in_review", "approved"]
 
 
 def test_one_denial_denies_the_joint_case_and_closes_the_other_tasks(hall):
     number = _joint_case(hall)
-    hall.do(lambda s: joint.decide(s, number, HCB, department_code="HCB", approve=True))
+    hall.do(lambda s: decisions.decide_joint_task(s, number, HCB, department_code="HCB", approve=True))
     with pytest.raises(InvalidArgument):
-        hall.do(lambda s: joint.decide(s, number, LAND, department_code="LAND", approve=False))  # no reason
-    hall.do(lambda s: joint.decide(s, number, LAND, department_code="LAND", approve=False, reason="用地不符合规划"))
+        hall.do(lambda s: decisions.decide_joint_task(s, number, LAND, department_code="LAND", approve=False))  # no reason
+    hall.do(lambda s: decisions.decide_joint_task(s, number, LAND, department_code="LAND", approve=False, reason="用地不符合规划"))
     assert hall.case(number).status == lifecycle.DENIED
     with hall.session_factory() as session:
         statuses = dict(session.execute(sa.select(JointTask.department_code, JointTask.status)).all())
     assert statuses == {"HCB": "approved", "LAND": "denied", "PLAN": "moot"}
     with pytest.raises(FailedPrecondition):
-        hall.do(lambda s: joint.decide(s, number, PLAN, department_code="PLAN", approve=True))
+        hall.do(lambda s: decisions.decide_joint_task(s, number, PLAN, department_code="PLAN", approve=True))
 
 
 def test_concurrent_approval_and_denial_leave_a_consistent_case(hall):
     number = _joint_case(hall)
-    hall.do(lambda s: joint.decide(s, number, HCB, department_code="HCB", approve=True))
+    hall.do(lambda s: decisions.decide_joint_task(s, number, HCB, department_code="HCB", approve=True))
     results = together(
-        lambda: run_in_transaction(hall.session_factory, lambda s: joint.decide(
+        lambda: run_in_transaction(hall.session_factory, lambda s: decisions.decide_joint_task(
             s, number, LAND, department_code="LAND", approve=True).status),
-        lambda: run_in_transaction(hall.session_factory, lambda s: joint.decide(
+        lambda: run_in_transaction(hall.session_factory, lambda s: decisions.decide_joint_task(
             s, number, PLAN, department_code="PLAN", approve=False, reason="不符合规划").status),
     )
     final = hall.case(number).status

@@ -1,0 +1,58 @@
+"""Read-only lookups that several modules of the cases service use: a case by its number, the
+item and the item version it was received under, and the version of an item in force on a
+day. Nothing here checks who asks (the use cases do) and nothing here writes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.cases.models import Case, ServiceItem, ServiceItemVersion
+from shared.errors import FailedPrecondition, FieldViolation, NotFound
+
+
+def find_case(session: Session, case_number: str, *, for_update: bool = False) -> Case:
+    query = sa.select(Case).where(Case.case_number == case_number)
+    if for_update:
+        query = query.with_for_update(of=Case)
+    case = session.scalar(query) if case_number else None
+    if case is None:
+        raise NotFound(f"no case with number '{case_number[:40]}'", [FieldViolation("case_number", "not found")])
+    return case
+
+
+def case_item(session: Session, case: Case) -> ServiceItem:
+    item = session.get(ServiceItem, case.service_item_code)
+    assert item is not None  # foreign key
+    return item
+
+
+def case_version(session: Session, case: Case) -> ServiceItemVersion:
+    """The item version the case was received under: the rules it is decided by."""
+    version = session.get(ServiceItemVersion, case.item_version_id) if case.item_version_id else None
+    if version is None:
+        raise FailedPrecondition(f"case {case.case_number} has no item version")
+    return version
+
+
+def find_version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion | None:
+    """The rules of an item on a day: the newest version whose effective_from is not after
+    it (on the same effective date, the higher version number); None when there is none."""
+    return session.scalar(
+        sa.select(ServiceItemVersion)
+        .where(ServiceItemVersion.code == code, ServiceItemVersion.effective_from <= on)
+        .order_by(ServiceItemVersion.effective_from.desc(), ServiceItemVersion.version.desc())
+        .limit(1)
+    )
+
+
+def version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion:
+    """As find_version_in_force, but an unknown item or one not yet in force is an error."""
+    version = find_version_in_force(session, code, on)
+    if version is not None:
+        return version
+    if session.get(ServiceItem, code) is None:
+        raise NotFound(f"no service item with code '{code[:40]}' in the catalog", [FieldViolation("code", "not found")])
+    raise FailedPrecondition(f"service item {code} has no version in force on {on.isoformat()}")
