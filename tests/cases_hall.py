@@ -38,8 +38,11 @@ def _all_materials(code: str) -> list[str]:
 
 
 def staff(department: str, *roles: str, staff_id: str | None = None) -> Caller:
-    return Caller(staff_id=staff_id or f"{department.lower()}-01", department_code=department,
-                  roles=frozenset(roles or ("window_staff",)))
+    return Caller(
+        staff_id=staff_id or f"{department.lower()}-01",
+        department_code=department,
+        roles=frozenset(roles or ("window_staff",)),
+    )
 
 
 MANAGER = Caller(staff_id="zy-mgr", department_code="ZY", roles=frozenset({"manager"}))
@@ -53,7 +56,8 @@ class Hall:
     def submit(self, item: str = "AIC-002", *, materials: list[str] | None = None) -> tuple[str, str]:
         with transaction(self.session_factory) as session:
             case, _, code = intake.submit_application(
-                session, service_item_code=item,
+                session,
+                service_item_code=item,
                 applicant=intake.ApplicantInput(name="张三", id_card_number=ID_CARD, phone="13812345678"),
                 materials_supplied=_all_materials(item) if materials is None else materials,
             )
@@ -77,18 +81,47 @@ def build_hall(url: str) -> Hall:
         session.flush()
         for code in ("AIC", "LAND", "HCB", "PLAN", "ZY"):
             session.add(Window(code=f"{code}-01", department_code=code, name=f"{code} 窗口"))
-            session.add(WindowSeal(code=f"SEAL-{code}-01", window_code=f"{code}-01", department_code=code,
-                                   name=f"{code} 窗口审批专用章", active=True))
+            session.add(
+                WindowSeal(
+                    code=f"SEAL-{code}-01",
+                    window_code=f"{code}-01",
+                    department_code=code,
+                    name=f"{code} 窗口审批专用章",
+                    active=True,
+                )
+            )
         session.flush()
         for code, department, kind, statutory, promised, materials, fees, seal, joint in ITEMS:
-            session.add(ServiceItem(code=code, name=f"事项 {code}", department_code=department,
-                                    window_code=f"{department}-01", case_kind=kind, statutory_days=statutory,
-                                    promised_days=promised, current_version=1))
+            session.add(
+                ServiceItem(
+                    code=code,
+                    name=f"事项 {code}",
+                    department_code=department,
+                    window_code=f"{department}-01",
+                    case_kind=kind,
+                    statutory_days=statutory,
+                    promised_days=promised,
+                    current_version=1,
+                )
+            )
             session.flush()
-            session.add(ServiceItemVersion(
-                code=code, version=1, effective_from=date(2010, 1, 1), name=f"事项 {code}",
-                department_code=department, window_code=f"{department}-01", item_type="administrative_licence",
-                case_kind=kind, statutory_days=statutory, promised_days=promised, materials=materials,
-                fee_item_codes=fees, needs_seal=seal, form_fields=[], joint_departments=joint,
-            ))
+            session.add(
+                ServiceItemVersion(
+                    code=code,
+                    version=1,
+                    effective_from=date(2010, 1, 1),
+                    name=f"事项 {code}",
+                    department_code=department,
+                    window_code=f"{department}-01",
+                    item_type="administrative_licence",
+                    case_kind=kind,
+                    statutory_days=statutory,
+                    promised_days=promised,
+                    materials=materials,
+                    fee_item_codes=fees,
+                    needs_seal=seal,
+                    form_fields=[],
+                    joint_departments=joint,
+                )
+            )
     return Hall(factory, url)

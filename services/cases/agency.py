@@ -40,7 +40,7 @@ def enterprise_code_problem(code: str) -> str | None:
     """Why a unified social credit code is invalid, or None."""
     if not _USCC_FORMAT.match(code):
         return "must be an 18-character unified social credit code (digits and capital letters, no I, O, S, V, Z)"
-    total = sum(_USCC_ALPHABET.index(char) * weight for char, weight in zip(code[:17], _USCC_WEIGHTS))
+    total = sum(_USCC_ALPHABET.index(char) * weight for char, weight in zip(code[:17], _USCC_WEIGHTS, strict=True))
     if code[17] != _USCC_ALPHABET[(31 - total % 31) % 31]:
         return "check character does not match"
     return None
@@ -169,14 +169,15 @@ def agent_caseload(session: Session, agent_staff_id: str) -> list[Case]:
     )
 
 
-
 # ------------------------------------------------------------------------- use cases
-def appoint_agent(session: Session, caller: Caller, *, enterprise_code: str, agent_staff_id: str,
-                  note: str = "") -> AgencyAssignment:
+def appoint_agent(
+    session: Session, caller: Caller, *, enterprise_code: str, agent_staff_id: str, note: str = ""
+) -> AgencyAssignment:
     """A manager or a chief representative gives an enterprise to an agent (assign_agent)."""
     caller.require_role("manager", "chief_representative")
-    return assign_agent(session, enterprise_code=enterprise_code, agent_staff_id=agent_staff_id,
-                        assigned_by=caller.staff_id, note=note)
+    return assign_agent(
+        session, enterprise_code=enterprise_code, agent_staff_id=agent_staff_id, assigned_by=caller.staff_id, note=note
+    )
 
 
 def list_agent_caseload(session: Session, caller: Caller, *, agent_staff_id: str) -> list[Case]:

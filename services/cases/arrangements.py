@@ -78,8 +78,9 @@ def import_arrangement(session: Session, arrangement: Arrangement, *, actor: str
         # again, which catches a case accepted by another replica while the first import ran
         # (computed with the calendar before it); normally none of them changes.
         checked, changed, tasks = _move_deadlines(session, stored, clock.calendar(session), None)
-        return ImportResult(year=arrangement.year, stored=False, cases_checked=checked, cases_changed=changed,
-                            tasks_changed=tasks)
+        return ImportResult(
+            year=arrangement.year, stored=False, cases_checked=checked, cases_changed=changed, tasks_changed=tasks
+        )
 
     # Both calendars built before the new row exists, so nothing uncommitted is ever cached;
     # `after` is exactly what every replica's clock.calendar() builds once this commits.
@@ -87,18 +88,30 @@ def import_arrangement(session: Session, arrangement: Arrangement, *, actor: str
     after = clock.compose([*(r.content for r in stored_arrangements(session)), content], clock.horizon(today(session)))
     changes = diff(before, after)
     row = HolidayArrangement(
-        year=arrangement.year, notice=arrangement.notice, test_fixture=arrangement.test_fixture, content=content,
-        content_sha256=content_sha256, imported_by=actor[:40], imported_at=now(session),
+        year=arrangement.year,
+        notice=arrangement.notice,
+        test_fixture=arrangement.test_fixture,
+        content=content,
+        content_sha256=content_sha256,
+        imported_by=actor[:40],
+        imported_at=now(session),
     )
     session.add(row)
     session.flush()
     checked, changed, tasks = _move_deadlines(session, row, after, changes[0].day if changes else None)
-    return ImportResult(year=arrangement.year, stored=True, changed_days=changes, cases_checked=checked,
-                        cases_changed=changed, tasks_changed=tasks)
+    return ImportResult(
+        year=arrangement.year,
+        stored=True,
+        changed_days=changes,
+        cases_checked=checked,
+        cases_changed=changed,
+        tasks_changed=tasks,
+    )
 
 
-def _move_deadlines(session: Session, row: HolidayArrangement, cal: WorkingDayCalendar,
-                    first_changed: date | None) -> tuple[int, int, int]:
+def _move_deadlines(
+    session: Session, row: HolidayArrangement, cal: WorkingDayCalendar, first_changed: date | None
+) -> tuple[int, int, int]:
     """Recompute the open cases the arrangement could affect with cal; record what moved.
     Returns (cases recomputed, cases changed, joint-task deadlines moved)."""
     reason = f"arrangement {row.year} imported"
@@ -116,16 +129,29 @@ def _move_deadlines(session: Session, row: HolidayArrangement, cal: WorkingDayCa
             continue
         changed += 1
         tasks_changed += len(moved_tasks)
-        session.add(DeadlineChange(
-            case_id=case.id, arrangement_id=row.id,
-            old_promised_due=old[0], new_promised_due=case.promised_due,
-            old_statutory_due=old[1], new_statutory_due=case.statutory_due,
-            old_due_provisional=old[2], new_due_provisional=bool(case.due_provisional),
-            task_changes=moved_tasks, reason=reason, changed_at=moment,
-        ))
+        session.add(
+            DeadlineChange(
+                case_id=case.id,
+                arrangement_id=row.id,
+                old_promised_due=old[0],
+                new_promised_due=case.promised_due,
+                old_statutory_due=old[1],
+                new_statutory_due=case.statutory_due,
+                old_due_provisional=old[2],
+                new_due_provisional=bool(case.due_provisional),
+                task_changes=moved_tasks,
+                reason=reason,
+                changed_at=moment,
+            )
+        )
         events.deadline_recomputed(
-            session, case, old_promised_due=old[0], old_statutory_due=old[1], old_due_provisional=old[2],
-            reason=reason, arrangement_year=row.year,
+            session,
+            case,
+            old_promised_due=old[0],
+            old_statutory_due=old[1],
+            old_due_provisional=old[2],
+            reason=reason,
+            arrangement_year=row.year,
         )
     session.flush()
     return checked, changed, tasks_changed
@@ -148,8 +174,9 @@ def _cases_to_recompute(session: Session, first_changed: date | None) -> list[Ca
         could_move += [
             Case.promised_due >= first_changed,
             Case.statutory_due >= first_changed,
-            sa.exists().where(JointTask.case_id == Case.id, JointTask.status == joint.PENDING,
-                              JointTask.due_on >= first_changed),
+            sa.exists().where(
+                JointTask.case_id == Case.id, JointTask.status == joint.PENDING, JointTask.due_on >= first_changed
+            ),
         ]
     query = (
         sa.select(Case)
@@ -162,6 +189,7 @@ def _cases_to_recompute(session: Session, first_changed: date | None) -> list[Ca
 
 def _differences(stored: Arrangement, new: Arrangement, limit: int = 10) -> list[str]:
     """What tells the two apart, day by day (at most `limit` lines), for the refusal."""
+
     def describe(entry: tuple[bool, str | None] | None) -> str:
         if entry is None:
             return "not named"
@@ -179,5 +207,3 @@ def _differences(stored: Arrangement, new: Arrangement, limit: int = 10) -> list
     if stored.test_fixture != new.test_fixture:
         lines.append(f"test_fixture: stored {stored.test_fixture}, this file {new.test_fixture}")
     return lines[:limit] + ([f"... and {len(lines) - limit} more"] if len(lines) > limit else [])
-
-

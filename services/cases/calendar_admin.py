@@ -34,16 +34,20 @@ def _default_actor() -> str:
 
 def _print_result(result: ImportResult, path: Path) -> None:
     if not result.stored:
-        print(f"arrangement {result.year} from {path} is already stored, identical: nothing stored; "
-              f"{result.cases_checked} provisional deadline(s) re-checked, {result.cases_changed} changed")
+        print(
+            f"arrangement {result.year} from {path} is already stored, identical: nothing stored; "
+            f"{result.cases_checked} provisional deadline(s) re-checked, {result.cases_changed} changed"
+        )
         return
     print(f"arrangement {result.year} stored: the year is official in the hall's calendar")
     print(f"{len(result.changed_days)} day(s) changed working status" + (":" if result.changed_days else ""))
     for change in result.changed_days:
         was, now = ("working" if change.was_working else "off"), ("working" if change.is_working else "off")
         print(f"  {change.day} {change.day:%a}: {was} -> {now}")
-    print(f"{result.cases_checked} open case(s) recomputed, {result.cases_changed} with changed deadlines "
-          f"(recorded in deadline_changes), {result.tasks_changed} joint-task deadline(s) moved")
+    print(
+        f"{result.cases_checked} open case(s) recomputed, {result.cases_changed} with changed deadlines "
+        f"(recorded in deadline_changes), {result.tasks_changed} joint-task deadline(s) moved"
+    )
 
 
 def _print_stored(rows: list[HolidayArrangement], cal: WorkingDayCalendar) -> None:
@@ -51,16 +55,20 @@ def _print_stored(rows: list[HolidayArrangement], cal: WorkingDayCalendar) -> No
         print("no arrangement imported; the calendar is the packages' and shared/calendars' only")
     for row in rows:
         fixture = " [TEST FIXTURE]" if row.test_fixture else ""
-        print(f"{row.year}: {row.notice or '(no notice title)'}{fixture}, imported by {row.imported_by} "
-              f"at {row.imported_at:%Y-%m-%d %H:%M} UTC")
+        print(
+            f"{row.year}: {row.notice or '(no notice title)'}{fixture}, imported by {row.imported_by} "
+            f"at {row.imported_at:%Y-%m-%d %H:%M} UTC"
+        )
     provisional = [str(year) for year, status in cal.years.items() if status is YearStatus.PROVISIONAL]
     print(f"provisional years: {', '.join(provisional) or 'none'}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """python -m services.cases.calendar_admin import FILE | list (DATABASE_URL from the env)."""
-    parser = argparse.ArgumentParser(prog="services.cases.calendar_admin",
-                                     description="The hall's working-day calendar: official holiday arrangements.")
+    parser = argparse.ArgumentParser(
+        prog="services.cases.calendar_admin",
+        description="The hall's working-day calendar: official holiday arrangements.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     importing = commands.add_parser("import", help="import an official arrangement file (YAML) and recompute deadlines")
     importing.add_argument("file", type=Path)

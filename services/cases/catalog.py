@@ -68,21 +68,28 @@ DEMO_CATALOG = CATALOG_DIR / "demo_catalog.yaml"
 
 def newest_version(session: Session, code: str) -> ServiceItemVersion | None:
     return session.scalar(
-        sa.select(ServiceItemVersion).where(ServiceItemVersion.code == code).order_by(ServiceItemVersion.version.desc()).limit(1)
+        sa.select(ServiceItemVersion)
+        .where(ServiceItemVersion.code == code)
+        .order_by(ServiceItemVersion.version.desc())
+        .limit(1)
     )
 
 
 def list_versions(session: Session, code: str) -> list[ServiceItemVersion]:
     """Every version of an item, oldest first."""
     versions = list(
-        session.scalars(sa.select(ServiceItemVersion).where(ServiceItemVersion.code == code).order_by(ServiceItemVersion.version))
+        session.scalars(
+            sa.select(ServiceItemVersion).where(ServiceItemVersion.code == code).order_by(ServiceItemVersion.version)
+        )
     )
     if not versions:
         raise NotFound(f"no service item with code '{code[:40]}' in the catalog", [FieldViolation("code", "not found")])
     return versions
 
 
-def _check_effective_date(session: Session, definition: ItemDefinition, where: str, problems: list[FieldViolation]) -> None:
+def _check_effective_date(
+    session: Session, definition: ItemDefinition, where: str, problems: list[FieldViolation]
+) -> None:
     newest = newest_version(session, definition.code)
     if newest is None or ItemRules.of(newest) == definition.rules:
         return
@@ -158,14 +165,19 @@ def parse_catalog(session: Session, data: Any) -> ParsedCatalog:
     problems: list[FieldViolation] = []
     parsed = ParsedCatalog()
     if not isinstance(data, dict):
-        raise InvalidArgument("the catalog must be a mapping with departments, seals and items", [FieldViolation("catalog", "must be a mapping")])
+        raise InvalidArgument(
+            "the catalog must be a mapping with departments, seals and items",
+            [FieldViolation("catalog", "must be a mapping")],
+        )
     for key in sorted(set(data) - {"departments", "seals", "items"}, key=str):
         problems.append(FieldViolation(str(key), "is not a catalog section (departments, seals, items)"))
     known = KnownDepartments.from_database(session)
 
     for index, raw in enumerate(optional_list(data.get("departments"), "departments", problems)):
         code = raw.get("code") if isinstance(raw, dict) else None
-        where = f"departments[{code}]" if isinstance(code, str) and DEPARTMENT_CODE.match(code) else f"departments[{index}]"
+        where = (
+            f"departments[{code}]" if isinstance(code, str) and DEPARTMENT_CODE.match(code) else f"departments[{index}]"
+        )
         if not isinstance(raw, dict):
             problems.append(FieldViolation(where, "must be a mapping with code, name and windows"))
             continue
@@ -257,13 +269,19 @@ def import_catalog(session: Session, path: Path = DEMO_CATALOG) -> int:
             window.department_code, window.name = department_code, name
             written += 1
     session.flush()
-    window_department = {code: department for code, department in session.execute(sa.select(Window.code, Window.department_code))}
+    window_department = dict(session.execute(sa.select(Window.code, Window.department_code)).tuples())
     for code, (window_code, name, active) in parsed.seals.items():
         department_code = window_department[window_code]
         seal = session.get(WindowSeal, code)
         if seal is None:
             session.add(
-                WindowSeal(code=code, window_code=window_code, department_code=department_code, name=name, active=active is not False)
+                WindowSeal(
+                    code=code,
+                    window_code=window_code,
+                    department_code=department_code,
+                    name=name,
+                    active=active is not False,
+                )
             )
             written += 1
             continue
@@ -309,7 +327,9 @@ def list_item_versions(session: Session, caller: Caller, *, code: str) -> tuple[
     return item, list_versions(session, item.code)
 
 
-def upsert_item(session: Session, *, definition: dict[str, Any], actor: Caller, field_prefix: str = "item") -> ServiceItemVersion:
+def upsert_item(
+    session: Session, *, definition: dict[str, Any], actor: Caller, field_prefix: str = "item"
+) -> ServiceItemVersion:
     """Create or change one item (a manager's admin call), by the same rules as the import.
     Returns the item's newest version: a new one if the rules changed, else the existing one.
     The department and window must already be in the catalog."""
@@ -323,5 +343,7 @@ def upsert_item(session: Session, *, definition: dict[str, Any], actor: Caller, 
     assert parsed is not None
     version, written = _write_item(session, parsed)
     if written:
-        log.info("service item changed", extra={"item": parsed.code, "version": version.version, "staff_id": actor.staff_id})
+        log.info(
+            "service item changed", extra={"item": parsed.code, "version": version.version, "staff_id": actor.staff_id}
+        )
     return version

@@ -41,11 +41,33 @@ FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 ITEM_KEYS = frozenset(
     {
-        "code", "name", "department", "window", "type", "kind", "statutory_days", "promised_days",
-        "effective_from", "needs_seal", "materials", "fees", "form_fields", "joint_departments",
+        "code",
+        "name",
+        "department",
+        "window",
+        "type",
+        "kind",
+        "statutory_days",
+        "promised_days",
+        "effective_from",
+        "needs_seal",
+        "materials",
+        "fees",
+        "form_fields",
+        "joint_departments",
     }
 )
-REQUIRED_ITEM_KEYS = ("code", "name", "department", "window", "type", "kind", "statutory_days", "promised_days", "effective_from")
+REQUIRED_ITEM_KEYS = (
+    "code",
+    "name",
+    "department",
+    "window",
+    "type",
+    "kind",
+    "statutory_days",
+    "promised_days",
+    "effective_from",
+)
 MAX_NAME = 200
 
 
@@ -102,7 +124,8 @@ class ItemRules:
             promised_days=int(version.promised_days),
             needs_seal=bool(version.needs_seal),
             materials=tuple(
-                Material(str(m.get("name", "")), str(m.get("form", "")), int(m.get("count", 1))) for m in version.materials or []
+                Material(str(m.get("name", "")), str(m.get("form", "")), int(m.get("count", 1)))
+                for m in version.materials or []
             ),
             fee_item_codes=tuple(str(c) for c in version.fee_item_codes or []),
             form_fields=tuple(
@@ -297,9 +320,15 @@ def parse_item(raw: Any, where: str, known: KnownDepartments, problems: list[Fie
     if "department" in raw and department not in known.windows_of:
         problems.append(FieldViolation(f"{where}.department", f"no department '{str(department)[:20]}' in the catalog"))
     window = raw.get("window")
-    if "window" in raw and department in known.windows_of and (not isinstance(window, str) or window not in known.windows_of[department]):
+    if (
+        "window" in raw
+        and department in known.windows_of
+        and (not isinstance(window, str) or window not in known.windows_of[department])
+    ):
         problems.append(
-            FieldViolation(f"{where}.window", f"no window '{str(window)[:20]}' of department {department} in the catalog")
+            FieldViolation(
+                f"{where}.window", f"no window '{str(window)[:20]}' of department {department} in the catalog"
+            )
         )
     item_type = raw.get("type")
     if "type" in raw and item_type not in ITEM_TYPES:
@@ -308,18 +337,31 @@ def parse_item(raw: Any, where: str, known: KnownDepartments, problems: list[Fie
     if "kind" in raw and kind not in KINDS:
         problems.append(FieldViolation(f"{where}.kind", f"must be one of {', '.join(KINDS)}"))
 
-    statutory = _days(raw.get("statutory_days"), f"{where}.statutory_days", problems) if "statutory_days" in raw else None
+    statutory = (
+        _days(raw.get("statutory_days"), f"{where}.statutory_days", problems) if "statutory_days" in raw else None
+    )
     promised = _days(raw.get("promised_days"), f"{where}.promised_days", problems) if "promised_days" in raw else None
     if statutory is not None and promised is not None:
         if promised > statutory:
             problems.append(
-                FieldViolation(f"{where}.promised_days", f"the promised limit ({promised}) cannot exceed the statutory one ({statutory})")
+                FieldViolation(
+                    f"{where}.promised_days",
+                    f"the promised limit ({promised}) cannot exceed the statutory one ({statutory})",
+                )
             )
         if kind == "instant" and promised != 0:
-            problems.append(FieldViolation(f"{where}.promised_days", "an instant item is concluded on the spot: must be 0"))
+            problems.append(
+                FieldViolation(f"{where}.promised_days", "an instant item is concluded on the spot: must be 0")
+            )
         if kind in ("committed", "joint") and promised == 0:
-            problems.append(FieldViolation(f"{where}.promised_days", f"a {kind} item needs a promised limit of at least 1 working day"))
-    effective_from = _date(raw.get("effective_from"), f"{where}.effective_from", problems) if "effective_from" in raw else None
+            problems.append(
+                FieldViolation(
+                    f"{where}.promised_days", f"a {kind} item needs a promised limit of at least 1 working day"
+                )
+            )
+    effective_from = (
+        _date(raw.get("effective_from"), f"{where}.effective_from", problems) if "effective_from" in raw else None
+    )
 
     needs_seal = raw.get("needs_seal", False)
     if not isinstance(needs_seal, bool):
@@ -347,9 +389,13 @@ def parse_item(raw: Any, where: str, known: KnownDepartments, problems: list[Fie
         else:
             joint.append(other)
     if kind == "joint" and not joint and len(problems) == joint_problems:
-        problems.append(FieldViolation(f"{where}.joint_departments", "a joint item needs at least one other department"))
+        problems.append(
+            FieldViolation(f"{where}.joint_departments", "a joint item needs at least one other department")
+        )
     if kind in ("instant", "committed") and raw.get("joint_departments"):
-        problems.append(FieldViolation(f"{where}.joint_departments", f"only a joint item has joint departments, not a {kind} one"))
+        problems.append(
+            FieldViolation(f"{where}.joint_departments", f"only a joint item has joint departments, not a {kind} one")
+        )
 
     if len(problems) > before:
         return None
@@ -380,4 +426,6 @@ def read_yaml(path: Path, what: str) -> Any:
     except yaml.YAMLError as error:
         mark = error.problem_mark if isinstance(error, yaml.MarkedYAMLError) else None
         at = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InvalidArgument(f"the {what} file {path.name} is not valid YAML{at}", [FieldViolation(what, f"not valid YAML{at}")]) from None
+        raise InvalidArgument(
+            f"the {what} file {path.name} is not valid YAML{at}", [FieldViolation(what, f"not valid YAML{at}")]
+        ) from None

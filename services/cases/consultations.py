@@ -91,12 +91,16 @@ def record_consultation(
     topic = _text(topic, "topic", MAX_TOPIC, problems)
     staff_id = _text(staff_id, "staff_id", 40, problems)
     if session.get(Department, department_code or "") is None:
-        problems.append(FieldViolation("department_code", f"no department '{(department_code or '')[:20]}' in the catalog"))
+        problems.append(
+            FieldViolation("department_code", f"no department '{(department_code or '')[:20]}' in the catalog")
+        )
     window = session.get(Window, window_code or "")
     if window is None:
         problems.append(FieldViolation("window_code", f"no window '{(window_code or '')[:20]}' in the catalog"))
     elif window.department_code != department_code:
-        problems.append(FieldViolation("window_code", f"window {window.code} is not a window of department {department_code}"))
+        problems.append(
+            FieldViolation("window_code", f"window {window.code} is not a window of department {department_code}")
+        )
     if problems:
         raise InvalidArgument("the consultation is invalid", problems)
     row = Consultation(
@@ -120,7 +124,9 @@ def _get(session: Session, consultation_id: int) -> Consultation:
     return row
 
 
-def hand_over(session: Session, *, consultation_id: int, from_staff_id: str, to_staff_id: str, note: str = "") -> ConsultationView:
+def hand_over(
+    session: Session, *, consultation_id: int, from_staff_id: str, to_staff_id: str, note: str = ""
+) -> ConsultationView:
     """The owner hands the consultation on; the new owner answers for it from now on."""
     problems: list[FieldViolation] = []
     from_staff_id = _text(from_staff_id, "from_staff_id", 40, problems)
@@ -131,20 +137,28 @@ def hand_over(session: Session, *, consultation_id: int, from_staff_id: str, to_
     if problems:
         raise InvalidArgument("the hand-over is invalid", problems)
     row = _get(session, consultation_id)
-    moved = cast(CursorResult[Any], session.execute(  # an UPDATE answers with a cursor result
-        sa.update(Consultation)
-        .where(Consultation.id == consultation_id, Consultation.owner_staff_id == from_staff_id)
-        .values(owner_staff_id=to_staff_id)
-        .execution_options(synchronize_session=False)
-    )).rowcount
+    moved = cast(
+        CursorResult[Any],
+        session.execute(  # an UPDATE answers with a cursor result
+            sa.update(Consultation)
+            .where(Consultation.id == consultation_id, Consultation.owner_staff_id == from_staff_id)
+            .values(owner_staff_id=to_staff_id)
+            .execution_options(synchronize_session=False)
+        ),
+    ).rowcount
     session.refresh(row)
     if moved != 1:
         raise PermissionDenied(
-            f"only the current owner of consultation {consultation_id} may hand it over (the owner is {row.owner_staff_id})"
+            f"only the current owner of consultation {consultation_id} may hand it over "
+            f"(the owner is {row.owner_staff_id})"
         )
     session.add(
         ConsultationHandover(
-            consultation_id=consultation_id, from_staff_id=from_staff_id, to_staff_id=to_staff_id, note=note, at=now(session)
+            consultation_id=consultation_id,
+            from_staff_id=from_staff_id,
+            to_staff_id=to_staff_id,
+            note=note,
+            at=now(session),
         )
     )
     session.flush()
@@ -172,7 +186,9 @@ def consultation_history(session: Session, consultation_id: int) -> Consultation
 def consultations_owned_by(session: Session, staff_id: str) -> list[ConsultationView]:
     """What a staff member answers for now (first asked or handed to them)."""
     rows = session.scalars(
-        sa.select(Consultation).where(Consultation.owner_staff_id == staff_id).order_by(Consultation.asked_at, Consultation.id)
+        sa.select(Consultation)
+        .where(Consultation.owner_staff_id == staff_id)
+        .order_by(Consultation.asked_at, Consultation.id)
     )
     return [_view(row) for row in rows]
 
@@ -187,23 +203,33 @@ def count_by_window(session: Session, since: datetime, until: datetime) -> dict[
         .group_by(Consultation.window_code)
         .order_by(Consultation.window_code)
     )
-    return {window: count for window, count in rows}
+    return dict(rows.tuples())
 
 
 # ------------------------------------------------------------------------- use cases
-def take_consultation(session: Session, caller: Caller, *, window_code: str, asker: str, topic: str) -> ConsultationView:
+def take_consultation(
+    session: Session, caller: Caller, *, window_code: str, asker: str, topic: str
+) -> ConsultationView:
     """Window staff or a chief representative record an inquiry they answered at a window of
     their department; they own it from now on."""
     caller.require_role("window_staff", "chief_representative")
-    return record_consultation(session, department_code=caller.department_code, window_code=window_code, asker=asker,
-                               topic=topic, staff_id=caller.staff_id)
+    return record_consultation(
+        session,
+        department_code=caller.department_code,
+        window_code=window_code,
+        asker=asker,
+        topic=topic,
+        staff_id=caller.staff_id,
+    )
 
 
-def hand_over_consultation(session: Session, caller: Caller, *, consultation_id: int, to_staff_id: str,
-                           note: str = "") -> ConsultationView:
+def hand_over_consultation(
+    session: Session, caller: Caller, *, consultation_id: int, to_staff_id: str, note: str = ""
+) -> ConsultationView:
     """The caller hands over a consultation; hand_over refuses anyone but its current owner."""
-    return hand_over(session, consultation_id=consultation_id, from_staff_id=caller.staff_id, to_staff_id=to_staff_id,
-                     note=note)
+    return hand_over(
+        session, consultation_id=consultation_id, from_staff_id=caller.staff_id, to_staff_id=to_staff_id, note=note
+    )
 
 
 def count_consultations(session: Session, caller: Caller, *, since: datetime, until: datetime) -> dict[str, int]:

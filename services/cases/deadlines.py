@@ -39,8 +39,9 @@ def pause(session: Session, case_number: str, caller: Caller, *, reason: str, no
         raise FailedPrecondition(f"case {case.case_number} is {case.status}; its clock is not running")
     if any(p.ended_on is None for p in clock.pauses(session, case)):
         raise FailedPrecondition(f"the clock of case {case.case_number} is already paused")
-    row = ClockPause(case_id=case.id, reason=reason, note=note[:2000], started_on=today(session),
-                     started_by=caller.staff_id)
+    row = ClockPause(
+        case_id=case.id, reason=reason, note=note[:2000], started_on=today(session), started_by=caller.staff_id
+    )
     session.add(row)
     session.flush()
     clock.recompute(session, case, case_version(session, case))
@@ -84,8 +85,9 @@ def extend(session: Session, case_number: str, caller: Caller, *, extra_days: in
         raise FailedPrecondition(f"case {case.case_number} is {case.status}; only a running clock can be extended")
     if clock.extension_days(session, case):
         raise FailedPrecondition(f"case {case.case_number} was extended once already; the law allows one extension")
-    row = Extension(case_id=case.id, extra_days=extra_days, approver=caller.staff_id, reason=reason.strip(),
-                    granted_at=now(session))
+    row = Extension(
+        case_id=case.id, extra_days=extra_days, approver=caller.staff_id, reason=reason.strip(), granted_at=now(session)
+    )
     session.add(row)
     session.flush()
     clock.recompute(session, case, case_version(session, case))

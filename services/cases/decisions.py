@@ -71,7 +71,9 @@ def issue_voucher(session: Session, case: Case, kind: str, *, actor: str, body: 
         f"{title}\n编号：{number}\n办件编号：{case.case_number}\n申请人：{case.applicant_name}\n"
         f"{body}\n\n{shown:%Y年%m月%d日}"
     )
-    voucher = Voucher(number=number, case_id=case.id, kind=kind, title=title, content=content, issued_by=actor, issued_at=moment)
+    voucher = Voucher(
+        number=number, case_id=case.id, kind=kind, title=title, content=content, issued_by=actor, issued_at=moment
+    )
     session.add(voucher)
     return voucher
 
@@ -85,7 +87,10 @@ def deem_accepted(session: Session, case: Case) -> Case:
     """Art. 32: no notice and no acceptance within 5 working days of receipt means the case
     was accepted on the day it was received; the clock runs from that day."""
     return _accept(
-        session, case, actor="system", accepted_on=shanghai_day(case.submitted_at),
+        session,
+        case,
+        actor="system",
+        accepted_on=shanghai_day(case.submitted_at),
         reason="逾期未告知补正，自收到申请之日起即为受理（《行政许可法》第三十二条）",
     )
 
@@ -96,9 +101,14 @@ def _accept(session: Session, case: Case, *, actor: str, accepted_on: date | Non
     case.accepted_on = accepted_on or today(session)
     _end_correction(session, case)
     clock.recompute(session, case, version)
-    limit = "即办件，当场办结" if version.promised_days == 0 else (
-        f"承诺于 {case.promised_due:%Y年%m月%d日} 前办结（法定期限 {case.statutory_due:%Y年%m月%d日}）"
-        if case.promised_due and case.statutory_due else "办结期限待定"
+    limit = (
+        "即办件，当场办结"
+        if version.promised_days == 0
+        else (
+            f"承诺于 {case.promised_due:%Y年%m月%d日} 前办结（法定期限 {case.statutory_due:%Y年%m月%d日}）"
+            if case.promised_due and case.statutory_due
+            else "办结期限待定"
+        )
     )
     issue_voucher(session, case, "acceptance", actor=actor, body=f"您申请的“{version.name}”，本机关决定受理。{limit}。")
     events.case_accepted(session, case, list(version.fee_item_codes or []))
@@ -116,7 +126,9 @@ def reject(session: Session, case_number: str, caller: Caller, *, reason: str) -
     return case
 
 
-def request_correction(session: Session, case_number: str, caller: Caller, *, materials: list[str], note: str = "") -> CorrectionNotice:
+def request_correction(
+    session: Session, case_number: str, caller: Caller, *, materials: list[str], note: str = ""
+) -> CorrectionNotice:
     """The one-time notice: it must name every required material that was not supplied, and
     only one is given per submission."""
     case = _staff_case(session, case_number, caller)
@@ -126,17 +138,26 @@ def request_correction(session: Session, case_number: str, caller: Caller, *, ma
     required = {m["name"] for m in version.materials or []}
     missing = required - set(case.materials_supplied or [])
     named = set(materials) or missing
-    problems = [FieldViolation("materials", f"'{m[:60]}' is not a material of this item") for m in sorted(named - required)]
-    problems += [FieldViolation("materials", f"'{m[:60]}' was not supplied and must be named") for m in sorted(missing - named)]
+    problems = [
+        FieldViolation("materials", f"'{m[:60]}' is not a material of this item") for m in sorted(named - required)
+    ]
+    problems += [
+        FieldViolation("materials", f"'{m[:60]}' was not supplied and must be named") for m in sorted(missing - named)
+    ]
     if problems:
         raise InvalidArgument("a one-time notice names every missing material, all at once", problems)
     if not named:
         raise FailedPrecondition(f"case {case.case_number} has every required material; accept or reject it")
     move(session, case, lifecycle.CORRECTION_REQUESTED, actor=caller.staff_id, reason=_reason(note, required=False))
-    notice = CorrectionNotice(case_id=case.id, missing_materials=sorted(named), issued_by=caller.staff_id, issued_at=now(session))
+    notice = CorrectionNotice(
+        case_id=case.id, missing_materials=sorted(named), issued_by=caller.staff_id, issued_at=now(session)
+    )
     session.add(notice)
     issue_voucher(
-        session, case, "correction", actor=caller.staff_id,
+        session,
+        case,
+        "correction",
+        actor=caller.staff_id,
         body="请一次性补正以下材料：\n" + "\n".join(f"{i}. {m}" for i, m in enumerate(sorted(named), 1)),
     )
     return notice
@@ -150,8 +171,10 @@ def supply_materials(session: Session, case_number: str, caller: Caller, *, mate
         raise FailedPrecondition(f"case {case.case_number} is {case.status}; no correction is awaited")
     unknown = set(materials) - set(notice.missing_materials)
     if unknown:
-        raise InvalidArgument("only the materials of the notice are awaited",
-                              [FieldViolation("materials", f"'{m[:60]}' was not asked for") for m in sorted(unknown)])
+        raise InvalidArgument(
+            "only the materials of the notice are awaited",
+            [FieldViolation("materials", f"'{m[:60]}' was not asked for") for m in sorted(unknown)],
+        )
     case.materials_supplied = sorted(set(case.materials_supplied or []) | set(materials))
     if set(notice.missing_materials) <= set(case.materials_supplied):
         notice.supplied_at = now(session)
@@ -175,14 +198,18 @@ def start_review(session: Session, case_number: str, caller: Caller) -> Case:
 def approve(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
     case = _staff_case(session, case_number, caller)
     if case.case_kind == "joint" and joint.has_tasks(session, case):
-        raise FailedPrecondition(f"case {case.case_number} is a joint case: it is approved when every department approves")
+        raise FailedPrecondition(
+            f"case {case.case_number} is a joint case: it is approved when every department approves"
+        )
     return _approve(session, case, actor=caller.staff_id, reason=_reason(reason, required=False))
 
 
 def _approve(session: Session, case: Case, *, actor: str, reason: str = "") -> Case:
     move(session, case, lifecycle.APPROVED, actor=actor, reason=reason)
     version = case_version(session, case)
-    issue_voucher(session, case, "approval", actor=actor, body=f"经审查，准予“{version.name}”。{reason}".rstrip("。") + "。")
+    issue_voucher(
+        session, case, "approval", actor=actor, body=f"经审查，准予“{version.name}”。{reason}".rstrip("。") + "。"
+    )
     return case
 
 
@@ -206,10 +233,16 @@ def conclude(session: Session, case_number: str, caller: Caller) -> Case:
     if case.status == lifecycle.APPROVED:
         if version.needs_seal and case.sealed_at is None:
             # The seal goes on the approved result: a use before the approval does not count.
-            approved_at = session.scalar(sa.select(sa.func.max(CaseTransition.at)).where(
-                CaseTransition.case_id == case.id, CaseTransition.to_status == lifecycle.APPROVED))
-            used_at = session.scalar(sa.select(sa.func.max(SealUse.used_at)).where(
-                SealUse.case_number == case.case_number, SealUse.used_at >= approved_at))
+            approved_at = session.scalar(
+                sa.select(sa.func.max(CaseTransition.at)).where(
+                    CaseTransition.case_id == case.id, CaseTransition.to_status == lifecycle.APPROVED
+                )
+            )
+            used_at = session.scalar(
+                sa.select(sa.func.max(SealUse.used_at)).where(
+                    SealUse.case_number == case.case_number, SealUse.used_at >= approved_at
+                )
+            )
             if used_at is None:
                 raise FailedPrecondition(f"case {case.case_number} needs the window approval seal before it concludes")
             case.sealed_at = used_at
@@ -229,8 +262,10 @@ def conclude_on_the_spot(session: Session, case_number: str, caller: Caller, *, 
         raise FailedPrecondition(f"case {case.case_number} is {case.case_kind}, not an instant case")
     version = case_version(session, case)
     if version.needs_seal and not seal_code:
-        raise InvalidArgument("this item needs the window approval seal",
-                              [FieldViolation("seal_code", "name the seal used on the result")])
+        raise InvalidArgument(
+            "this item needs the window approval seal",
+            [FieldViolation("seal_code", "name the seal used on the result")],
+        )
     # An instant item with fees is accepted first (the notice is assessed on acceptance and
     # paid at the cashier), then concluded on the spot from `accepted`.
     if case.status == lifecycle.RECEIVED:
@@ -238,10 +273,22 @@ def conclude_on_the_spot(session: Session, case_number: str, caller: Caller, *, 
     move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id)
     _approve(session, case, actor=caller.staff_id)
     if version.needs_seal:
-        use = seals.use_seal(session, seal_code=seal_code, case_number=case.case_number, staff_id=caller.staff_id,
-                             caller_department=caller.department_code, note="当场办结")
-        events.seal_used(session, case, seal_code=use.seal_code, window_code=case.window_code,
-                         department_code=case.department_code, staff_id=caller.staff_id)
+        use = seals.use_seal(
+            session,
+            seal_code=seal_code,
+            case_number=case.case_number,
+            staff_id=caller.staff_id,
+            caller_department=caller.department_code,
+            note="当场办结",
+        )
+        events.seal_used(
+            session,
+            case,
+            seal_code=use.seal_code,
+            window_code=case.window_code,
+            department_code=case.department_code,
+            staff_id=caller.staff_id,
+        )
     session.flush()
     return conclude(session, case_number, caller)
 
@@ -261,8 +308,9 @@ def withdraw(session: Session, case_number: str, caller: Caller, *, reason: str 
     return case
 
 
-def decide_joint_task(session: Session, case_number: str, caller: Caller, *, department_code: str, approve: bool,
-                      reason: str = "") -> JointTask:
+def decide_joint_task(
+    session: Session, case_number: str, caller: Caller, *, department_code: str, approve: bool, reason: str = ""
+) -> JointTask:
     """A department decides its task of a joint case: staff of that department (or managers)."""
     case = find_case(session, case_number, for_update=True)
     caller.require_department(department_code)
@@ -270,8 +318,10 @@ def decide_joint_task(session: Session, case_number: str, caller: Caller, *, dep
         sa.select(JointTask).where(JointTask.case_id == case.id, JointTask.department_code == department_code)
     )
     if task is None:
-        raise NotFound(f"case {case.case_number} has no task for department {department_code}",
-                       [FieldViolation("department_code", "not involved in this case")])
+        raise NotFound(
+            f"case {case.case_number} has no task for department {department_code}",
+            [FieldViolation("department_code", "not involved in this case")],
+        )
     if case.status not in (lifecycle.ACCEPTED, lifecycle.IN_REVIEW):
         raise FailedPrecondition(f"case {case.case_number} is {case.status}; its tasks cannot be decided")
     if task.status != joint.PENDING:
@@ -300,12 +350,15 @@ def decide_joint_task(session: Session, case_number: str, caller: Caller, *, dep
 
 def _bump(session: Session, case: Case) -> None:
     """Write the case row (its version) even when its status stays: the conflict detector."""
-    result = cast(CursorResult[Any], session.execute(  # an UPDATE answers with a cursor result
-        sa.update(Case)
-        .where(Case.id == case.id, Case.row_version == case.row_version)
-        .values(row_version=case.row_version + 1)
-        .execution_options(synchronize_session=False)
-    ))
+    result = cast(
+        CursorResult[Any],
+        session.execute(  # an UPDATE answers with a cursor result
+            sa.update(Case)
+            .where(Case.id == case.id, Case.row_version == case.row_version)
+            .values(row_version=case.row_version + 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if result.rowcount != 1:
         raise StaleDataError(f"case {case.case_number} changed concurrently")
     session.expire(case, ["row_version"])

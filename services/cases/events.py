@@ -8,8 +8,8 @@ from datetime import date
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
-from services.cases.models import Case, CaseTransition, OutboxMessage, ServiceItem
 from servicehall.events.v1 import cases_pb2 as case_events
+from services.cases.models import Case, CaseTransition, OutboxMessage, ServiceItem
 from shared.clock import now
 from shared.kafka.outbox import add_event
 from shared.kafka.topics import CASES_EVENTS
@@ -138,8 +138,9 @@ def extension_granted(session: Session, case: Case, *, extra_days: int, approver
     )
 
 
-def seal_used(session: Session, case: Case | None, *, seal_code: str, window_code: str, department_code: str,
-              staff_id: str) -> str:
+def seal_used(
+    session: Session, case: Case | None, *, seal_code: str, window_code: str, department_code: str, staff_id: str
+) -> str:
     payload = case_events.SealUsed(
         seal_code=seal_code,
         window_code=window_code,
@@ -149,13 +150,25 @@ def seal_used(session: Session, case: Case | None, *, seal_code: str, window_cod
         used_at=to_timestamp(now(session)),
     )
     return add_event(
-        session, OutboxMessage, payload, source="cases", topic=CASES_EVENTS,
+        session,
+        OutboxMessage,
+        payload,
+        source="cases",
+        topic=CASES_EVENTS,
         key=case.case_number if case else f"seal:{seal_code}",
     )
 
 
-def deadline_recomputed(session: Session, case: Case, *, old_promised_due: date | None, old_statutory_due: date | None,
-                        old_due_provisional: bool, reason: str, arrangement_year: int) -> str:
+def deadline_recomputed(
+    session: Session,
+    case: Case,
+    *,
+    old_promised_due: date | None,
+    old_statutory_due: date | None,
+    old_due_provisional: bool,
+    reason: str,
+    arrangement_year: int,
+) -> str:
     """The calendar changed under an open case (arrangements.import_arrangement): old and new dates."""
     return _publish(
         session,

@@ -69,7 +69,9 @@ def load_forms(path: Path = DEMO_FORMS) -> dict[str, FormDefinition]:
     problems: list[FieldViolation] = []
     forms: dict[str, FormDefinition] = {}
     if not isinstance(data, dict) or set(data) != {"forms"}:
-        raise InvalidArgument("the forms file must be a mapping with one key: forms", [FieldViolation("forms", "is required")])
+        raise InvalidArgument(
+            "the forms file must be a mapping with one key: forms", [FieldViolation("forms", "is required")]
+        )
     for index, raw in enumerate(optional_list(data["forms"], "forms", problems)):
         code = raw.get("code") if isinstance(raw, dict) else None
         where = f"forms[{code}]" if isinstance(code, str) and _FORM_CODE.match(code) else f"forms[{index}]"
@@ -78,7 +80,9 @@ def load_forms(path: Path = DEMO_FORMS) -> dict[str, FormDefinition]:
             continue
         before = len(problems)
         for key in sorted(set(raw) - {"code", "name", "item", "fields", "targets"}, key=str):
-            problems.append(FieldViolation(f"{where}.{key}", "is not a form attribute (code, name, item, fields, targets)"))
+            problems.append(
+                FieldViolation(f"{where}.{key}", "is not a form attribute (code, name, item, fields, targets)")
+            )
         code = code_matching(code, f"{where}.code", _FORM_CODE, problems)
         if code in forms:
             problems.append(FieldViolation(f"{where}.code", f"form {code} is listed twice"))
@@ -108,12 +112,16 @@ def load_forms(path: Path = DEMO_FORMS) -> dict[str, FormDefinition]:
                 if not isinstance(target_field, str) or not FIELD_NAME.match(target_field):
                     problems.append(FieldViolation(f"{t_where}.map.{target_field}", f"must match {FIELD_NAME.pattern}"))
                 if not isinstance(source, str) or source not in names:
-                    problems.append(FieldViolation(f"{t_where}.map.{target_field}", f"no field '{str(source)[:60]}' in the form"))
+                    problems.append(
+                        FieldViolation(f"{t_where}.map.{target_field}", f"no field '{str(source)[:60]}' in the form")
+                    )
             targets.append(FormTarget(t_item, {str(k): str(v) for k, v in mapping.items()}))
         if not targets and f"{where}.targets" not in {p.field for p in problems[before:]}:
             problems.append(FieldViolation(f"{where}.targets", "a form feeds at least one item"))
         if len(problems) == before:
-            forms[code] = FormDefinition(code=code, name=name, item_code=item_code, fields=fields, targets=tuple(targets))
+            forms[code] = FormDefinition(
+                code=code, name=name, item_code=item_code, fields=fields, targets=tuple(targets)
+            )
     if problems:
         raise InvalidArgument(f"the forms are invalid: {len(problems)} problem(s)", problems)
     return forms
@@ -133,7 +141,9 @@ def check_forms(session: Session, forms: dict[str, FormDefinition], on: date) ->
             problems.append(FieldViolation(f"{where}.item", str(error)))
             continue
         if joint.case_kind != "joint":
-            problems.append(FieldViolation(f"{where}.item", f"item {joint.code} is {joint.case_kind}, not a joint item"))
+            problems.append(
+                FieldViolation(f"{where}.item", f"item {joint.code} is {joint.case_kind}, not a joint item")
+            )
         if {f.name: f for f in ItemRules.of(joint).form_fields} != {f.name: f for f in form.fields}:
             problems.append(FieldViolation(f"{where}.fields", f"must be the form fields of item {joint.code}"))
         departments: list[str] = []
@@ -146,22 +156,36 @@ def check_forms(session: Session, forms: dict[str, FormDefinition], on: date) ->
                 problems.append(FieldViolation(f"{t_where}.item", str(error)))
                 continue
             if version.department_code in departments:
-                problems.append(FieldViolation(f"{t_where}.item", f"department {version.department_code} already has an item in this form"))
+                problems.append(
+                    FieldViolation(
+                        f"{t_where}.item", f"department {version.department_code} already has an item in this form"
+                    )
+                )
             departments.append(version.department_code)
             item_fields = {f.name: f for f in ItemRules.of(version).form_fields}
-            for target_field, source in target.mapping.items():
+            for target_field, _source in target.mapping.items():
                 if target_field not in item_fields:
-                    problems.append(FieldViolation(f"{t_where}.map.{target_field}", f"item {version.code} has no form field '{target_field}'"))
+                    problems.append(
+                        FieldViolation(
+                            f"{t_where}.map.{target_field}", f"item {version.code} has no form field '{target_field}'"
+                        )
+                    )
             for name, item_field in item_fields.items():
                 fed_from = target.mapping.get(name)
                 if item_field.required and (fed_from is None or not fields[fed_from].required):
                     problems.append(
-                        FieldViolation(f"{t_where}.map.{name}", f"required by item {version.code}: map it from a required form field")
+                        FieldViolation(
+                            f"{t_where}.map.{name}",
+                            f"required by item {version.code}: map it from a required form field",
+                        )
                     )
         expected = {joint.department_code, *joint.joint_departments}
         if set(departments) != expected and len(departments) == len(form.targets):
             problems.append(
-                FieldViolation(f"{where}.targets", f"must be one item each of the departments of {joint.code}: {', '.join(sorted(expected))}")
+                FieldViolation(
+                    f"{where}.targets",
+                    f"must be one item each of the departments of {joint.code}: {', '.join(sorted(expected))}",
+                )
             )
     if problems:
         raise InvalidArgument("the forms do not match the catalog", problems)
@@ -185,7 +209,10 @@ def project(form: FormDefinition, data: dict[str, Any]) -> dict[str, dict[str, A
     (form_data.<name>)."""
     problems: list[FieldViolation] = []
     if not isinstance(data, dict):
-        raise InvalidArgument("the form data must be a mapping of field names to values", [FieldViolation("form_data", "must be a mapping")])
+        raise InvalidArgument(
+            "the form data must be a mapping of field names to values",
+            [FieldViolation("form_data", "must be a mapping")],
+        )
     names = set(form.field_names)
     for key in data:
         if key not in names:
@@ -209,7 +236,8 @@ def project(form: FormDefinition, data: dict[str, Any]) -> dict[str, dict[str, A
     if problems:
         raise InvalidArgument(f"the form {form.code} is incomplete or invalid", problems)
     return {
-        target.item_code: {target_field: clean[source] for target_field, source in target.mapping.items() if source in clean}
+        target.item_code: {
+            target_field: clean[source] for target_field, source in target.mapping.items() if source in clean
+        }
         for target in form.targets
     }
-

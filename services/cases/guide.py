@@ -46,7 +46,10 @@ def service_guide(session: Session, code: str, on: date | None = None) -> dict[s
         "item_type_label": ITEM_TYPE_LABELS.get(version.item_type, version.item_type),
         "case_kind": version.case_kind,
         "case_kind_label": CASE_KIND_LABELS.get(version.case_kind, version.case_kind),
-        "department": {"code": version.department_code, "name": department.name if department else version.department_code},
+        "department": {
+            "code": version.department_code,
+            "name": department.name if department else version.department_code,
+        },
         "window": {"code": version.window_code, "name": window.name if window else version.window_code},
         "time_limits": {
             "statutory_working_days": version.statutory_days,
@@ -83,7 +86,8 @@ def format_guide(guide: dict[str, Any]) -> str:
         f"事项编码：{guide['code']}（第{guide['version']}版，自{guide['effective_from']}起施行）",
         f"事项类型：{guide['item_type_label']}",
         f"办件类型：{guide['case_kind_label']}",
-        f"办理地点：县行政服务中心 {guide['department']['name']} {guide['window']['name']}（{guide['window']['code']}）",
+        f"办理地点：县行政服务中心 {guide['department']['name']} "
+        f"{guide['window']['name']}（{guide['window']['code']}）",
     ]
     if limits["on_the_spot"]:
         lines.append("办理时限：即办件，材料齐全、符合法定形式的，现场办结")
@@ -111,7 +115,9 @@ def format_guide(guide: dict[str, Any]) -> str:
     if guide["form_fields"]:
         fields = "、".join(f"{f['label']}{'（必填）' if f.get('required') else ''}" for f in guide["form_fields"])
         lines.append(f"申请表填写：{fields}")
-    lines.append("审批专用章：办理结果加盖窗口审批专用章，盖章时间为办结时间" if guide["needs_seal"] else "审批专用章：不需要")
+    lines.append(
+        "审批专用章：办理结果加盖窗口审批专用章，盖章时间为办结时间" if guide["needs_seal"] else "审批专用章：不需要"
+    )
     lines.append("材料不全或不符合法定形式的，窗口一次性告知需要补正的全部内容。")
     return "\n".join(lines)
 

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
-from services.cases.models import Case
 from servicehall.events.v1 import fees_pb2 as fee_events
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
+from services.cases.models import Case
 from shared.kafka.consumer import Handler
 from shared.kafka.topics import FEES_EVENTS
 from shared.timeutil import from_timestamp

@@ -42,9 +42,15 @@ class ApplicantInput:
 
 # ------------------------------------------------------------------------- use cases
 def submit_application(
-    session: Session, *, service_item_code: str, applicant: ApplicantInput, remarks: str = "",
-    caller: Caller = APPLICANT, materials_supplied: list[str] | None = None,
-    declared_values: dict[str, int] | None = None, form_data: dict[str, Any] | None = None,
+    session: Session,
+    *,
+    service_item_code: str,
+    applicant: ApplicantInput,
+    remarks: str = "",
+    caller: Caller = APPLICANT,
+    materials_supplied: list[str] | None = None,
+    declared_values: dict[str, int] | None = None,
+    form_data: dict[str, Any] | None = None,
 ) -> tuple[Case, ServiceItem, str]:
     """Receive an application: validate it against the catalog, store the case and queue the
     case-submitted event in the same transaction. Nothing is written when it is invalid.
@@ -89,8 +95,15 @@ def submit_application(
     return case, item, query_code
 
 
-def submit_form(session: Session, *, form_code: str, applicant: ApplicantInput, form_data: dict[str, Any],
-                remarks: str, caller: Caller) -> tuple[Case, str]:
+def submit_form(
+    session: Session,
+    *,
+    form_code: str,
+    applicant: ApplicantInput,
+    form_data: dict[str, Any],
+    remarks: str,
+    caller: Caller,
+) -> tuple[Case, str]:
     """One form (一表制): one joint case under the form's lead item, a task per item's
     department carrying that department's projection of the form."""
     form = forms.form_definition(form_code)  # NotFound names form_code
@@ -104,7 +117,11 @@ def submit_form(session: Session, *, form_code: str, applicant: ApplicantInput, 
         departments[code] = version.department_code
     # Filed under the form's own joint item: its limits (45 working days) and departments.
     case, _item, query_code = submit_application(
-        session, service_item_code=form.item_code, applicant=applicant, remarks=remarks, caller=caller,
+        session,
+        service_item_code=form.item_code,
+        applicant=applicant,
+        remarks=remarks,
+        caller=caller,
         form_data=dict(form_data),
     )
     case.form_code = form_code
@@ -113,8 +130,13 @@ def submit_form(session: Session, *, form_code: str, applicant: ApplicantInput, 
 
 
 def _validate(
-    code: str, item: ServiceItem | None, applicant: ApplicantInput, remarks: str,
-    version: ServiceItemVersion | None, materials: list[str], declared: dict[str, int],
+    code: str,
+    item: ServiceItem | None,
+    applicant: ApplicantInput,
+    remarks: str,
+    version: ServiceItemVersion | None,
+    materials: list[str],
+    declared: dict[str, int],
 ) -> None:
     problems: list[FieldViolation] = []
     if not code:
@@ -134,14 +156,17 @@ def _validate(
     if applicant.email and not is_email(applicant.email):
         problems.append(FieldViolation("applicant.email", "is not an e-mail address"))
     if not applicant.phone and not applicant.email:
-        problems.append(FieldViolation("applicant.phone", "a phone number or an e-mail address is required for notices"))
+        problems.append(
+            FieldViolation("applicant.phone", "a phone number or an e-mail address is required for notices")
+        )
     if len(remarks) > MAX_REMARKS:
         problems.append(FieldViolation("remarks", f"at most {MAX_REMARKS} characters"))
     if version is not None:
         known = {m["name"] for m in version.materials or []}
         problems += [
             FieldViolation("materials_supplied", f"'{m[:60]}' is not a material of this item")
-            for m in materials if m not in known
+            for m in materials
+            if m not in known
         ]
     problems += [FieldViolation(f"declared_values.{k[:40]}", "must be >= 0") for k, v in declared.items() if v < 0]
     if problems:

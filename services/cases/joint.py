@@ -34,18 +34,43 @@ def has_tasks(session: Session, case: Case) -> bool:
 
 def open_item_tasks(session: Session, case: Case, version: ServiceItemVersion) -> list[JointTask]:
     """A joint item: the lead department and every joint department get a task."""
-    departments = [version.department_code, *[d for d in version.joint_departments or [] if d != version.department_code]]
-    rows = [JointTask(case_id=case.id, department_code=d, item_code=version.code, status=PENDING, form_data={},
-                      decided_by="", reason="") for d in departments]
+    departments = [
+        version.department_code,
+        *[d for d in version.joint_departments or [] if d != version.department_code],
+    ]
+    rows = [
+        JointTask(
+            case_id=case.id,
+            department_code=d,
+            item_code=version.code,
+            status=PENDING,
+            form_data={},
+            decided_by="",
+            reason="",
+        )
+        for d in departments
+    ]
     session.add_all(rows)
     return rows
 
 
-def open_form_tasks(session: Session, case: Case, projections: dict[str, tuple[str, dict[str, Any]]]) -> list[JointTask]:
+def open_form_tasks(
+    session: Session, case: Case, projections: dict[str, tuple[str, dict[str, Any]]]
+) -> list[JointTask]:
     """The one form: per item, its department's task with that department's projection.
     projections: item code -> (department code, projected fields)."""
-    rows = [JointTask(case_id=case.id, department_code=department, item_code=code, status=PENDING, form_data=data,
-                      decided_by="", reason="") for code, (department, data) in projections.items()]
+    rows = [
+        JointTask(
+            case_id=case.id,
+            department_code=department,
+            item_code=code,
+            status=PENDING,
+            form_data=data,
+            decided_by="",
+            reason="",
+        )
+        for code, (department, data) in projections.items()
+    ]
     session.add_all(rows)
     return rows
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from google.protobuf import json_format
 from sqlalchemy.orm import Session
 
+from servicehall.cases.v1 import cases_pb2
 from services.cases import joint, lifecycle
 from services.cases.access import CaseFilter
 from services.cases.consultations import ConsultationView
@@ -30,7 +31,6 @@ from services.cases.models import (
 )
 from services.cases.queries import case_item
 from services.cases.seals import SealReconciliation
-from servicehall.cases.v1 import cases_pb2
 from shared.auth import Caller, caller_from_metadata
 from shared.errors import FieldViolation, InvalidArgument
 from shared.masking import mask_email, mask_id_card, mask_phone
@@ -55,8 +55,13 @@ def caller_of(context: grpc.aio.ServicerContext) -> Caller:
 
 
 def applicant_input(message: cases_pb2.Applicant) -> ApplicantInput:
-    return ApplicantInput(name=message.name, id_card_number=message.id_card_number, phone=message.phone,
-                          email=message.email, enterprise_code=message.enterprise_code)
+    return ApplicantInput(
+        name=message.name,
+        id_card_number=message.id_card_number,
+        phone=message.phone,
+        email=message.email,
+        enterprise_code=message.enterprise_code,
+    )
 
 
 def day(value: str, field: str) -> date:
@@ -92,12 +97,18 @@ def page_after(token: str) -> int:
     try:
         return int(token or 0)
     except ValueError:
-        raise InvalidArgument("bad page token", [FieldViolation("page_token", "use the token a page returned")]) from None
+        raise InvalidArgument(
+            "bad page token", [FieldViolation("page_token", "use the token a page returned")]
+        ) from None
 
 
 def case_filter(request: cases_pb2.ListCasesRequest) -> CaseFilter:
-    return CaseFilter(department_code=request.department_code, status=request.status,
-                      supervision_level=request.supervision_level, window_code=request.window_code)
+    return CaseFilter(
+        department_code=request.department_code,
+        status=request.status,
+        supervision_level=request.supervision_level,
+        window_code=request.window_code,
+    )
 
 
 def item_definition(request: cases_pb2.UpsertServiceItemRequest) -> dict[str, object]:
@@ -155,7 +166,9 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
     item = case_item(session, case)
     version = session.get(ServiceItemVersion, case.item_version_id) if case.item_version_id else None
     paused = session.scalar(
-        sa.select(sa.func.count()).select_from(ClockPause).where(ClockPause.case_id == case.id, ClockPause.ended_on.is_(None))
+        sa.select(sa.func.count())
+        .select_from(ClockPause)
+        .where(ClockPause.case_id == case.id, ClockPause.ended_on.is_(None))
     )
     message = cases_pb2.Case(
         case_number=case.case_number,
@@ -177,8 +190,14 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
         due_provisional=case.due_provisional,
         supervision_level=case.supervision_level,
         joint_tasks=[
-            cases_pb2.JointTask(department_code=t.department_code, item_code=t.item_code, status=t.status,
-                                due_on=_day(t.due_on), decided_by=t.decided_by, reason=t.reason)
+            cases_pb2.JointTask(
+                department_code=t.department_code,
+                item_code=t.item_code,
+                status=t.status,
+                due_on=_day(t.due_on),
+                decided_by=t.decided_by,
+                reason=t.reason,
+            )
             for t in joint.tasks(session, case)
         ],
         clock_paused=bool(paused),
@@ -195,13 +214,19 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
 
 def cases_message(session: Session, cases: Iterable[Case], *, next_after: int = 0) -> cases_pb2.ListCasesResponse:
     """A list of cases; next_after is the id the next page continues after (0: the last page)."""
-    return cases_pb2.ListCasesResponse(cases=[case_message(session, c) for c in cases],
-                                       next_page_token=str(next_after) if next_after else "")
+    return cases_pb2.ListCasesResponse(
+        cases=[case_message(session, c) for c in cases], next_page_token=str(next_after) if next_after else ""
+    )
 
 
 def transition_message(row: CaseTransition) -> cases_pb2.Transition:
-    return cases_pb2.Transition(from_status=row.from_status, to_status=row.to_status, actor=row.actor,
-                                reason=row.reason, at=to_timestamp(row.at))
+    return cases_pb2.Transition(
+        from_status=row.from_status,
+        to_status=row.to_status,
+        actor=row.actor,
+        reason=row.reason,
+        at=to_timestamp(row.at),
+    )
 
 
 def history_message(case_number: str, rows: Iterable[CaseTransition]) -> cases_pb2.CaseHistory:
@@ -209,8 +234,14 @@ def history_message(case_number: str, rows: Iterable[CaseTransition]) -> cases_p
 
 
 def voucher_message(row: Voucher) -> cases_pb2.Voucher:
-    return cases_pb2.Voucher(number=row.number, kind=row.kind, title=row.title, content=row.content,
-                             issued_by=row.issued_by, issued_at=to_timestamp(row.issued_at))
+    return cases_pb2.Voucher(
+        number=row.number,
+        kind=row.kind,
+        title=row.title,
+        content=row.content,
+        issued_by=row.issued_by,
+        issued_at=to_timestamp(row.issued_at),
+    )
 
 
 def vouchers_message(rows: Iterable[Voucher]) -> cases_pb2.ListVouchersResponse:
@@ -218,13 +249,22 @@ def vouchers_message(rows: Iterable[Voucher]) -> cases_pb2.ListVouchersResponse:
 
 
 def scan_message(raised: dict[str, int]) -> cases_pb2.RunSupervisionScanResponse:
-    return cases_pb2.RunSupervisionScanResponse(warnings=raised["warning"], yellow_cards=raised["yellow"],
-                                                red_cards=raised["red"], deemed_accepted=raised["deemed_accepted"])
+    return cases_pb2.RunSupervisionScanResponse(
+        warnings=raised["warning"],
+        yellow_cards=raised["yellow"],
+        red_cards=raised["red"],
+        deemed_accepted=raised["deemed_accepted"],
+    )
 
 
 def seal_message(row: WindowSeal) -> cases_pb2.Seal:
-    return cases_pb2.Seal(code=row.code, window_code=row.window_code, department_code=row.department_code,
-                          name=row.name, active=row.active)
+    return cases_pb2.Seal(
+        code=row.code,
+        window_code=row.window_code,
+        department_code=row.department_code,
+        name=row.name,
+        active=row.active,
+    )
 
 
 def seals_message(rows: Iterable[WindowSeal]) -> cases_pb2.ListSealsResponse:
@@ -232,8 +272,13 @@ def seals_message(rows: Iterable[WindowSeal]) -> cases_pb2.ListSealsResponse:
 
 
 def seal_use_message(row: SealUse) -> cases_pb2.SealUse:
-    return cases_pb2.SealUse(seal_code=row.seal_code, case_number=row.case_number, staff_id=row.staff_id,
-                             used_at=to_timestamp(row.used_at), note=row.note)
+    return cases_pb2.SealUse(
+        seal_code=row.seal_code,
+        case_number=row.case_number,
+        staff_id=row.staff_id,
+        used_at=to_timestamp(row.used_at),
+        note=row.note,
+    )
 
 
 def reconciliation_message(found: SealReconciliation) -> cases_pb2.SealReconciliation:
@@ -244,9 +289,13 @@ def reconciliation_message(found: SealReconciliation) -> cases_pb2.SealReconcili
 
 
 def assignment_message(row: AgencyAssignment) -> cases_pb2.AgencyAssignment:
-    message = cases_pb2.AgencyAssignment(enterprise_code=row.enterprise_code, agent_staff_id=row.agent_staff_id,
-                                         assigned_by=row.assigned_by, assigned_at=to_timestamp(row.assigned_at),
-                                         note=row.note)
+    message = cases_pb2.AgencyAssignment(
+        enterprise_code=row.enterprise_code,
+        agent_staff_id=row.agent_staff_id,
+        assigned_by=row.assigned_by,
+        assigned_at=to_timestamp(row.assigned_at),
+        note=row.note,
+    )
     if row.ended_at:
         message.ended_at.CopyFrom(to_timestamp(row.ended_at))
     return message
@@ -257,9 +306,16 @@ def assignments_message(rows: Iterable[AgencyAssignment]) -> cases_pb2.Assignmen
 
 
 def consultation_message(view: ConsultationView) -> cases_pb2.Consultation:
-    return cases_pb2.Consultation(id=view.id, department_code=view.department_code, window_code=view.window_code,
-                                  asker=view.asker, topic=view.topic, answered_by=view.answered_by,
-                                  owner_staff_id=view.owner_staff_id, asked_at=to_timestamp(view.asked_at))
+    return cases_pb2.Consultation(
+        id=view.id,
+        department_code=view.department_code,
+        window_code=view.window_code,
+        asker=view.asker,
+        topic=view.topic,
+        answered_by=view.answered_by,
+        owner_staff_id=view.owner_staff_id,
+        asked_at=to_timestamp(view.asked_at),
+    )
 
 
 def counts_message(by_window: dict[str, int]) -> cases_pb2.ConsultationCounts:

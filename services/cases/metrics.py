@@ -21,15 +21,20 @@ from shared.timeutil import as_utc, shanghai_day
 
 CASES_SUBMITTED = Counter("servicehall_cases_submitted_total", "Applications received", ["department", "case_kind"])
 CASE_TRANSITIONS = Counter(
-    "servicehall_case_transitions_total", "Cases entering a state (accepted, concluded, ...)",
+    "servicehall_case_transitions_total",
+    "Cases entering a state (accepted, concluded, ...)",
     ["department", "case_kind", "status"],
 )
 PROCESSING_DAYS = Histogram(
-    "servicehall_case_processing_working_days", "Working days from acceptance to conclusion",
-    ["department"], buckets=(0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 45, 60),
+    "servicehall_case_processing_working_days",
+    "Working days from acceptance to conclusion",
+    ["department"],
+    buckets=(0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 45, 60),
 )
 PROCESSING_SECONDS = Histogram(
-    "servicehall_case_processing_seconds", "Seconds from receipt to conclusion", ["department"],
+    "servicehall_case_processing_seconds",
+    "Seconds from receipt to conclusion",
+    ["department"],
     buckets=(60, 600, 1800, 3600, 4 * 3600, 86400, 3 * 86400, 7 * 86400, 15 * 86400, 30 * 86400, 60 * 86400),
 )
 
@@ -59,11 +64,15 @@ def outcomes(session: Session, case: Case) -> list[Outcome]:
         if row is None:
             continue
         ended = row.concluded_at if status in (lifecycle.CONCLUDED, lifecycle.DENIED) else None
-        result.append(Outcome(
-            row.department_code, row.case_kind, status,
-            seconds=(as_utc(ended) - as_utc(row.submitted_at)).total_seconds() if ended is not None else None,
-            working_days=clock.working_days_used(row, shanghai_day(ended)) if ended is not None else None,
-        ))
+        result.append(
+            Outcome(
+                row.department_code,
+                row.case_kind,
+                status,
+                seconds=(as_utc(ended) - as_utc(row.submitted_at)).total_seconds() if ended is not None else None,
+                working_days=clock.working_days_used(row, shanghai_day(ended)) if ended is not None else None,
+            )
+        )
     return result
 
 
@@ -74,8 +83,9 @@ class CaseStateCollector(Collector):
         self.runtime = runtime
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        open_cases = GaugeMetricFamily("servicehall_cases_open", "Open cases by supervision level",
-                                       labels=["department", "supervision_level"])
+        open_cases = GaugeMetricFamily(
+            "servicehall_cases_open", "Open cases by supervision level", labels=["department", "supervision_level"]
+        )
         on_site = GaugeMetricFamily(
             "servicehall_instant_cases_on_site_ratio",
             "Share of concluded instant cases concluded on the day they were received",
@@ -90,8 +100,9 @@ class CaseStateCollector(Collector):
             for department, level, count in rows:
                 open_cases.add_metric([department, level], count)
             concluded = session.execute(
-                sa.select(Case.department_code, Case.submitted_at, Case.concluded_at)
-                .where(Case.case_kind == "instant", Case.status == lifecycle.CONCLUDED)
+                sa.select(Case.department_code, Case.submitted_at, Case.concluded_at).where(
+                    Case.case_kind == "instant", Case.status == lifecycle.CONCLUDED
+                )
             ).all()
         total: Tally[str] = Tally()
         same_day: Tally[str] = Tally()

@@ -129,7 +129,7 @@ class Case(Base):
     # Optimistic lock: concurrent decisions on one case never overwrite each other.
     row_version: Mapped[int] = mapped_column(sa.Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": row_version}
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 (SQLAlchemy's declarative hook)
 
     item_version: Mapped[ServiceItemVersion | None] = relationship(lazy="joined")
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.cases.models import CaseNumberSequence
-from shared.db import upsert
+from shared.db import table_of, upsert
 
 
 def next_number(session: Session, prefix: str, day: date, *, digits: int) -> str:
     """PREFIX-YYYYMMDD-NNNNN from a counter per prefix and day, bumped by one upsert in the
     caller's transaction, so concurrent callers never share a number and none is skipped."""
-    table = CaseNumberSequence.__table__
-    assert isinstance(table, sa.Table)  # a mapped class's table (typed as any FromClause)
+    table = table_of(CaseNumberSequence)
     statement = (
         upsert(session, table)
         .values(prefix=prefix, day=day, last_value=1)

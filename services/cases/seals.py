@@ -74,7 +74,10 @@ def use_seal(
 
     seal = get_seal(session, seal_code)
     if seal.department_code != caller_department:
-        raise PermissionDenied(f"seal {seal.code} belongs to department {seal.department_code}: staff use only their own department's seals")
+        raise PermissionDenied(
+            f"seal {seal.code} belongs to department {seal.department_code}: "
+            "staff use only their own department's seals"
+        )
     if not seal.active:
         raise FailedPrecondition(f"seal {seal.code} is inactive and cannot be used")
     if case_number:
@@ -102,7 +105,11 @@ def _departments_of(session: Session, case: Case) -> set[str]:
 def seal_uses_of_case(session: Session, case_number: str) -> list[SealUse]:
     if not case_number:
         return []
-    return list(session.scalars(sa.select(SealUse).where(SealUse.case_number == case_number).order_by(SealUse.used_at, SealUse.id)))
+    return list(
+        session.scalars(
+            sa.select(SealUse).where(SealUse.case_number == case_number).order_by(SealUse.used_at, SealUse.id)
+        )
+    )
 
 
 def latest_seal_use(session: Session, case_number: str, *, department_code: str | None = None) -> SealUse | None:
@@ -112,7 +119,9 @@ def latest_seal_use(session: Session, case_number: str, *, department_code: str 
         return None
     query = sa.select(SealUse).where(SealUse.case_number == case_number)
     if department_code is not None:
-        query = query.join(WindowSeal, WindowSeal.code == SealUse.seal_code).where(WindowSeal.department_code == department_code)
+        query = query.join(WindowSeal, WindowSeal.code == SealUse.seal_code).where(
+            WindowSeal.department_code == department_code
+        )
     return session.scalar(query.order_by(SealUse.used_at.desc(), SealUse.id.desc()).limit(1))
 
 
@@ -171,12 +180,24 @@ def record_seal_use(session: Session, caller: Caller, *, seal_code: str, case_nu
     """Window staff or the chief representative seal with their own department's seal; the
     use is published (SealUsed) with the seal's window and department."""
     caller.require_role("window_staff", "chief_representative")
-    use = use_seal(session, seal_code=seal_code, case_number=case_number, staff_id=caller.staff_id,
-                   caller_department=caller.department_code, note=note)
+    use = use_seal(
+        session,
+        seal_code=seal_code,
+        case_number=case_number,
+        staff_id=caller.staff_id,
+        caller_department=caller.department_code,
+        note=note,
+    )
     seal = get_seal(session, use.seal_code)
     case = find_case(session, use.case_number) if use.case_number else None
-    events.seal_used(session, case, seal_code=seal.code, window_code=seal.window_code,
-                     department_code=seal.department_code, staff_id=caller.staff_id)
+    events.seal_used(
+        session,
+        case,
+        seal_code=seal.code,
+        window_code=seal.window_code,
+        department_code=seal.department_code,
+        staff_id=caller.staff_id,
+    )
     return use
 
 

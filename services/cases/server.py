@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from services.cases import catalog, events, handlers, metrics, models, supervision
 from services.cases.servicer import CasesServicer
 from services.cases.servicer_registers import (
@@ -13,7 +14,6 @@ from services.cases.servicer_registers import (
     SealServicer,
 )
 from services.cases.settings import CasesSettings
-from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from shared.runtime import PeriodicJob, Runtime, ServiceDefinition, Servicer
 
 
@@ -43,8 +43,11 @@ DEFINITION = ServiceDefinition(
         Servicer(cases_pb2_grpc.add_CatalogServiceServicer_to_server, CatalogServicer, _full_name("CatalogService")),
         Servicer(cases_pb2_grpc.add_SealServiceServicer_to_server, SealServicer, _full_name("SealService")),
         Servicer(cases_pb2_grpc.add_AgencyServiceServicer_to_server, AgencyServicer, _full_name("AgencyService")),
-        Servicer(cases_pb2_grpc.add_ConsultationServiceServicer_to_server, ConsultationServicer,
-                 _full_name("ConsultationService")),
+        Servicer(
+            cases_pb2_grpc.add_ConsultationServiceServicer_to_server,
+            ConsultationServicer,
+            _full_name("ConsultationService"),
+        ),
     ],
     seed=catalog.seed,
     collectors=metrics.collectors,

@@ -11,13 +11,13 @@ from collections.abc import Callable
 import grpc
 from sqlalchemy.orm import Session
 
+from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from services.cases import access, deadlines, decisions, intake, messages, supervision
 from services.cases.messages import caller_of, case_message
 from services.cases.metrics import CASES_SUBMITTED, Outcome, outcomes
 from services.cases.models import Case
 from services.cases.queries import find_case
 from services.cases.settings import CasesSettings
-from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from shared.auth import Caller
 from shared.runtime import Runtime
 
@@ -26,6 +26,7 @@ CaseWork = Callable[[Session, Caller], Case]
 
 def _case_after(case_number: str, work: Callable[[Session, Caller], object]) -> CaseWork:
     """A use case that answers with something else (a notice, a pause, a task): then the case."""
+
     def run(session: Session, caller: Caller) -> Case:
         work(session, caller)
         return find_case(session, case_number)
@@ -52,7 +53,7 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
             outcome.record()
         return message
 
-    async def SubmitApplication(  # noqa: N802 (generated names)
+    async def SubmitApplication(
         self, request: cases_pb2.SubmitApplicationRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         caller = caller_of(context)
@@ -60,38 +61,52 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
 
         def unit(session: Session) -> cases_pb2.Case:
             case, _item, query_code = intake.submit_application(
-                session, service_item_code=request.service_item_code, applicant=applicant,
-                remarks=request.remarks, caller=caller, materials_supplied=list(request.materials_supplied),
+                session,
+                service_item_code=request.service_item_code,
+                applicant=applicant,
+                remarks=request.remarks,
+                caller=caller,
+                materials_supplied=list(request.materials_supplied),
                 declared_values=dict(request.declared_values),
             )
             session.flush()
             return case_message(session, case, query_code=query_code)
 
         message = await self.runtime.write(unit)
-        CASES_SUBMITTED.labels(message.service_item.department_code, messages.kind_name(message.service_item.case_kind)).inc()
+        CASES_SUBMITTED.labels(
+            message.service_item.department_code, messages.kind_name(message.service_item.case_kind)
+        ).inc()
         return message
 
-    async def SubmitForm(self, request: cases_pb2.SubmitFormRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+    async def SubmitForm(
+        self, request: cases_pb2.SubmitFormRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
         caller = caller_of(context)
         applicant = messages.applicant_input(request.applicant)
 
         def unit(session: Session) -> cases_pb2.Case:
             case, query_code = intake.submit_form(
-                session, form_code=request.form_code, applicant=applicant, form_data=dict(request.form_data),
-                remarks=request.remarks, caller=caller,
+                session,
+                form_code=request.form_code,
+                applicant=applicant,
+                form_data=dict(request.form_data),
+                remarks=request.remarks,
+                caller=caller,
             )
             session.flush()
             return case_message(session, case, query_code=query_code)
 
         message = await self.runtime.write(unit)
-        CASES_SUBMITTED.labels(message.service_item.department_code, messages.kind_name(message.service_item.case_kind)).inc()
+        CASES_SUBMITTED.labels(
+            message.service_item.department_code, messages.kind_name(message.service_item.case_kind)
+        ).inc()
         return message
 
-    async def GetCase(self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+    async def GetCase(self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:
         caller = caller_of(context)
         return await self.runtime.read(lambda s: case_message(s, access.get_case(s, request.case_number, caller)[0]))
 
-    async def ListCases(  # noqa: N802
+    async def ListCases(
         self, request: cases_pb2.ListCasesRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ListCasesResponse:
         caller = caller_of(context)
@@ -104,94 +119,165 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
 
         return await self.runtime.read(read)
 
-    async def GetCaseHistory(  # noqa: N802
+    async def GetCaseHistory(
         self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.CaseHistory:
         caller = caller_of(context)
-        return await self.runtime.read(lambda s: messages.history_message(
-            request.case_number, access.history(s, request.case_number, caller)))
+        return await self.runtime.read(
+            lambda s: messages.history_message(request.case_number, access.history(s, request.case_number, caller))
+        )
 
-    async def ListVouchers(  # noqa: N802
+    async def ListVouchers(
         self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.ListVouchersResponse:
         caller = caller_of(context)
-        return await self.runtime.read(lambda s: messages.vouchers_message(
-            access.list_vouchers(s, request.case_number, caller)))
+        return await self.runtime.read(
+            lambda s: messages.vouchers_message(access.list_vouchers(s, request.case_number, caller))
+        )
 
-    async def AcceptCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
-        return await self._change(context, lambda s, c: decisions.accept(s, request.case_number, c, reason=request.reason))
-
-    async def RejectCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
-        return await self._change(context, lambda s, c: decisions.reject(s, request.case_number, c, reason=request.reason))
-
-    async def RequestCorrection(  # noqa: N802
-        self, request: cases_pb2.RequestCorrectionRequest, context: grpc.aio.ServicerContext
-    ) -> cases_pb2.Case:
-        return await self._change(context, _case_after(request.case_number, lambda s, c: decisions.request_correction(
-            s, request.case_number, c, materials=list(request.materials), note=request.note)))
-
-    async def SupplyMaterials(  # noqa: N802
-        self, request: cases_pb2.SupplyMaterialsRequest, context: grpc.aio.ServicerContext
-    ) -> cases_pb2.Case:
-        return await self._change(context, lambda s, c: decisions.supply_materials(
-            s, request.case_number, c, materials=list(request.materials)))
-
-    async def StartReview(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
-        return await self._change(context, lambda s, c: decisions.start_review(s, request.case_number, c))
-
-    async def ApproveCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
-        return await self._change(context, lambda s, c: decisions.approve(s, request.case_number, c, reason=request.reason))
-
-    async def DenyCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
-        return await self._change(context, lambda s, c: decisions.deny(s, request.case_number, c, reason=request.reason))
-
-    async def ConcludeCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
-        return await self._change(context, lambda s, c: decisions.conclude(s, request.case_number, c))
-
-    async def ConcludeOnTheSpot(  # noqa: N802
+    async def AcceptCase(
         self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
-        return await self._change(context, lambda s, c: decisions.conclude_on_the_spot(
-            s, request.case_number, c, seal_code=request.seal_code))
+        return await self._change(
+            context, lambda s, c: decisions.accept(s, request.case_number, c, reason=request.reason)
+        )
 
-    async def WithdrawCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
-        return await self._change(context, lambda s, c: decisions.withdraw(s, request.case_number, c, reason=request.reason))
+    async def RejectCase(
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context, lambda s, c: decisions.reject(s, request.case_number, c, reason=request.reason)
+        )
 
-    async def DecideJointTask(  # noqa: N802
+    async def RequestCorrection(
+        self, request: cases_pb2.RequestCorrectionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context,
+            _case_after(
+                request.case_number,
+                lambda s, c: decisions.request_correction(
+                    s, request.case_number, c, materials=list(request.materials), note=request.note
+                ),
+            ),
+        )
+
+    async def SupplyMaterials(
+        self, request: cases_pb2.SupplyMaterialsRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context,
+            lambda s, c: decisions.supply_materials(s, request.case_number, c, materials=list(request.materials)),
+        )
+
+    async def StartReview(
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(context, lambda s, c: decisions.start_review(s, request.case_number, c))
+
+    async def ApproveCase(
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context, lambda s, c: decisions.approve(s, request.case_number, c, reason=request.reason)
+        )
+
+    async def DenyCase(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:
+        return await self._change(
+            context, lambda s, c: decisions.deny(s, request.case_number, c, reason=request.reason)
+        )
+
+    async def ConcludeCase(
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(context, lambda s, c: decisions.conclude(s, request.case_number, c))
+
+    async def ConcludeOnTheSpot(
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context, lambda s, c: decisions.conclude_on_the_spot(s, request.case_number, c, seal_code=request.seal_code)
+        )
+
+    async def WithdrawCase(
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context, lambda s, c: decisions.withdraw(s, request.case_number, c, reason=request.reason)
+        )
+
+    async def DecideJointTask(
         self, request: cases_pb2.DecideJointTaskRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
-        return await self._change(context, _case_after(request.case_number, lambda s, c: decisions.decide_joint_task(
-            s, request.case_number, c, department_code=request.department_code, approve=request.approve,
-            reason=request.reason)))
+        return await self._change(
+            context,
+            _case_after(
+                request.case_number,
+                lambda s, c: decisions.decide_joint_task(
+                    s,
+                    request.case_number,
+                    c,
+                    department_code=request.department_code,
+                    approve=request.approve,
+                    reason=request.reason,
+                ),
+            ),
+        )
 
-    async def PauseClock(self, request: cases_pb2.PauseClockRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
-        return await self._change(context, _case_after(request.case_number, lambda s, c: deadlines.pause(
-            s, request.case_number, c, reason=request.reason, note=request.note)))
+    async def PauseClock(
+        self, request: cases_pb2.PauseClockRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context,
+            _case_after(
+                request.case_number,
+                lambda s, c: deadlines.pause(s, request.case_number, c, reason=request.reason, note=request.note),
+            ),
+        )
 
-    async def ResumeClock(self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:  # noqa: N802
+    async def ResumeClock(
+        self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
         return await self._change(context, lambda s, c: deadlines.resume(s, request.case_number, c))
 
-    async def GrantExtension(  # noqa: N802
+    async def GrantExtension(
         self, request: cases_pb2.GrantExtensionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
-        return await self._change(context, _case_after(request.case_number, lambda s, c: deadlines.extend(
-            s, request.case_number, c, extra_days=request.extra_days, reason=request.reason)))
+        return await self._change(
+            context,
+            _case_after(
+                request.case_number,
+                lambda s, c: deadlines.extend(
+                    s, request.case_number, c, extra_days=request.extra_days, reason=request.reason
+                ),
+            ),
+        )
 
-    async def IssueSupervisionOrder(  # noqa: N802
+    async def IssueSupervisionOrder(
         self, request: cases_pb2.IssueSupervisionOrderRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         due_on = messages.day(request.due_on, "due_on")
-        return await self._change(context, _case_after(request.case_number, lambda s, c: supervision.order(
-            s, request.case_number, c, due_on=due_on, note=request.note)))
+        return await self._change(
+            context,
+            _case_after(
+                request.case_number,
+                lambda s, c: supervision.order(s, request.case_number, c, due_on=due_on, note=request.note),
+            ),
+        )
 
-    async def RunSupervisionScan(  # noqa: N802
+    async def RunSupervisionScan(
         self, request: cases_pb2.RunSupervisionScanRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.RunSupervisionScanResponse:
         caller = caller_of(context)
         today = messages.optional_day(request.today, "today")
         # Not one Runtime.write: the scan commits case by case (each its own transaction, as
         # the periodic job does), so it gets the session factory, in a worker thread.
-        raised = await asyncio.to_thread(supervision.run_scan, self.runtime.session_factory, caller, today=today,
-                                         warning_days=self.runtime.settings.supervision_warning_days)
+        raised = await asyncio.to_thread(
+            supervision.run_scan,
+            self.runtime.session_factory,
+            caller,
+            today=today,
+            warning_days=self.runtime.settings.supervision_warning_days,
+        )
         self.runtime.events_written()
         return messages.scan_message(raised)

@@ -25,7 +25,7 @@ from services.cases.queries import find_case
 from shared.auth import Caller
 from shared.clock import now
 from shared.clock import today as hall_today
-from shared.db import transaction, upsert
+from shared.db import table_of, transaction, upsert
 from shared.errors import FieldViolation, InvalidArgument
 from shared.timeutil import shanghai_day
 
@@ -47,16 +47,16 @@ def order(session: Session, case_number: str, caller: Caller, *, due_on: date, n
         problems.append(FieldViolation("note", "is required"))
     if problems:
         raise InvalidArgument("the supervision order is invalid", problems)
-    row = SupervisionOrder(case_id=case.id, issued_by=caller.staff_id, due_on=due_on, note=note.strip()[:2000],
-                           issued_at=now(session))
+    row = SupervisionOrder(
+        case_id=case.id, issued_by=caller.staff_id, due_on=due_on, note=note.strip()[:2000], issued_at=now(session)
+    )
     session.add(row)
     events.supervision_ordered(session, case, manager=caller.staff_id, due_on=due_on, note=row.note)
     return row
 
 
 def _raise_once(session: Session, case: Case, level: str, order_due: date | None) -> bool:
-    table = SupervisionAlert.__table__
-    assert isinstance(table, sa.Table)  # a mapped class's table (typed as any FromClause)
+    table = table_of(SupervisionAlert)
     inserted = session.execute(
         upsert(session, table)
         .values(case_id=case.id, level=level, raised_at=now(session))
@@ -67,7 +67,9 @@ def _raise_once(session: Session, case: Case, level: str, order_due: date | None
         return False  # another scanner (or an earlier pass) raised it
     if LEVELS.index(level) > LEVELS.index(case.supervision_level) if case.supervision_level in LEVELS else True:
         session.execute(
-            sa.update(Case).where(Case.id == case.id).values(supervision_level=level)
+            sa.update(Case)
+            .where(Case.id == case.id)
+            .values(supervision_level=level)
             .execution_options(synchronize_session=False)
         )
     events.supervision_raised(session, case, level, order_due)
@@ -89,8 +91,9 @@ def due_levels(case: Case, today: date, order_due: date | None, warning_days: in
     return levels
 
 
-def run_scan(session_factory: sessionmaker[Session], caller: Caller, *, today: date | None = None,
-             warning_days: int = 1) -> dict[str, int]:
+def run_scan(
+    session_factory: sessionmaker[Session], caller: Caller, *, today: date | None = None, warning_days: int = 1
+) -> dict[str, int]:
     """The scan now, ordered by a manager or the efficiency office (it also runs on a timer)."""
     caller.require_role("manager", "efficiency_office")
     return scan(session_factory, today=today, warning_days=warning_days)
@@ -99,7 +102,7 @@ def run_scan(session_factory: sessionmaker[Session], caller: Caller, *, today: d
 # ------------------------------------------------------------------------------ the scan
 def scan(session_factory: sessionmaker[Session], *, today: date | None = None, warning_days: int = 1) -> dict[str, int]:
     """One pass over the open cases; each case in its own transaction. Returns what was raised."""
-    raised = {level: 0 for level in LEVELS} | {"deemed_accepted": 0}
+    raised = dict.fromkeys(LEVELS, 0) | {"deemed_accepted": 0}
     with session_factory() as session:
         today = today or hall_today(session)
         ids = list(session.scalars(sa.select(Case.id).where(Case.status.in_(sorted(lifecycle.OPEN))).order_by(Case.id)))
@@ -110,7 +113,9 @@ def scan(session_factory: sessionmaker[Session], *, today: date | None = None, w
                 continue
             if _deem_if_unanswered(session, case, today):
                 raised["deemed_accepted"] += 1
-            order_due = session.scalar(sa.select(sa.func.max(SupervisionOrder.due_on)).where(SupervisionOrder.case_id == case.id))
+            order_due = session.scalar(
+                sa.select(sa.func.max(SupervisionOrder.due_on)).where(SupervisionOrder.case_id == case.id)
+            )
             for level in due_levels(case, today, order_due, warning_days):
                 if _raise_once(session, case, level, order_due):
                     raised[level] += 1
@@ -126,7 +131,9 @@ def _deem_if_unanswered(session: Session, case: Case, today: date) -> bool:
     if session.scalar(sa.select(CorrectionNotice.id).where(CorrectionNotice.case_id == case.id)) is not None:
         return False
     # Lock and re-check: a replica or a member of staff may have acted meanwhile.
-    locked = session.scalar(sa.select(Case).where(Case.id == case.id, Case.status == lifecycle.RECEIVED).with_for_update(of=Case))
+    locked = session.scalar(
+        sa.select(Case).where(Case.id == case.id, Case.status == lifecycle.RECEIVED).with_for_update(of=Case)
+    )
     if locked is None:
         return False
     deem_accepted(session, locked)

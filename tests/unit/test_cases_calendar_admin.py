@@ -62,6 +62,7 @@ def fixture_2027(tmp_path: Path, text: str = FIXTURE_2027):
 
 def accept_on(hall: Hall, number: str, day: date) -> Case:
     """Accept the case as accepted on `day` (as tests/unit/test_cases_lifecycle.py does)."""
+
     def work(session):
         case = decisions.accept(session, number, staff(queries.find_case(session, number).department_code))
         case.accepted_on = day
@@ -131,9 +132,18 @@ def test_importing_the_arrangement_recomputes_the_open_deadlines_and_records_the
     stored = hall.do(lambda s: s.scalar(sa.select(HolidayArrangement)))
     assert (stored.year, stored.imported_by, stored.test_fixture) == (2027, ACTOR, True)
     assert event_types(hall).count("servicehall.events.v1.DeadlineRecomputed") == 1
-    message = hall.do(lambda s: [p for _, p in (decode(m.envelope) for m in s.scalars(sa.select(OutboxMessage)))
-                                 if type(p).__name__ == "DeadlineRecomputed"][0])
-    assert (message.case_number, message.old_promised_due, message.promised_due) == (running, "2027-01-12", "2027-01-13")
+    message = hall.do(
+        lambda s: next(
+            p
+            for _, p in (decode(m.envelope) for m in s.scalars(sa.select(OutboxMessage)))
+            if type(p).__name__ == "DeadlineRecomputed"
+        )
+    )
+    assert (message.case_number, message.old_promised_due, message.promised_due) == (
+        running,
+        "2027-01-12",
+        "2027-01-13",
+    )
     assert (message.old_due_provisional, message.due_provisional, message.arrangement_year) == (True, False, 2027)
 
     # The same file again: nothing to do, nothing written.
@@ -154,8 +164,12 @@ def test_a_conflicting_arrangement_is_refused_and_writes_nothing(hall, tmp_path)
     with pytest.raises(FailedPrecondition, match="2027 arrangement is already official") as refused:
         do_import(hall, fixture_2027(tmp_path, other))
     assert any("2027-01-04" in v.description for v in refused.value.violations)
-    assert (dates(hall, number), count(hall, HolidayArrangement), len(changes(hall)),
-            count(hall, OutboxMessage)) == after_first
+    assert (
+        dates(hall, number),
+        count(hall, HolidayArrangement),
+        len(changes(hall)),
+        count(hall, OutboxMessage),
+    ) == after_first
     stored = hall.do(lambda s: clock.from_document(s.scalar(sa.select(HolidayArrangement)).content))
     assert stored == fixture_2027(tmp_path)
 
@@ -218,8 +232,13 @@ def test_the_record_is_append_only(hall, tmp_path):
     do_import(hall, fixture_2027(tmp_path))
     for model in (DeadlineChange, HolidayArrangement):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-            hall.do(lambda s: s.execute(sa.update(model).values(imported_by="x") if model is HolidayArrangement
-                                        else sa.update(model).values(reason="rewritten")))
+            hall.do(
+                lambda s: s.execute(
+                    sa.update(model).values(imported_by="x")
+                    if model is HolidayArrangement
+                    else sa.update(model).values(reason="rewritten")
+                )
+            )
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
             hall.do(lambda s: s.execute(sa.delete(model)))
 
@@ -292,4 +311,4 @@ def test_the_import_command(hall, tmp_path, monkeypatch, capsys):
     listing = capsys.readouterr().out
     assert "2026: 国务院办公厅关于2026年部分节假日安排的通知" in listing and "provisional years: 2027" in listing
     with hall.session_factory() as session:
-        assert [row.imported_by for row in arrangements.stored_arrangements(session)][0].startswith("cli")
+        assert next(row.imported_by for row in arrangements.stored_arrangements(session)).startswith("cli")

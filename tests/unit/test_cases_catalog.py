@@ -125,7 +125,10 @@ def test_the_items_other_services_rely_on_keep_their_rules(seeded, code, departm
 
 def test_joint_items_name_their_parallel_departments(seeded):
     with seeded() as session:
-        joint = {v.code: v for v in session.scalars(sa.select(ServiceItemVersion).where(ServiceItemVersion.case_kind == "joint"))}
+        joint = {
+            v.code: v
+            for v in session.scalars(sa.select(ServiceItemVersion).where(ServiceItemVersion.case_kind == "joint"))
+        }
     assert {"AIC-010", "HCB-010"} <= set(joint)
     assert joint["HCB-010"].department_code == "HCB" and set(joint["HCB-010"].joint_departments) == {"LAND", "PLAN"}
     assert set(joint["AIC-010"].joint_departments) == {"STAX", "LTAX", "PSB"}
@@ -452,13 +455,22 @@ def test_the_business_form_projects_onto_each_department_item():
 
 def test_optional_fields_left_empty_are_left_out_of_the_projection():
     data = {
-        "project_name": "枞阳县第二中学教学楼", "builder": "枞阳县教育局", "site_location": "枞阳镇新城区",
-        "parcel_number": "340723-001-0042", "land_area": 12000, "building_area": 8600,
-        "contractor": "安徽某建设工程有限公司", "total_investment": 2400, "supervisor": "",
+        "project_name": "枞阳县第二中学教学楼",
+        "builder": "枞阳县教育局",
+        "site_location": "枞阳镇新城区",
+        "parcel_number": "340723-001-0042",
+        "land_area": 12000,
+        "building_area": 8600,
+        "contractor": "安徽某建设工程有限公司",
+        "total_investment": 2400,
+        "supervisor": "",
     }
     projection = project(form_definition("construction_permit_stage"), data)
     assert projection["LAND-001"] == {
-        "land_user": "枞阳县教育局", "parcel_number": "340723-001-0042", "location": "枞阳镇新城区", "land_area": 12000,
+        "land_user": "枞阳县教育局",
+        "parcel_number": "340723-001-0042",
+        "location": "枞阳镇新城区",
+        "land_area": 12000,
     }
     assert "supervisor" not in projection["HCB-001"] and projection["HCB-001"]["contractor"] == "安徽某建设工程有限公司"
     assert projection["PLAN-002"]["building_area"] == 8600

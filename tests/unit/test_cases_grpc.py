@@ -9,8 +9,8 @@ import pytest
 from google.protobuf import struct_pb2
 from grpc_status import rpc_status
 
-from services.cases.server import DEFINITION as CASES
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
+from services.cases.server import DEFINITION as CASES
 from shared.errors import field_violations
 from tests.support import VALID_ID_CARD
 
@@ -45,7 +45,9 @@ async def code_of(call) -> grpc.StatusCode:
 
 async def test_a_committed_case_from_receipt_to_conclusion(stubs):
     cases, seals = stubs["cases"], stubs["seals"]
-    submitted = await cases.SubmitApplication(cases_pb2.SubmitApplicationRequest(service_item_code="PSB-002", applicant=APPLICANT))
+    submitted = await cases.SubmitApplication(
+        cases_pb2.SubmitApplicationRequest(service_item_code="PSB-002", applicant=APPLICANT)
+    )
     number, psb = submitted.case_number, staff("PSB")
     action = cases_pb2.CaseActionRequest(case_number=number)
 
@@ -79,7 +81,9 @@ async def test_a_committed_case_from_receipt_to_conclusion(stubs):
 
 async def test_an_instant_case_is_concluded_on_the_spot(stubs):
     cases = stubs["cases"]
-    submitted = await cases.SubmitApplication(cases_pb2.SubmitApplicationRequest(service_item_code="AIC-003", applicant=APPLICANT))
+    submitted = await cases.SubmitApplication(
+        cases_pb2.SubmitApplicationRequest(service_item_code="AIC-003", applicant=APPLICANT)
+    )
     request = cases_pb2.CaseActionRequest(case_number=submitted.case_number)
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await cases.ConcludeOnTheSpot(request, metadata=staff("AIC"))
@@ -93,32 +97,48 @@ async def test_an_instant_case_is_concluded_on_the_spot(stubs):
 async def test_the_one_form_becomes_one_joint_case_with_a_task_per_department(stubs):
     cases = stubs["cases"]
     form = {
-        "enterprise_name": "枞阳县某某商贸有限公司", "legal_representative": "李四",
-        "legal_representative_id_card": VALID_ID_CARD, "registered_capital": "100", "business_scope": "日用百货",
-        "address": "枞阳县城关镇", "accountant": "王五", "contact_phone": "13912345678", "seal_types": "公章,财务章",
+        "enterprise_name": "枞阳县某某商贸有限公司",
+        "legal_representative": "李四",
+        "legal_representative_id_card": VALID_ID_CARD,
+        "registered_capital": "100",
+        "business_scope": "日用百货",
+        "address": "枞阳县城关镇",
+        "accountant": "王五",
+        "contact_phone": "13912345678",
+        "seal_types": "公章,财务章",
     }
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await cases.SubmitForm(cases_pb2.SubmitFormRequest(form_code="business_registration", applicant=APPLICANT,
-                                                           form_data={"enterprise_name": "x"}))
+        await cases.SubmitForm(
+            cases_pb2.SubmitFormRequest(
+                form_code="business_registration", applicant=APPLICANT, form_data={"enterprise_name": "x"}
+            )
+        )
     fields = {v.field for v in field_violations(rpc_status.from_call(caught.value))}
     assert "form_data.legal_representative" in fields
-    case = await cases.SubmitForm(cases_pb2.SubmitFormRequest(form_code="business_registration", applicant=APPLICANT,
-                                                              form_data=form))
+    case = await cases.SubmitForm(
+        cases_pb2.SubmitFormRequest(form_code="business_registration", applicant=APPLICANT, form_data=form)
+    )
     assert case.service_item.code == "AIC-010" and case.service_item.case_kind == cases_pb2.CASE_KIND_JOINT
     assert {t.department_code for t in case.joint_tasks} == {"AIC", "STAX", "LTAX", "PSB"}
     accepted = await cases.AcceptCase(cases_pb2.CaseActionRequest(case_number=case.case_number), metadata=staff("AIC"))
     assert all(t.due_on for t in accepted.joint_tasks)
     for department in ("AIC", "STAX", "LTAX"):
-        await cases.DecideJointTask(cases_pb2.DecideJointTaskRequest(
-            case_number=case.case_number, department_code=department, approve=True), metadata=staff(department))
-    last = await cases.DecideJointTask(cases_pb2.DecideJointTaskRequest(
-        case_number=case.case_number, department_code="PSB", approve=True), metadata=staff("PSB"))
+        await cases.DecideJointTask(
+            cases_pb2.DecideJointTaskRequest(case_number=case.case_number, department_code=department, approve=True),
+            metadata=staff(department),
+        )
+    last = await cases.DecideJointTask(
+        cases_pb2.DecideJointTaskRequest(case_number=case.case_number, department_code="PSB", approve=True),
+        metadata=staff("PSB"),
+    )
     assert last.status == cases_pb2.CASE_STATUS_APPROVED
 
 
 async def test_the_clock_and_supervision_over_grpc(stubs):
     cases = stubs["cases"]
-    submitted = await cases.SubmitApplication(cases_pb2.SubmitApplicationRequest(service_item_code="HCB-002", applicant=APPLICANT))
+    submitted = await cases.SubmitApplication(
+        cases_pb2.SubmitApplicationRequest(service_item_code="HCB-002", applicant=APPLICANT)
+    )
     number, hcb = submitted.case_number, staff("HCB")
     await cases.AcceptCase(cases_pb2.CaseActionRequest(case_number=number), metadata=hcb)
     paused = await cases.PauseClock(cases_pb2.PauseClockRequest(case_number=number, reason="inspection"), metadata=hcb)
@@ -142,22 +162,33 @@ async def test_registers_over_grpc(stubs):
     consultations, agency, catalog = stubs["consultations"], stubs["agency"], stubs["catalog"]
     asked = await consultations.RecordConsultation(
         cases_pb2.RecordConsultationRequest(window_code="AIC-01", asker="赵六 13712345678", topic="个体户怎么办照"),
-        metadata=staff("AIC"))
+        metadata=staff("AIC"),
+    )
     assert asked.owner_staff_id == "aic-01" and "13712345678" not in asked.asker
-    assert await code_of(consultations.HandOverConsultation(
-        cases_pb2.HandOverConsultationRequest(consultation_id=asked.id, to_staff_id="aic-02"),
-        metadata=staff("AIC", staff_id="aic-03"))) == grpc.StatusCode.PERMISSION_DENIED
+    assert (
+        await code_of(
+            consultations.HandOverConsultation(
+                cases_pb2.HandOverConsultationRequest(consultation_id=asked.id, to_staff_id="aic-02"),
+                metadata=staff("AIC", staff_id="aic-03"),
+            )
+        )
+        == grpc.StatusCode.PERMISSION_DENIED
+    )
     moved = await consultations.HandOverConsultation(
-        cases_pb2.HandOverConsultationRequest(consultation_id=asked.id, to_staff_id="aic-02"), metadata=staff("AIC"))
+        cases_pb2.HandOverConsultationRequest(consultation_id=asked.id, to_staff_id="aic-02"), metadata=staff("AIC")
+    )
     assert moved.owner_staff_id == "aic-02"
-    counts = await consultations.CountConsultations(cases_pb2.CountConsultationsRequest(since="2000-01-01", until="2100-01-01"),
-                                                    metadata=MANAGER)
+    counts = await consultations.CountConsultations(
+        cases_pb2.CountConsultationsRequest(since="2000-01-01", until="2100-01-01"), metadata=MANAGER
+    )
     assert counts.by_window["AIC-01"] == 1
 
     enterprise = "91340823MA2NXXXX0K"
     request = cases_pb2.AssignAgentRequest(enterprise_code=enterprise, agent_staff_id="zy-agent-1")
     assert await code_of(agency.AssignAgent(request, metadata=staff("AIC"))) == grpc.StatusCode.PERMISSION_DENIED
-    assert await code_of(agency.AssignAgent(request, metadata=MANAGER)) == grpc.StatusCode.INVALID_ARGUMENT  # check char
+    assert (
+        await code_of(agency.AssignAgent(request, metadata=MANAGER)) == grpc.StatusCode.INVALID_ARGUMENT
+    )  # check char
 
     guide = await catalog.GetServiceGuide(cases_pb2.GetServiceGuideRequest(service_item_code="LAND-001"))
     assert guide.item.code == "LAND-001" and "FEE-LAND-REG" in list(guide.item.fee_item_codes)

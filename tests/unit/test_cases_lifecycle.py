@@ -4,14 +4,14 @@ working-day clock, pauses and extensions, vouchers, seals, fees, department isol
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.cases import access, clock, deadlines, decisions, intake, lifecycle, queries, supervision
+from services.cases import access, agency, clock, deadlines, decisions, intake, lifecycle, queries, supervision
 from services.cases.models import Case, CaseTransition, OutboxMessage, SealUse, Voucher
 from shared.auth import Caller
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
@@ -45,9 +45,10 @@ OPERATIONS = {
     "review": lambda s, n: decisions.start_review(s, n, AIC),
     "approve": lambda s, n: decisions.approve(s, n, AIC),
     "deny": lambda s, n: decisions.deny(s, n, AIC, reason="材料不实"),
-    "seal": lambda s, n: s.add(SealUse(seal_code="SEAL-AIC-01", case_number=n, staff_id="aic-01",
-                                       used_at=datetime.now(timezone.utc), note="")),
-    "fees_settled": lambda s, n: setattr(queries.find_case(s, n), "fees_settled_at", datetime.now(timezone.utc)),
+    "seal": lambda s, n: s.add(
+        SealUse(seal_code="SEAL-AIC-01", case_number=n, staff_id="aic-01", used_at=datetime.now(UTC), note="")
+    ),
+    "fees_settled": lambda s, n: setattr(queries.find_case(s, n), "fees_settled_at", datetime.now(UTC)),
     "conclude": lambda s, n: decisions.conclude(s, n, AIC),
     "withdraw": lambda s, n: decisions.withdraw(s, n, AIC, reason="申请人撤回"),
 }
@@ -113,7 +114,7 @@ def test_the_one_time_notice_names_every_missing_material_once(hall):
 
 
 def _received_on(hall: Hall, number: str, day: date) -> None:
-    moment = datetime(day.year, day.month, day.day, 2, 0, tzinfo=timezone.utc)  # 10:00 in the hall
+    moment = datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 in the hall
     hall.do(lambda s: s.execute(sa.update(Case).where(Case.case_number == number).values(submitted_at=moment)))
 
 
@@ -178,7 +179,11 @@ def test_pauses_stop_the_clock_and_extensions_follow_the_ladder(hall):
     def pause_for_inspection(session):
         pause = deadlines.pause(session, number, LAND, reason="inspection", note="现场核查")
         pause.started_on, pause.ended_on = date(2025, 11, 5), date(2025, 11, 11)  # Wed..Tue: 5 working days
-        clock.recompute(session, queries.find_case(session, number), queries.case_version(session, queries.find_case(session, number)))
+        clock.recompute(
+            session,
+            queries.find_case(session, number),
+            queries.case_version(session, queries.find_case(session, number)),
+        )
 
     hall.do(pause_for_inspection)
     assert hall.case(number).promised_due == date(2025, 11, 24)  # 5 working days later
@@ -211,11 +216,15 @@ def test_a_sealed_item_concludes_only_after_sealing_and_at_the_sealing_time(hall
     number, _ = hall.submit()
     for step in ("accept", "review", "approve"):
         hall.do(lambda s: OPERATIONS[step](s, number))
-    hall.do(lambda s: setattr(queries.find_case(s, number), "fees_settled_at", datetime.now(timezone.utc)))
+    hall.do(lambda s: setattr(queries.find_case(s, number), "fees_settled_at", datetime.now(UTC)))
     with pytest.raises(FailedPrecondition, match="needs the window approval seal"):
         hall.do(lambda s: decisions.conclude(s, number, AIC))
-    sealed = datetime.now(timezone.utc)
-    hall.do(lambda s: s.add(SealUse(seal_code="SEAL-AIC-01", case_number=number, staff_id="aic-01", used_at=sealed, note="")))
+    sealed = datetime.now(UTC)
+    hall.do(
+        lambda s: s.add(
+            SealUse(seal_code="SEAL-AIC-01", case_number=number, staff_id="aic-01", used_at=sealed, note="")
+        )
+    )
     case = hall.do(lambda s: decisions.conclude(s, number, AIC))
     assert case.status == lifecycle.CONCLUDED
     assert abs((as_utc(case.concluded_at) - sealed).total_seconds()) < 1e-3
@@ -247,7 +256,7 @@ def test_an_instant_case_is_concluded_on_the_spot_with_every_step_recorded(hall)
 
 # ------------------------------------------------------------------------ who may do what
 def test_staff_act_only_on_their_own_departments_cases(hall):
-    number, query_code = hall.submit()
+    number, _query_code = hall.submit()
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: decisions.accept(s, number, LAND))
     with pytest.raises(PermissionDenied):
@@ -264,7 +273,11 @@ def test_an_applicant_sees_only_their_case_with_its_query_code(hall):
     number, query_code = hall.submit()
     other, _ = hall.submit()
     hall.do(lambda s: access.get_case(s, number, Caller(query_code=query_code)))
-    for case_number, code in ((number, "000000" if query_code != "000000" else "111111"), (other, query_code), (number, "")):
+    for case_number, code in (
+        (number, "000000" if query_code != "000000" else "111111"),
+        (other, query_code),
+        (number, ""),
+    ):
         with pytest.raises(PermissionDenied):
             hall.do(lambda s: access.get_case(s, case_number, Caller(query_code=code)))
     with pytest.raises(PermissionDenied):
@@ -286,16 +299,19 @@ def test_vouchers_are_numbered_per_department_and_year(hall):
 
 
 def test_the_enterprises_agent_acts_for_the_applicant(hall):
-    from services.cases import agency
 
     enterprise = "91350100M000100Y43"
-    hall.do(lambda s: agency.assign_agent(s, enterprise_code=enterprise, agent_staff_id="zy-agent-1", assigned_by="zy-mgr"))
+    hall.do(
+        lambda s: agency.assign_agent(s, enterprise_code=enterprise, agent_staff_id="zy-agent-1", assigned_by="zy-mgr")
+    )
 
     def submit(session):
         case, _, _ = intake.submit_application(
-            session, service_item_code="LAND-001",
-            applicant=intake.ApplicantInput(name="某某公司", id_card_number="340723199001010019", phone="13812345678",
-                                            enterprise_code=enterprise),
+            session,
+            service_item_code="LAND-001",
+            applicant=intake.ApplicantInput(
+                name="某某公司", id_card_number="340723199001010019", phone="13812345678", enterprise_code=enterprise
+            ),
             materials_supplied=["申请书"],
         )
         return case.case_number

@@ -4,7 +4,7 @@ database of the cases service (PostgreSQL when TEST_DATABASE_URL is set, else SQ
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -103,11 +103,19 @@ def test_sealing_a_case_records_who_when_which_case_and_which_seal(sessions):
     with transaction(sessions) as session:
         add_case(session, "AIC-20110105-00001", "AIC-002", status="approved")
         first = seals.use_seal(
-            session, seal_code="SEAL-AIC-01", case_number="AIC-20110105-00001", staff_id="S-AIC-1", caller_department="AIC"
+            session,
+            seal_code="SEAL-AIC-01",
+            case_number="AIC-20110105-00001",
+            staff_id="S-AIC-1",
+            caller_department="AIC",
         )
         second = seals.use_seal(
-            session, seal_code="SEAL-AIC-01", case_number="AIC-20110105-00001", staff_id="S-AIC-2",
-            caller_department="AIC", note="副本",
+            session,
+            seal_code="SEAL-AIC-01",
+            case_number="AIC-20110105-00001",
+            staff_id="S-AIC-2",
+            caller_department="AIC",
+            note="副本",
         )
     assert (first.seal_code, first.case_number, first.staff_id) == ("SEAL-AIC-01", "AIC-20110105-00001", "S-AIC-1")
     assert abs(as_utc(first.used_at) - utcnow()) < timedelta(minutes=1)
@@ -123,7 +131,11 @@ def test_staff_may_not_use_another_departments_seal(sessions):
         add_case(session, "AIC-20110105-00001", "AIC-002", status="approved")
     with transaction(sessions) as session, pytest.raises(PermissionDenied) as caught:
         seals.use_seal(
-            session, seal_code="SEAL-AIC-01", case_number="AIC-20110105-00001", staff_id="S-PSB-1", caller_department="PSB"
+            session,
+            seal_code="SEAL-AIC-01",
+            case_number="AIC-20110105-00001",
+            staff_id="S-PSB-1",
+            caller_department="PSB",
         )
     assert "SEAL-AIC-01" in str(caught.value)
     assert count(sessions, SealUse) == 0
@@ -135,11 +147,19 @@ def test_a_seal_seals_only_its_departments_cases_including_joint_ones(sessions):
         add_case(session, "HCB-20110105-00001", "HCB-010", status="in_review")
     with transaction(sessions) as session, pytest.raises(PermissionDenied):
         seals.use_seal(
-            session, seal_code="SEAL-AIC-01", case_number="PSB-20110105-00001", staff_id="S-AIC-1", caller_department="AIC"
+            session,
+            seal_code="SEAL-AIC-01",
+            case_number="PSB-20110105-00001",
+            staff_id="S-AIC-1",
+            caller_department="AIC",
         )
     with transaction(sessions) as session:  # LAND approves its part of the HCB-led joint case
         seals.use_seal(
-            session, seal_code="SEAL-LAND-01", case_number="HCB-20110105-00001", staff_id="S-LAND-1", caller_department="LAND"
+            session,
+            seal_code="SEAL-LAND-01",
+            case_number="HCB-20110105-00001",
+            staff_id="S-LAND-1",
+            caller_department="LAND",
         )
     assert count(sessions, SealUse) == 1
 
@@ -149,11 +169,27 @@ def test_refused_seal_uses(sessions):
         add_case(session, "AIC-20110105-00001", "AIC-002", status="concluded", concluded_at=utcnow())
         seals.set_seal_active(session, seal_code="SEAL-QTS-01", active=False, actor=MANAGER)
     attempts = [
-        (dict(seal_code="SEAL-QTS-01", case_number="", note="证明", caller_department="QTS"), FailedPrecondition, None),
-        (dict(seal_code="SEAL-NOPE", case_number="", note="证明", caller_department="AIC"), NotFound, "seal_code"),
-        (dict(seal_code="SEAL-AIC-01", case_number="AIC-20990101-00001", caller_department="AIC"), NotFound, "case_number"),
-        (dict(seal_code="SEAL-AIC-01", case_number="AIC-20110105-00001", caller_department="AIC"), FailedPrecondition, None),
-        (dict(seal_code="SEAL-AIC-01", case_number="", caller_department="AIC"), InvalidArgument, "note"),
+        (
+            {"seal_code": "SEAL-QTS-01", "case_number": "", "note": "证明", "caller_department": "QTS"},
+            FailedPrecondition,
+            None,
+        ),
+        (
+            {"seal_code": "SEAL-NOPE", "case_number": "", "note": "证明", "caller_department": "AIC"},
+            NotFound,
+            "seal_code",
+        ),
+        (
+            {"seal_code": "SEAL-AIC-01", "case_number": "AIC-20990101-00001", "caller_department": "AIC"},
+            NotFound,
+            "case_number",
+        ),
+        (
+            {"seal_code": "SEAL-AIC-01", "case_number": "AIC-20110105-00001", "caller_department": "AIC"},
+            FailedPrecondition,
+            None,
+        ),
+        ({"seal_code": "SEAL-AIC-01", "case_number": "", "caller_department": "AIC"}, InvalidArgument, "note"),
     ]
     for arguments, error, field in attempts:
         with transaction(sessions) as session, pytest.raises(error) as caught:
@@ -178,10 +214,16 @@ def test_the_reconciliation_finds_both_kinds_of_discrepancy(sessions):
             session, seal_code="SEAL-AIC-01", case_number="", staff_id="S-AIC-1", caller_department="AIC", note="证明信"
         )
         seals.use_seal(
-            session, seal_code="SEAL-AIC-01", case_number="AIC-20110105-00005", staff_id="S-AIC-1", caller_department="AIC"
+            session,
+            seal_code="SEAL-AIC-01",
+            case_number="AIC-20110105-00005",
+            staff_id="S-AIC-1",
+            caller_department="AIC",
         )
         # Recorded by a department system for a number this hall never issued.
-        stray = SealUse(seal_code="SEAL-AIC-01", case_number="AIC-20110105-09999", staff_id="S-AIC-1", used_at=now, note="")
+        stray = SealUse(
+            seal_code="SEAL-AIC-01", case_number="AIC-20110105-09999", staff_id="S-AIC-1", used_at=now, note=""
+        )
         old = SealUse(seal_code="SEAL-AIC-01", case_number="", staff_id="S-AIC-1", used_at=long_ago, note="旧")
         session.add_all([stray, old])
     with sessions() as session:
@@ -199,7 +241,9 @@ def test_the_reconciliation_finds_both_kinds_of_discrepancy(sessions):
 
 def test_every_hand_over_is_a_row_in_the_history(sessions):
     with transaction(sessions) as session:
-        first = agency.assign_agent(session, enterprise_code=ENTERPRISE, agent_staff_id="AG-A", assigned_by="M-001", note="入区")
+        first = agency.assign_agent(
+            session, enterprise_code=ENTERPRISE, agent_staff_id="AG-A", assigned_by="M-001", note="入区"
+        )
     with transaction(sessions) as session:
         second = agency.assign_agent(
             session, enterprise_code=ENTERPRISE.lower(), agent_staff_id="AG-B", assigned_by="M-002", note="AG-A 调岗"
@@ -232,11 +276,17 @@ def test_an_agents_caseload_follows_the_hand_over(sessions):
     with transaction(sessions) as session:
         agency.assign_agent(session, enterprise_code=ENTERPRISE, agent_staff_id="AG-A", assigned_by="M-001")
         t0 = utcnow() - timedelta(hours=3)
-        named = add_case(session, "AIC-20110105-00001", "AIC-002", enterprise_code=ENTERPRISE, agent="AG-A", submitted_at=t0)
-        unnamed = add_case(session, "STAX-20110105-00001", "STAX-002", enterprise_code=ENTERPRISE, submitted_at=t0 + timedelta(hours=1))
+        named = add_case(
+            session, "AIC-20110105-00001", "AIC-002", enterprise_code=ENTERPRISE, agent="AG-A", submitted_at=t0
+        )
+        unnamed = add_case(
+            session, "STAX-20110105-00001", "STAX-002", enterprise_code=ENTERPRISE, submitted_at=t0 + timedelta(hours=1)
+        )
         add_case(session, "AIC-20110105-00002", "AIC-004", enterprise_code=ENTERPRISE, agent="AG-A", status="concluded")
         add_case(session, "AIC-20110105-00003", "AIC-005", enterprise_code=ENTERPRISE, status="withdrawn")
-        elsewhere = add_case(session, "TRANS-20110105-00001", "TRANS-001", enterprise_code=OTHER_ENTERPRISE, agent="AG-C")
+        elsewhere = add_case(
+            session, "TRANS-20110105-00001", "TRANS-001", enterprise_code=OTHER_ENTERPRISE, agent="AG-C"
+        )
         add_case(session, "LAND-20110105-00001", "LAND-001", enterprise_code=OTHER_ENTERPRISE)
     with sessions() as session:
         assert [c.id for c in agency.agent_caseload(session, "AG-A")] == [named.id, unnamed.id]
@@ -261,8 +311,12 @@ def test_an_agents_caseload_follows_the_hand_over(sessions):
 def test_the_first_staff_asked_owns_the_consultation_and_personal_data_is_masked(sessions):
     with transaction(sessions) as session:
         view = consultations.record_consultation(
-            session, department_code="AIC", window_code="AIC-01", asker="王五 13812345678",
-            topic="个体户设立要带什么材料？身份证340723199001010019", staff_id="S-AIC-1",
+            session,
+            department_code="AIC",
+            window_code="AIC-01",
+            asker="王五 13812345678",
+            topic="个体户设立要带什么材料？身份证340723199001010019",
+            staff_id="S-AIC-1",
         )
     assert view.owner_staff_id == view.answered_by == "S-AIC-1"
     assert view.asker == "王五 138****5678"
@@ -286,7 +340,12 @@ def test_a_consultation_names_a_real_window_of_its_department(sessions):
 def test_only_the_owner_hands_over_and_every_hand_over_is_recorded(sessions):
     with transaction(sessions) as session:
         asked = consultations.record_consultation(
-            session, department_code="LAND", window_code="LAND-01", asker="赵六", topic="宅基地审批", staff_id="S-LAND-1"
+            session,
+            department_code="LAND",
+            window_code="LAND-01",
+            asker="赵六",
+            topic="宅基地审批",
+            staff_id="S-LAND-1",
         )
     with transaction(sessions) as session, pytest.raises(PermissionDenied) as caught:
         consultations.hand_over(session, consultation_id=asked.id, from_staff_id="S-LAND-2", to_staff_id="S-LAND-3")
@@ -304,7 +363,9 @@ def test_only_the_owner_hands_over_and_every_hand_over_is_recorded(sessions):
     with transaction(sessions) as session:
         consultations.hand_over(session, consultation_id=asked.id, from_staff_id="S-HCB-1", to_staff_id="S-PLAN-1")
     with transaction(sessions) as session, pytest.raises(NotFound):
-        consultations.hand_over(session, consultation_id=asked.id + 100, from_staff_id="S-HCB-1", to_staff_id="S-PLAN-1")
+        consultations.hand_over(
+            session, consultation_id=asked.id + 100, from_staff_id="S-HCB-1", to_staff_id="S-PLAN-1"
+        )
     with sessions() as session:
         history = consultations.consultation_history(session, asked.id)
         assert history.consultation.owner_staff_id == "S-PLAN-1"
@@ -320,16 +381,26 @@ def test_consultations_are_counted_per_window_in_a_period(sessions):
         for window, department, times in (("AIC-01", "AIC", 3), ("PSB-01", "PSB", 1)):
             for n in range(times):
                 consultations.record_consultation(
-                    session, department_code=department, window_code=window, asker=f"群众{n}", topic="咨询", staff_id="S-1"
+                    session,
+                    department_code=department,
+                    window_code=window,
+                    asker=f"群众{n}",
+                    topic="咨询",
+                    staff_id="S-1",
                 )
         earlier = consultations.record_consultation(
             session, department_code="FIN", window_code="FIN-01", asker="群众", topic="契税", staff_id="S-FIN-1"
         )
-        session.get(Consultation, earlier.id).asked_at = datetime(2010, 10, 8, 1, 0, tzinfo=timezone.utc)
+        session.get(Consultation, earlier.id).asked_at = datetime(2010, 10, 8, 1, 0, tzinfo=UTC)
     now = utcnow()
     with sessions() as session:
-        assert consultations.count_by_window(session, now - timedelta(hours=1), now + timedelta(hours=1)) == {"AIC-01": 3, "PSB-01": 1}
+        assert consultations.count_by_window(session, now - timedelta(hours=1), now + timedelta(hours=1)) == {
+            "AIC-01": 3,
+            "PSB-01": 1,
+        }
         october = consultations.count_by_window(
-            session, datetime(2010, 10, 1, tzinfo=timezone(timedelta(hours=8))), datetime(2010, 11, 1, tzinfo=timezone(timedelta(hours=8)))
+            session,
+            datetime(2010, 10, 1, tzinfo=timezone(timedelta(hours=8))),
+            datetime(2010, 11, 1, tzinfo=timezone(timedelta(hours=8))),
         )
         assert october == {"FIN-01": 1}

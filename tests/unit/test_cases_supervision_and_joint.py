@@ -47,7 +47,9 @@ def together(*works):
 
 def supervision_events(hall: Hall, number: str) -> list[str]:
     with hall.session_factory() as session:
-        rows = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.partition_key == number).order_by(OutboxMessage.id))
+        rows = session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.partition_key == number).order_by(OutboxMessage.id)
+        )
         return [decode(r.envelope)[1].level for r in rows if r.event_type.endswith("SupervisionRaised")]
 
 
@@ -73,7 +75,9 @@ def test_each_supervision_level_is_raised_once_even_with_two_scanners(hall):
     assert supervision_events(hall, number) == ["warning", "yellow"]
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: supervision.order(s, number, LAND, due_on=date.today() + timedelta(days=3), note="加快"))
-    hall.do(lambda s: supervision.order(s, number, MANAGER, due_on=date.today() + timedelta(days=3), note="请于三日内办结"))
+    hall.do(
+        lambda s: supervision.order(s, number, MANAGER, due_on=date.today() + timedelta(days=3), note="请于三日内办结")
+    )
     scan_twice(date.today() + timedelta(days=3))  # the order's deadline has not passed
     assert supervision_events(hall, number) == ["warning", "yellow"]
     scan_twice(date.today() + timedelta(days=4))
@@ -132,8 +136,14 @@ def test_one_denial_denies_the_joint_case_and_closes_the_other_tasks(hall):
     number = _joint_case(hall)
     hall.do(lambda s: decisions.decide_joint_task(s, number, HCB, department_code="HCB", approve=True))
     with pytest.raises(InvalidArgument):
-        hall.do(lambda s: decisions.decide_joint_task(s, number, LAND, department_code="LAND", approve=False))  # no reason
-    hall.do(lambda s: decisions.decide_joint_task(s, number, LAND, department_code="LAND", approve=False, reason="用地不符合规划"))
+        hall.do(
+            lambda s: decisions.decide_joint_task(s, number, LAND, department_code="LAND", approve=False)
+        )  # no reason
+    hall.do(
+        lambda s: decisions.decide_joint_task(
+            s, number, LAND, department_code="LAND", approve=False, reason="用地不符合规划"
+        )
+    )
     assert hall.case(number).status == lifecycle.DENIED
     with hall.session_factory() as session:
         statuses = dict(session.execute(sa.select(JointTask.department_code, JointTask.status)).all())
@@ -146,10 +156,18 @@ def test_concurrent_approval_and_denial_leave_a_consistent_case(hall):
     number = _joint_case(hall)
     hall.do(lambda s: decisions.decide_joint_task(s, number, HCB, department_code="HCB", approve=True))
     results = together(
-        lambda: run_in_transaction(hall.session_factory, lambda s: decisions.decide_joint_task(
-            s, number, LAND, department_code="LAND", approve=True).status),
-        lambda: run_in_transaction(hall.session_factory, lambda s: decisions.decide_joint_task(
-            s, number, PLAN, department_code="PLAN", approve=False, reason="不符合规划").status),
+        lambda: run_in_transaction(
+            hall.session_factory,
+            lambda s: decisions.decide_joint_task(s, number, LAND, department_code="LAND", approve=True).status,
+        ),
+        lambda: run_in_transaction(
+            hall.session_factory,
+            lambda s: (
+                decisions.decide_joint_task(
+                    s, number, PLAN, department_code="PLAN", approve=False, reason="不符合规划"
+                ).status
+            ),
+        ),
     )
     final = hall.case(number).status
     assert final == lifecycle.DENIED  # one denial denies, whichever came first

@@ -9,21 +9,30 @@ import json
 import grpc
 import pytest
 import sqlalchemy as sa
+from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from prometheus_client import REGISTRY
 
+from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
+from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
+from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from services.attendance.server import DEFINITION as ATTENDANCE
 from services.cases.models import Case, OutboxMessage
 from services.cases.server import DEFINITION as CASES
 from services.evaluation.server import DEFINITION as EVALUATION
 from services.fees.server import DEFINITION as FEES
+from services.fees.server import create_server
+from services.fees.settings import FeesSettings
 from services.notification.server import DEFINITION as NOTIFICATION
-from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
-from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
-from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
+from shared.db import migrate
 from shared.errors import field_violations
 from shared.kafka.envelope import decode
+from shared.logging import JsonFormatter, install_trace_context
+from shared.telemetry import setup_tracing
 from tests.support import VALID_ID_CARD
 
 
@@ -117,8 +126,10 @@ async def test_get_case_does_not_reveal_the_query_code(start_service):
     async with channel(service) as ch:
         stub = cases_pb2_grpc.CasesServiceStub(ch)
         submitted = await stub.SubmitApplication(valid_application())
-        read = await stub.GetCase(cases_pb2.GetCaseRequest(case_number=submitted.case_number),
-                                  metadata=(("x-query-code", submitted.query_code),))
+        read = await stub.GetCase(
+            cases_pb2.GetCaseRequest(case_number=submitted.case_number),
+            metadata=(("x-query-code", submitted.query_code),),
+        )
     assert read.case_number == submitted.case_number and read.query_code == ""
     assert read.service_item.department_name == "县工商行政管理局"
 
@@ -146,7 +157,6 @@ async def test_fee_standards_are_read_from_the_database(start_service):
 
 
 async def test_punches_are_recorded_and_listed_by_hall_day(start_service):
-    from google.protobuf.timestamp_pb2 import Timestamp
 
     service = await start_service(ATTENDANCE)
     # 23:30 UTC on 27 Nov is 07:30 on 28 Nov in the hall.
@@ -155,11 +165,15 @@ async def test_punches_are_recorded_and_listed_by_hall_day(start_service):
     async with channel(service) as ch:
         stub = attendance_pb2_grpc.AttendanceServiceStub(ch)
         punch = await stub.RecordPunch(
-            attendance_pb2.RecordPunchRequest(staff_id="S-001", department_code="AIC", window_code="AIC-01", punched_at=stamp)
+            attendance_pb2.RecordPunchRequest(
+                staff_id="S-001", department_code="AIC", window_code="AIC-01", punched_at=stamp
+            )
         )
         listed = await stub.ListPunches(attendance_pb2.ListPunchesRequest(staff_id="S-001", day="2026-11-28"))
         with pytest.raises(grpc.aio.AioRpcError) as caught:
-            await stub.RecordPunch(attendance_pb2.RecordPunchRequest(staff_id="", department_code="AIC", window_code="x y"))
+            await stub.RecordPunch(
+                attendance_pb2.RecordPunchRequest(staff_id="", department_code="AIC", window_code="x y")
+            )
     assert punch.day == "2026-11-28"
     assert [p.punch_id for p in listed.punches] == [punch.punch_id]
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -167,9 +181,6 @@ async def test_punches_are_recorded_and_listed_by_hall_day(start_service):
 
 
 async def test_create_server_binds_port_zero_and_drains_on_stop(database_url):
-    from services.fees.server import create_server
-    from services.fees.settings import FeesSettings
-    from shared.db import migrate
 
     url = database_url("fees")
     migrate(url, FEES.migrations_dir)
@@ -181,26 +192,22 @@ async def test_create_server_binds_port_zero_and_drains_on_stop(database_url):
         health = health_pb2_grpc.HealthStub(ch)
         assert (await health.Check(health_pb2.HealthCheckRequest())).status == health_pb2.HealthCheckResponse.SERVING
         await server.set_serving(False)  # what SIGTERM does first
-        assert (await health.Check(health_pb2.HealthCheckRequest())).status == health_pb2.HealthCheckResponse.NOT_SERVING
+        assert (
+            await health.Check(health_pb2.HealthCheckRequest())
+        ).status == health_pb2.HealthCheckResponse.NOT_SERVING
     await server.server.stop(1)
 
 
 async def test_domain_metrics_are_read_from_the_database(start_service):
-    from prometheus_client import REGISTRY
 
     await start_service(FEES)
-    in_force = REGISTRY.get_sample_value("servicehall_fee_standards_in_force", {"department": "FIN", "fee_type": "deed_tax"})
+    in_force = REGISTRY.get_sample_value(
+        "servicehall_fee_standards_in_force", {"department": "FIN", "fee_type": "deed_tax"}
+    )
     assert in_force == 1
 
 
 async def test_every_call_is_counted_and_logged_with_its_trace(start_service, caplog):
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-    from prometheus_client import REGISTRY
-
-    from shared.logging import JsonFormatter, install_trace_context
-    from shared.telemetry import setup_tracing
-
     spans = InMemorySpanExporter()
     setup_tracing("unit-tests", extra_processor=SimpleSpanProcessor(spans))
     install_trace_context()
@@ -212,7 +219,9 @@ async def test_every_call_is_counted_and_logged_with_its_trace(start_service, ca
         with pytest.raises(grpc.aio.AioRpcError):
             await cases_pb2_grpc.CasesServiceStub(ch).GetCase(cases_pb2.GetCaseRequest(case_number="X-1"))
     assert REGISTRY.get_sample_value("grpc_server_handled_total", labels) == before + 1
-    [record] = [r for r in caplog.records if getattr(r, "grpc_method", "") == "/servicehall.cases.v1.CasesService/GetCase"]
+    [record] = [
+        r for r in caplog.records if getattr(r, "grpc_method", "") == "/servicehall.cases.v1.CasesService/GetCase"
+    ]
     assert record.grpc_code == "NOT_FOUND"
     [server_span] = [s for s in spans.get_finished_spans() if s.name == "/servicehall.cases.v1.CasesService/GetCase"]
     line = json.loads(JsonFormatter("cases").format(record))

@@ -19,9 +19,19 @@ branch_labels = None
 depends_on = None
 
 NEW_TABLES = (
-    "consultation_handovers", "consultations", "agency_assignments", "seal_uses", "window_seals",
-    "joint_tasks", "supervision_orders", "supervision_alerts", "vouchers", "case_extensions",
-    "clock_pauses", "correction_notices", "case_transitions",
+    "consultation_handovers",
+    "consultations",
+    "agency_assignments",
+    "seal_uses",
+    "window_seals",
+    "joint_tasks",
+    "supervision_orders",
+    "supervision_alerts",
+    "vouchers",
+    "case_extensions",
+    "clock_pauses",
+    "correction_notices",
+    "case_transitions",
 )
 
 
@@ -59,25 +69,68 @@ def upgrade() -> None:
     )
     connection = op.get_bind()
     # Every existing item becomes its own version 1, so existing cases keep their rules.
-    items = connection.execute(sa.text("SELECT code, name, department_code, window_code, case_kind, statutory_days, promised_days FROM service_items")).all()
+    items = connection.execute(
+        sa.text(
+            "SELECT code, name, department_code, window_code, case_kind, statutory_days, promised_days "
+            "FROM service_items"
+        )
+    ).all()
     versions = sa.table(
-        "service_item_versions", *(sa.column(c) for c in (
-            "code", "version", "effective_from", "name", "department_code", "window_code", "item_type", "case_kind",
-            "statutory_days", "promised_days", "materials", "fee_item_codes", "needs_seal", "form_fields", "joint_departments",
-        ))
+        "service_item_versions",
+        *(
+            sa.column(c)
+            for c in (
+                "code",
+                "version",
+                "effective_from",
+                "name",
+                "department_code",
+                "window_code",
+                "item_type",
+                "case_kind",
+                "statutory_days",
+                "promised_days",
+                "materials",
+                "fee_item_codes",
+                "needs_seal",
+                "form_fields",
+                "joint_departments",
+            )
+        ),
     )
     versions.c.materials.type = versions.c.fee_item_codes.type = sa.JSON()
     versions.c.form_fields.type = versions.c.joint_departments.type = sa.JSON()
     for code, name, department, window, kind, statutory, promised in items:
-        connection.execute(versions.insert().values(
-            code=code, version=1, effective_from=date(2010, 1, 1), name=name, department_code=department,
-            window_code=window, item_type="administrative_licence", case_kind=kind, statutory_days=statutory,
-            promised_days=promised, materials=[], fee_item_codes=[], needs_seal=False, form_fields=[], joint_departments=[],
-        ))
+        connection.execute(
+            versions.insert().values(
+                code=code,
+                version=1,
+                effective_from=date(2010, 1, 1),
+                name=name,
+                department_code=department,
+                window_code=window,
+                item_type="administrative_licence",
+                case_kind=kind,
+                statutory_days=statutory,
+                promised_days=promised,
+                materials=[],
+                fee_item_codes=[],
+                needs_seal=False,
+                form_fields=[],
+                joint_departments=[],
+            )
+        )
 
     with op.batch_alter_table("cases") as batch:
         batch.add_column(sa.Column("query_code_sha256", sa.String(64), nullable=False, server_default=""))
-        batch.add_column(sa.Column("item_version_id", BigId, sa.ForeignKey("service_item_versions.id", name="fk_cases_item_version"), nullable=True))
+        batch.add_column(
+            sa.Column(
+                "item_version_id",
+                BigId,
+                sa.ForeignKey("service_item_versions.id", name="fk_cases_item_version"),
+                nullable=True,
+            )
+        )
         for column in (
             sa.Column("enterprise_code", sa.String(18), nullable=False, server_default=""),
             sa.Column("received_by", sa.String(40), nullable=False, server_default=""),
@@ -113,7 +166,9 @@ def upgrade() -> None:
         batch.create_index("ix_cases_status", ["status"])
 
     op.create_table(
-        "case_transitions", _id(), _case_fk(),
+        "case_transitions",
+        _id(),
+        _case_fk(),
         sa.Column("from_status", sa.String(30), nullable=False),
         sa.Column("to_status", sa.String(30), nullable=False),
         sa.Column("actor", sa.String(40), nullable=False),
@@ -122,14 +177,18 @@ def upgrade() -> None:
     )
     make_append_only(op, "case_transitions")
     op.create_table(
-        "correction_notices", _id(), _case_fk(unique=True),
+        "correction_notices",
+        _id(),
+        _case_fk(unique=True),
         sa.Column("missing_materials", sa.JSON, nullable=False),
         sa.Column("issued_by", sa.String(40), nullable=False),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("supplied_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_table(
-        "clock_pauses", _id(), _case_fk(),
+        "clock_pauses",
+        _id(),
+        _case_fk(),
         sa.Column("reason", sa.String(20), nullable=False),
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("started_on", sa.Date, nullable=False),
@@ -137,14 +196,18 @@ def upgrade() -> None:
         sa.Column("started_by", sa.String(40), nullable=False),
     )
     op.create_table(
-        "case_extensions", _id(), _case_fk(),
+        "case_extensions",
+        _id(),
+        _case_fk(),
         sa.Column("extra_days", sa.Integer, nullable=False),
         sa.Column("approver", sa.String(40), nullable=False),
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
-        "vouchers", _id(), _case_fk(),
+        "vouchers",
+        _id(),
+        _case_fk(),
         sa.Column("number", sa.String(60), nullable=False, unique=True),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("title", sa.String(100), nullable=False),
@@ -153,21 +216,26 @@ def upgrade() -> None:
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
-        "supervision_alerts", _id(),
+        "supervision_alerts",
+        _id(),
         sa.Column("case_id", BigId, sa.ForeignKey("cases.id"), nullable=False),
         sa.Column("level", sa.String(10), nullable=False),
         sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("case_id", "level", name="uq_alert_once"),
     )
     op.create_table(
-        "supervision_orders", _id(), _case_fk(),
+        "supervision_orders",
+        _id(),
+        _case_fk(),
         sa.Column("issued_by", sa.String(40), nullable=False),
         sa.Column("due_on", sa.Date, nullable=False),
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
-        "joint_tasks", _id(), _case_fk(),
+        "joint_tasks",
+        _id(),
+        _case_fk(),
         sa.Column("department_code", sa.String(20), nullable=False),
         sa.Column("item_code", sa.String(40), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
@@ -187,7 +255,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean, nullable=False),
     )
     op.create_table(
-        "seal_uses", _id(),
+        "seal_uses",
+        _id(),
         sa.Column("seal_code", sa.String(40), sa.ForeignKey("window_seals.code"), nullable=False),
         sa.Column("case_number", sa.String(40), nullable=False, index=True),
         sa.Column("staff_id", sa.String(40), nullable=False),
@@ -195,7 +264,8 @@ def upgrade() -> None:
         sa.Column("note", sa.Text, nullable=False),
     )
     op.create_table(
-        "agency_assignments", _id(),
+        "agency_assignments",
+        _id(),
         sa.Column("enterprise_code", sa.String(18), nullable=False, index=True),
         sa.Column("agent_staff_id", sa.String(40), nullable=False, index=True),
         sa.Column("assigned_by", sa.String(40), nullable=False),
@@ -204,7 +274,8 @@ def upgrade() -> None:
         sa.Column("note", sa.Text, nullable=False),
     )
     op.create_table(
-        "consultations", _id(),
+        "consultations",
+        _id(),
         sa.Column("department_code", sa.String(20), nullable=False, index=True),
         sa.Column("window_code", sa.String(20), nullable=False, index=True),
         sa.Column("asker", sa.String(100), nullable=False),
@@ -214,7 +285,8 @@ def upgrade() -> None:
         sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
-        "consultation_handovers", _id(),
+        "consultation_handovers",
+        _id(),
         sa.Column("consultation_id", BigId, sa.ForeignKey("consultations.id"), nullable=False, index=True),
         sa.Column("from_staff_id", sa.String(40), nullable=False),
         sa.Column("to_staff_id", sa.String(40), nullable=False),
@@ -231,10 +303,24 @@ def downgrade() -> None:
         batch.add_column(sa.Column("query_code", sa.String(12), nullable=False, server_default=""))
         batch.drop_index("ix_cases_status")
         for column in (
-            "item_version_id", "query_code_sha256", "enterprise_code", "received_by", "materials_supplied",
-            "declared_values", "form_data", "form_code", "accepted_on", "promised_due", "statutory_due",
-            "due_provisional", "supervision_level", "fees_settled_at", "sealed_at", "concluded_at",
-            "agent_staff_id", "row_version",
+            "item_version_id",
+            "query_code_sha256",
+            "enterprise_code",
+            "received_by",
+            "materials_supplied",
+            "declared_values",
+            "form_data",
+            "form_code",
+            "accepted_on",
+            "promised_due",
+            "statutory_due",
+            "due_provisional",
+            "supervision_level",
+            "fees_settled_at",
+            "sealed_at",
+            "concluded_at",
+            "agent_staff_id",
+            "row_version",
         ):
             batch.drop_column(column)
     op.drop_table("service_item_versions")
