@@ -269,7 +269,7 @@ def import_catalog(session: Session, path: Path = DEMO_CATALOG) -> int:
             window.department_code, window.name = department_code, name
             written += 1
     session.flush()
-    window_department = dict(session.execute(sa.select(Window.code, Window.department_code)).tuples())
+    window_department = dict(session.execute(sa.select(Window.code, Window.department_code)).tuples().all())
     for code, (window_code, name, active) in parsed.seals.items():
         department_code = window_department[window_code]
         seal = session.get(WindowSeal, code)

@@ -203,7 +203,7 @@ def count_by_window(session: Session, since: datetime, until: datetime) -> dict[
         .group_by(Consultation.window_code)
         .order_by(Consultation.window_code)
     )
-    return dict(rows.tuples())
+    return dict(rows.tuples().all())
 
 
 # ------------------------------------------------------------------------- use cases
