@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.cases import intake, queries
 from services.cases.models import Department, ServiceItem, ServiceItemVersion, Window, WindowSeal
 from shared.auth import Caller
-from shared.db import make_engine, make_session_factory, migrate, transaction
+from shared.db import transaction
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = ROOT / "services" / "cases" / "migrations"
@@ -51,7 +52,14 @@ MANAGER = Caller(staff_id="zy-mgr", department_code="ZY", roles=frozenset({"mana
 @dataclass
 class Hall:
     session_factory: sessionmaker[Session]
-    url: str
+
+    @property
+    def url(self) -> str:
+        """The database's URL, for a second engine or a command line: only for tests marked
+        `own_database` (the shared test database keeps the test's rows in an open transaction)."""
+        bind = self.session_factory.kw["bind"]
+        assert isinstance(bind, Engine), "mark the test own_database to open the database a second time"
+        return bind.url.render_as_string(hide_password=False)
 
     def submit(self, item: str = "AIC-002", *, materials: list[str] | None = None) -> tuple[str, str]:
         with transaction(self.session_factory) as session:
@@ -72,9 +80,8 @@ class Hall:
             return queries.find_case(session, number)
 
 
-def build_hall(url: str) -> Hall:
-    migrate(url, MIGRATIONS)
-    factory = make_session_factory(make_engine(url))
+def build_hall(factory: sessionmaker[Session]) -> Hall:
+    """The small catalog below, written into an empty cases database."""
     with transaction(factory) as session:
         for code in ("AIC", "LAND", "HCB", "PLAN", "ZY"):
             session.add(Department(code=code, name=f"{code} 局"))
@@ -124,4 +131,4 @@ def build_hall(url: str) -> Hall:
                     joint_departments=joint,
                 )
             )
-    return Hall(factory, url)
+    return Hall(factory)

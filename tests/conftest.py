@@ -28,6 +28,7 @@ from services.notification.server import DEFINITION as NOTIFICATION
 from shared.clock import SYSTEM_CLOCK, Clock, ShiftedClock, session_info
 from shared.db import make_engine, make_session_factory, migrate
 from shared.runtime import RunningService, ServiceDefinition, run_seed
+from tests.cases_hall import Hall, build_hall
 from tests.support import free_port
 from tools.kafka.broker import KafkaBroker, ensure_jars
 
@@ -174,6 +175,12 @@ def cases_db(
 ) -> Iterator[sessionmaker[Session]]:
     """The cases service's database (see service_sessions)."""
     yield from service_sessions(request, databases, CASES, clock)
+
+
+@pytest.fixture
+def hall(cases_db: sessionmaker[Session]) -> Hall:
+    """cases_db holding the small hand-made catalog of tests/cases_hall.py."""
+    return build_hall(cases_db)
 
 
 @pytest.fixture

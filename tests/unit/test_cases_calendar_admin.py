@@ -21,7 +21,7 @@ from shared.db import make_engine, make_session_factory, transaction
 from shared.errors import FailedPrecondition
 from shared.kafka.envelope import decode
 from shared.workdays import YearStatus, load_arrangement
-from tests.cases_hall import Hall, build_hall, staff
+from tests.cases_hall import Hall, staff
 
 ACTOR = "zy-mgr"
 LATE_DECEMBER = date(2026, 12, 28)  # Monday; the New Year's days of 2027 are still provisional
@@ -43,11 +43,6 @@ def fresh_calendar_cache():
     clock.reset_calendar_cache()
     yield
     clock.reset_calendar_cache()
-
-
-@pytest.fixture
-def hall(database_url) -> Hall:
-    return build_hall(database_url("cases"))
 
 
 def fixture_file(tmp_path: Path, text: str = FIXTURE_2027, name: str = "arrangement-2027.yaml") -> Path:
@@ -244,6 +239,7 @@ def test_the_record_is_append_only(hall, tmp_path):
 
 
 # ------------------------------------------------------------------------------ replicas
+@pytest.mark.own_database
 def test_every_replica_switches_to_the_stored_arrangement(hall, tmp_path):
     other_replica: sessionmaker = make_session_factory(make_engine(hall.url))
     with hall.session_factory() as session:
@@ -273,6 +269,7 @@ def test_every_replica_switches_to_the_stored_arrangement(hall, tmp_path):
     assert dates(hall, number) == (date(2027, 1, 13), date(2027, 1, 27), False)
 
 
+@pytest.mark.own_database  # the sessionless calendar reads the database through an engine of its own
 def test_without_a_session_the_calendar_is_rechecked_after_the_refresh_interval(hall, tmp_path, monkeypatch):
     with hall.session_factory() as session:
         seen = clock.calendar(session)
@@ -296,6 +293,7 @@ def test_the_stored_form_round_trips_and_ignores_order(tmp_path):
     assert clock.digest(clock.document(fixture_2027(tmp_path, shuffled))) == clock.digest(content)
 
 
+@pytest.mark.own_database
 def test_the_import_command(hall, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", hall.url)
     official = clock.ARRANGEMENTS / "arrangement-2026.yaml"

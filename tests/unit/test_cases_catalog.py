@@ -19,7 +19,7 @@ from services.cases.forms import DEMO_FORMS, check_forms, form_definition, load_
 from services.cases.guide import format_guide, render_guide_text, service_guide
 from services.cases.models import Department, ServiceItem, ServiceItemVersion, Window, WindowSeal
 from shared.auth import Caller
-from shared.db import make_engine, make_session_factory, migrate, transaction
+from shared.db import transaction
 from shared.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,22 +42,6 @@ BUSINESS_FORM = {
 }
 
 
-@pytest.fixture
-def sessions(database_url):
-    url = database_url("cases")
-    migrate(url, MIGRATIONS)
-    engine = make_engine(url)
-    yield make_session_factory(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def seeded(sessions):
-    with transaction(sessions) as session:
-        catalog.seed(session)
-    return sessions
-
-
 def demo() -> dict[str, Any]:
     return yaml.safe_load(catalog.DEMO_CATALOG.read_text(encoding="utf-8"))
 
@@ -72,8 +56,8 @@ def write(tmp_path: Path, data: dict[str, Any], name: str = "catalog.yaml") -> P
     return path
 
 
-def count(sessions, model) -> int:
-    with sessions() as session:
+def count(cases_db, model) -> int:
+    with cases_db() as session:
         return session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
@@ -84,8 +68,9 @@ def fields_of(error: pytest.ExceptionInfo) -> set[str]:
 # --- the demo catalog -----------------------------------------------------------------
 
 
-def test_demo_catalog_has_30_items_in_9_departments_of_every_kind(seeded):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_demo_catalog_has_30_items_in_9_departments_of_every_kind(cases_db):
+    with cases_db() as session:
         items = list(session.scalars(sa.select(ServiceItem)))
         departments = {d.code for d in session.scalars(sa.select(Department))}
     assert len(items) >= 30
@@ -116,15 +101,19 @@ def test_demo_catalog_has_30_items_in_9_departments_of_every_kind(seeded):
         ("HCB-001", "HCB", "HCB-01", "committed", 15, 7),
     ],
 )
-def test_the_items_other_services_rely_on_keep_their_rules(seeded, code, department, window, kind, statutory, promised):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_the_items_other_services_rely_on_keep_their_rules(
+    cases_db, code, department, window, kind, statutory, promised
+):
+    with cases_db() as session:
         version = queries.version_in_force(session, code, date(2011, 1, 1))
     assert (version.department_code, version.window_code, version.case_kind) == (department, window, kind)
     assert (version.statutory_days, version.promised_days) == (statutory, promised)
 
 
-def test_joint_items_name_their_parallel_departments(seeded):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_joint_items_name_their_parallel_departments(cases_db):
+    with cases_db() as session:
         joint = {
             v.code: v
             for v in session.scalars(sa.select(ServiceItemVersion).where(ServiceItemVersion.case_kind == "joint"))
@@ -144,8 +133,9 @@ def test_fee_codes_are_those_the_fees_service_defines():
     assert len(with_fees) < len(demo()["items"]) / 2  # most items are free
 
 
-def test_every_window_has_one_approval_seal(seeded):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_every_window_has_one_approval_seal(cases_db):
+    with cases_db() as session:
         windows = {w.code: w.department_code for w in session.scalars(sa.select(Window))}
         seals = list(session.scalars(sa.select(WindowSeal)))
     assert Counter(s.window_code for s in seals) == Counter(set(windows))
@@ -156,41 +146,44 @@ def test_every_window_has_one_approval_seal(seeded):
 # --- re-import and versions -----------------------------------------------------------
 
 
-def snapshot(sessions) -> list[tuple]:
-    with sessions() as session:
+def snapshot(cases_db) -> list[tuple]:
+    with cases_db() as session:
         return [
             (v.id, v.code, v.version, v.effective_from, v.promised_days, repr(v.materials))
             for v in session.scalars(sa.select(ServiceItemVersion).order_by(ServiceItemVersion.id))
         ]
 
 
-def test_an_unchanged_reimport_writes_nothing(seeded):
-    before = snapshot(seeded)
-    with transaction(seeded) as session:
+@pytest.mark.seeded
+def test_an_unchanged_reimport_writes_nothing(cases_db):
+    before = snapshot(cases_db)
+    with transaction(cases_db) as session:
         assert catalog.import_catalog(session) == 0
         assert not session.dirty and not session.new
-    assert snapshot(seeded) == before
-    assert len(before) == count(seeded, ServiceItem)
+    assert snapshot(cases_db) == before
+    assert len(before) == count(cases_db, ServiceItem)
 
 
-def test_a_new_effective_date_alone_is_not_a_new_version(seeded, tmp_path):
+@pytest.mark.seeded
+def test_a_new_effective_date_alone_is_not_a_new_version(cases_db, tmp_path):
     data = demo()
     item_of(data, "AIC-002")["effective_from"] = date(2012, 1, 1)
-    with transaction(seeded) as session:
+    with transaction(cases_db) as session:
         assert catalog.import_catalog(session, write(tmp_path, data)) == 0
-    with seeded() as session:
+    with cases_db() as session:
         assert [v.version for v in catalog.list_versions(session, "AIC-002")] == [1]
 
 
-def test_a_changed_item_becomes_version_2_and_the_date_picks_the_version(seeded, tmp_path):
+@pytest.mark.seeded
+def test_a_changed_item_becomes_version_2_and_the_date_picks_the_version(cases_db, tmp_path):
     data = demo()
     changed = item_of(data, "AIC-002")
     changed["promised_days"] = 2
     changed["effective_from"] = date(2011, 3, 1)
     changed["materials"].append({"name": "股东会决议", "form": "original", "count": 1})
-    with transaction(seeded) as session:
+    with transaction(cases_db) as session:
         assert catalog.import_catalog(session, write(tmp_path, data)) == 1
-    with seeded() as session:
+    with cases_db() as session:
         versions = catalog.list_versions(session, "AIC-002")
         assert [(v.version, v.effective_from, v.promised_days) for v in versions] == [
             (1, date(2010, 1, 1), 3),
@@ -202,23 +195,25 @@ def test_a_changed_item_becomes_version_2_and_the_date_picks_the_version(seeded,
         assert (headline.current_version, headline.promised_days) == (2, 2)
         assert [v.version for v in catalog.list_versions(session, "AIC-003")] == [1]
     # The same file again: still two versions.
-    with transaction(seeded) as session:
+    with transaction(cases_db) as session:
         assert catalog.import_catalog(session, write(tmp_path, data)) == 0
-    with seeded() as session:
+    with cases_db() as session:
         assert len(catalog.list_versions(session, "AIC-002")) == 2
 
 
-def test_a_new_version_cannot_take_effect_before_the_current_one(seeded, tmp_path):
+@pytest.mark.seeded
+def test_a_new_version_cannot_take_effect_before_the_current_one(cases_db, tmp_path):
     data = demo()
     item_of(data, "AIC-002")["promised_days"] = 2
     item_of(data, "AIC-002")["effective_from"] = date(2009, 12, 31)
-    with transaction(seeded) as session, pytest.raises(InvalidArgument) as caught:
+    with transaction(cases_db) as session, pytest.raises(InvalidArgument) as caught:
         catalog.import_catalog(session, write(tmp_path, data))
     assert fields_of(caught) == {"items[AIC-002].effective_from"}
 
 
-def test_no_version_in_force_before_the_first_and_unknown_items(seeded):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_no_version_in_force_before_the_first_and_unknown_items(cases_db):
+    with cases_db() as session:
         with pytest.raises(FailedPrecondition):
             queries.version_in_force(session, "AIC-002", date(2009, 12, 31))
         with pytest.raises(NotFound):
@@ -293,22 +288,22 @@ def _seal_of_unknown_window(data):
     ],
     ids=lambda value: value.__name__.strip("_") if callable(value) else None,
 )
-def test_an_invalid_catalog_is_refused_with_the_field_named_and_nothing_written(sessions, tmp_path, change, field):
+def test_an_invalid_catalog_is_refused_with_the_field_named_and_nothing_written(cases_db, tmp_path, change, field):
     data = demo()
     change(data)
-    with transaction(sessions) as session, pytest.raises(InvalidArgument) as caught:
+    with transaction(cases_db) as session, pytest.raises(InvalidArgument) as caught:
         catalog.import_catalog(session, write(tmp_path, data))
     assert fields_of(caught) == {field}
-    assert count(sessions, Department) == count(sessions, ServiceItem) == count(sessions, WindowSeal) == 0
+    assert count(cases_db, Department) == count(cases_db, ServiceItem) == count(cases_db, WindowSeal) == 0
 
 
-def test_every_problem_is_named_at_once(sessions, tmp_path):
+def test_every_problem_is_named_at_once(cases_db, tmp_path):
     data = demo()
     _promised_over_statutory(data)
     _unknown_kind(data)
     _malformed_fee_code(data)
     item_of(data, "PSB-001")["statutory_days"] = -1
-    with transaction(sessions) as session, pytest.raises(InvalidArgument) as caught:
+    with transaction(cases_db) as session, pytest.raises(InvalidArgument) as caught:
         catalog.import_catalog(session, write(tmp_path, data))
     assert fields_of(caught) >= {
         "items[AIC-002].promised_days",
@@ -318,20 +313,21 @@ def test_every_problem_is_named_at_once(sessions, tmp_path):
     }
 
 
-def test_a_file_that_is_not_yaml_is_refused(sessions, tmp_path):
+def test_a_file_that_is_not_yaml_is_refused(cases_db, tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("items: [ {code: AIC-001\n", encoding="utf-8")
-    with transaction(sessions) as session, pytest.raises(InvalidArgument) as caught:
+    with transaction(cases_db) as session, pytest.raises(InvalidArgument) as caught:
         catalog.import_catalog(session, path)
     assert fields_of(caught) == {"catalog"}
 
 
-def test_the_import_command(sessions, tmp_path, monkeypatch, capsys):
-    with sessions() as session:
+@pytest.mark.own_database
+def test_the_import_command(cases_db, tmp_path, monkeypatch, capsys):
+    with cases_db() as session:
         url = session.get_bind().url.render_as_string(hide_password=False)
     monkeypatch.setenv("DATABASE_URL", url)
     assert catalog_admin.main([str(catalog.DEMO_CATALOG)]) == 0
-    assert count(sessions, ServiceItem) >= 30
+    assert count(cases_db, ServiceItem) >= 30
     data = demo()
     _promised_over_statutory(data)
     assert catalog_admin.main([str(write(tmp_path, data))]) == 2
@@ -341,48 +337,51 @@ def test_the_import_command(sessions, tmp_path, monkeypatch, capsys):
 # --- admin ----------------------------------------------------------------------------
 
 
-def test_a_manager_upserts_an_item_by_the_same_rules(seeded):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_a_manager_upserts_an_item_by_the_same_rules(cases_db):
+    with cases_db() as session:
         definition = definition_of(queries.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
-    with transaction(seeded) as session:
+    with transaction(cases_db) as session:
         same = catalog.upsert_item(session, definition=definition, actor=MANAGER)
         assert same.version == 1  # unchanged: nothing written
     definition.update(promised_days=5, effective_from="2011-07-01")
-    with transaction(seeded) as session:
+    with transaction(cases_db) as session:
         assert catalog.upsert_item(session, definition=definition, actor=MANAGER).version == 2
     new = dict(definition, code="TRANS-004", name="出租汽车经营许可", promised_days=10, effective_from=date(2011, 1, 1))
-    with transaction(seeded) as session:
+    with transaction(cases_db) as session:
         created = catalog.upsert_item(session, definition=new, actor=MANAGER)
         assert (created.code, created.version) == ("TRANS-004", 1)
-    with seeded() as session:
+    with cases_db() as session:
         assert [v.promised_days for v in catalog.list_versions(session, "TRANS-001")] == [8, 5]
         assert session.get(ServiceItem, "TRANS-004").current_version == 1
 
 
-def test_upsert_item_refuses_staff_and_invalid_rules(seeded):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_upsert_item_refuses_staff_and_invalid_rules(cases_db):
+    with cases_db() as session:
         definition = definition_of(queries.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
-    with transaction(seeded) as session, pytest.raises(PermissionDenied):
+    with transaction(cases_db) as session, pytest.raises(PermissionDenied):
         catalog.upsert_item(session, definition=dict(definition, promised_days=5), actor=CLERK)
-    with transaction(seeded) as session, pytest.raises(InvalidArgument) as caught:
+    with transaction(cases_db) as session, pytest.raises(InvalidArgument) as caught:
         catalog.upsert_item(session, definition=dict(definition, promised_days=21, department="NOPE"), actor=MANAGER)
     assert fields_of(caught) == {"item.promised_days", "item.department"}
-    with seeded() as session:
+    with cases_db() as session:
         assert len(catalog.list_versions(session, "TRANS-001")) == 1
 
 
 # --- the service guide ----------------------------------------------------------------
 
 
-def test_the_guide_lists_exactly_the_materials_of_the_version_in_force(seeded, tmp_path):
+@pytest.mark.seeded
+def test_the_guide_lists_exactly_the_materials_of_the_version_in_force(cases_db, tmp_path):
     data = demo()
     changed = item_of(data, "HCB-001")
     changed["materials"] = [m for m in changed["materials"] if m["name"] != "质量安全监督手续"]
     changed["materials"].append({"name": "安全生产许可证", "form": "copy", "count": 2})
     changed["effective_from"] = date(2011, 5, 1)
-    with transaction(seeded) as session:
+    with transaction(cases_db) as session:
         catalog.import_catalog(session, write(tmp_path, data))
-    with seeded() as session:
+    with cases_db() as session:
         for day, version in ((date(2011, 4, 30), 1), (date(2011, 5, 1), 2)):
             guide = service_guide(session, "HCB-001", on=day)
             rules = queries.version_in_force(session, "HCB-001", day)
@@ -394,8 +393,9 @@ def test_the_guide_lists_exactly_the_materials_of_the_version_in_force(seeded, t
         assert "质量安全监督手续" not in [m["name"] for m in guide["materials"]]
 
 
-def test_the_guide_says_where_to_go_how_long_and_what_it_costs(seeded):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_the_guide_says_where_to_go_how_long_and_what_it_costs(cases_db):
+    with cases_db() as session:
         guide = service_guide(session, "AIC-002", on=date(2011, 1, 1))
         text = render_guide_text(session, "AIC-002", on=date(2011, 1, 1))
     assert guide["department"] == {"code": "AIC", "name": "县工商行政管理局"}
@@ -410,8 +410,9 @@ def test_the_guide_says_where_to_go_how_long_and_what_it_costs(seeded):
         assert f"{material['name']}（{material['form_label']}{material['count']}份）" in text
 
 
-def test_the_guide_of_an_instant_and_of_a_joint_item(seeded):
-    with seeded() as session:
+@pytest.mark.seeded
+def test_the_guide_of_an_instant_and_of_a_joint_item(cases_db):
+    with cases_db() as session:
         instant = service_guide(session, "AIC-001", on=date(2011, 1, 1))
         joint = service_guide(session, "HCB-010", on=date(2011, 1, 1))
     assert instant["time_limits"]["on_the_spot"] and instant["free_of_charge"]
@@ -423,10 +424,11 @@ def test_the_guide_of_an_instant_and_of_a_joint_item(seeded):
 # --- one form -------------------------------------------------------------------------
 
 
-def test_the_demo_forms_fit_the_catalog(seeded):
+@pytest.mark.seeded
+def test_the_demo_forms_fit_the_catalog(cases_db):
     forms = load_forms()
     assert set(forms) == {"business_registration", "construction_permit_stage"}
-    with seeded() as session:
+    with cases_db() as session:
         check_forms(session, forms, date(2011, 1, 1))
         departments = {
             code: queries.version_in_force(session, code, date(2011, 1, 1)).department_code
@@ -507,14 +509,15 @@ def test_a_form_mapping_to_a_field_it_does_not_have_is_refused(tmp_path):
     assert fields_of(caught) == {"forms[business_registration].targets[AIC-002].map.company_name"}
 
 
-def test_forms_that_disagree_with_the_catalog_are_refused(seeded, tmp_path):
+@pytest.mark.seeded
+def test_forms_that_disagree_with_the_catalog_are_refused(cases_db, tmp_path):
     def change(data):
         construction = data["forms"][1]
         construction["targets"][1]["map"]["plot"] = construction["targets"][1]["map"].pop("parcel_number")
         construction["targets"].pop()  # no planning item any more
 
     forms = load_forms(forms_file(tmp_path, change))
-    with seeded() as session, pytest.raises(InvalidArgument) as caught:
+    with cases_db() as session, pytest.raises(InvalidArgument) as caught:
         check_forms(session, forms, date(2011, 1, 1))
     assert fields_of(caught) == {
         "forms[construction_permit_stage].targets[LAND-001].map.plot",

@@ -17,15 +17,10 @@ from shared.auth import Caller
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from shared.kafka.envelope import decode
 from shared.timeutil import as_utc, shanghai_day, utcnow
-from tests.cases_hall import MANAGER, Hall, build_hall, staff
+from tests.cases_hall import MANAGER, Hall, staff
 
 AIC = staff("AIC")
 LAND = staff("LAND")
-
-
-@pytest.fixture
-def hall(database_url) -> Hall:
-    return build_hall(database_url("cases"))
 
 
 def status(hall: Hall, number: str) -> str:

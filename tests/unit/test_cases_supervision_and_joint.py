@@ -15,14 +15,9 @@ from services.cases.models import JointTask, OutboxMessage, SupervisionAlert
 from shared.db import run_in_transaction
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from shared.kafka.envelope import decode
-from tests.cases_hall import MANAGER, Hall, build_hall, staff
+from tests.cases_hall import MANAGER, Hall, staff
 
 AIC, HCB, LAND, PLAN = staff("AIC"), staff("HCB"), staff("LAND"), staff("PLAN")
-
-
-@pytest.fixture
-def hall(database_url) -> Hall:
-    return build_hall(database_url("cases"))
 
 
 def together(*works):
@@ -53,6 +48,7 @@ def supervision_events(hall: Hall, number: str) -> list[str]:
         return [decode(r.envelope)[1].level for r in rows if r.event_type.endswith("SupervisionRaised")]
 
 
+@pytest.mark.own_database
 def test_each_supervision_level_is_raised_once_even_with_two_scanners(hall):
     number, _ = hall.submit("LAND-001")  # promised 10 working days
 
@@ -114,6 +110,7 @@ def test_a_joint_case_fans_out_to_one_task_per_department_with_its_deadline(hall
         hall.do(lambda s: decisions.decide_joint_task(s, number, AIC, department_code="LAND", approve=True))
 
 
+@pytest.mark.own_database
 def test_concurrent_approvals_approve_the_case_exactly_once(hall):
     number = _joint_case(hall)
     hall.do(lambda s: decisions.decide_joint_task(s, number, HCB, department_code="HCB", approve=True))
@@ -152,6 +149,7 @@ def test_one_denial_denies_the_joint_case_and_closes_the_other_tasks(hall):
         hall.do(lambda s: decisions.decide_joint_task(s, number, PLAN, department_code="PLAN", approve=True))
 
 
+@pytest.mark.own_database
 def test_concurrent_approval_and_denial_leave_a_consistent_case(hall):
     number = _joint_case(hall)
     hall.do(lambda s: decisions.decide_joint_task(s, number, HCB, department_code="HCB", approve=True))
