@@ -5,7 +5,6 @@ check; status codes come from the shared interceptor."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import grpc
@@ -270,14 +269,10 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
     ) -> cases_pb2.RunSupervisionScanResponse:
         caller = caller_of(context)
         today = messages.optional_day(request.today, "today")
-        # Not one Runtime.write: the scan commits case by case (each its own transaction, as
-        # the periodic job does), so it gets the session factory, in a worker thread.
-        raised = await asyncio.to_thread(
-            supervision.run_scan,
-            self.runtime.session_factory,
-            caller,
-            today=today,
-            warning_days=self.runtime.settings.supervision_warning_days,
+        # The scan commits case by case (as the periodic job does): not one transaction.
+        raised = await self.runtime.write_each(
+            lambda sessions: supervision.run_scan(
+                sessions, caller, today=today, warning_days=self.runtime.settings.supervision_warning_days
+            )
         )
-        self.runtime.events_written()
         return messages.scan_message(raised)
