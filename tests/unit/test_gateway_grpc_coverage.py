@@ -177,7 +177,12 @@ def test_every_rpc_has_a_route_or_says_why_not(spec):
     rpcs = {rpc for rpc, _ in _methods()}
     assert rpcs - ROUTES.keys() - GRPC_ONLY.keys() == set(), "an RPC with no route and no reason"
     assert (ROUTES.keys() | GRPC_ONLY.keys()) - rpcs == set(), "a route for an RPC that does not exist"
-    missing = [(method, path) for routes in ROUTES.values() for method, path in routes if method not in spec["paths"].get(path, {})]
+    missing = [
+        (method, path)
+        for routes in ROUTES.values()
+        for method, path in routes
+        if method not in spec["paths"].get(path, {})
+    ]
     assert missing == []
 
 

@@ -114,6 +114,10 @@ async def test_the_walk_covers_every_instant_item_the_gateway_lists(hall):
     listed = ok(await hall.http.get("/api/v1/service-items"))["items"]
     assert {i["code"] for i in listed if i["case_kind"] == "instant"} == {i["code"] for i in INSTANT_ITEMS}
     assert any(i["needs_seal"] for i in INSTANT_ITEMS) and any(i["fees"] for i in INSTANT_ITEMS)
+    # Anyone may read which version of an item is which (a case keeps the one it was received under).
+    [version] = ok(await hall.http.get("/api/v1/service-items/AIC-001/versions"))["items"]
+    assert version["version"] == 1 and version["needs_seal"]
+    assert (await hall.http.get("/api/v1/service-items/NOPE-001/versions")).status_code == 404
 
 
 @pytest.mark.parametrize("item", INSTANT_ITEMS, ids=[i["code"] for i in INSTANT_ITEMS])
