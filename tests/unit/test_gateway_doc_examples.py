@@ -7,15 +7,15 @@ statement, as Kafka does between two commands a reader types).
 - bash expands every statement, so quoting, variables and command substitutions mean what
   they mean in a shell; a `curl` then goes to the gateway in process and a `grpcurl` to the
   service whose `make up` port it names, and what they print (the gateway's JSON; grpcurl's
-  JSON, camelCase) is what `$( )` captures. Anything else bash runs itself (python3, date).
+  JSON, with the proto field names) is what `$( )` captures. Anything else bash runs itself (python3, date).
 - A `curl` must name a route and method of the gateway's OpenAPI and succeed (2xx); a
   `grpcurl` a method of the protos, with a body that parses, and succeed. A renamed route or
   field, a stale body, or a call made in the wrong order fails here.
 - A value that differs from one run to the next (a case number, the query code, a notice or
   receipt number, today's date) is never written into an example: it comes from an answer.
 
-The statements of an example stay in that subset: `curl ...`, `grpcurl ...`,
-`name=$(curl ...)`, `name=$(grpcurl ...)`, `name=<anything bash evaluates>`, comments."""
+A curl or grpcurl is recognised as a statement of its own (`curl ...`) or captured whole
+(`name=$(curl ...)`); every other statement (an assignment, `echo`) bash runs as it is."""
 
 from __future__ import annotations
 
@@ -103,11 +103,20 @@ class Shell:
     ports: dict[int, int]
     openapi: dict[str, Any]
     services: list[Any]
-    variables: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str | list[str]] = field(default_factory=dict)
 
     def _bash(self, script: str) -> str:
-        env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **self.variables}
-        done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, cwd=ROOT, timeout=30)
+        """Run a script in bash with the variables the example has set so far."""
+        prelude = "".join(
+            f"{name}=({' '.join(map(shlex.quote, value))})\n"
+            if isinstance(value, list)
+            else f"{name}={shlex.quote(value)}\n"
+            for name, value in self.variables.items()
+        )
+        env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+        done = subprocess.run(
+            ["bash", "-c", prelude + script], env=env, capture_output=True, text=True, cwd=ROOT, timeout=30
+        )
         assert done.returncode == 0, f"bash failed on {script!r}: {done.stderr}"
         return done.stdout
 
@@ -120,19 +129,24 @@ class Shell:
             assert not pattern.search(statement), f"{what} is written into the example: {statement!r}"
         if statement.startswith("export PATH="):
             return  # where the reader's grpcurl is
-        captured = re.fullmatch(r"(\w+)=\$\((curl|grpcurl)\s+(.*)\)", statement, flags=re.DOTALL)
-        command = re.fullmatch(r"(curl|grpcurl)\s+(.*)", statement, flags=re.DOTALL)
+        tool = r"(?:\S*/)?(curl|grpcurl)"  # on the PATH, or .cache/bin/grpcurl
+        captured = re.fullmatch(rf"(\w+)=\$\({tool}\s+(.*)\)", statement, flags=re.DOTALL)
+        command = re.fullmatch(rf"{tool}\s+(.*)", statement, flags=re.DOTALL)
+        array = re.fullmatch(r"(\w+)=(\(.*\))", statement, flags=re.DOTALL)
         assignment = re.fullmatch(r"(?:export\s+)?(\w+)=(.*)", statement, flags=re.DOTALL)
         if captured:
-            name, tool, arguments = captured.groups()
-            self.variables[name] = await self.tool(tool, self.argv(arguments))
+            name, used, arguments = captured.groups()
+            self.variables[name] = await self.tool(used, self.argv(arguments))
         elif command:
             await self.tool(command.group(1), self.argv(command.group(2)))
+        elif array:
+            name, value = array.groups()
+            self.variables[name] = self._bash(f"{name}={value}; printf '%s\\0' \"${{{name}[@]}}\"").split("\0")[:-1]
         elif assignment:
             name, value = assignment.groups()
             self.variables[name] = self._bash(f"{name}={value}; printf '%s' \"${name}\"")
         else:
-            pytest.fail(f"not a statement the examples may use: {statement!r}")
+            self._bash(statement)  # echo, ...: bash runs it
         for source in self.services:  # what Kafka would have delivered before the next command
             for target in self.services:
                 if source is not target:
@@ -197,9 +211,9 @@ class Shell:
         host, _, port = address.rpartition(":")
         assert host in ("127.0.0.1", "localhost") and int(port) in self.ports, f"not a service of make up: {address}"
         pool = descriptor_pool.Default()
-        if call[0] in ("list", "describe"):
+        if call[0] == "list":
             for name in call[1:]:
-                assert pool.FindSymbol(name), name  # raises KeyError for a name the protos do not have
+                pool.FindServiceByName(name)  # KeyError: no such service in the protos
             return ""
         [full_method] = call
         service_name, _, method_name = full_method.rpartition("/")
@@ -219,7 +233,7 @@ class Shell:
                 answer = await stub(request, metadata=metadata, timeout=5)
             except grpc.aio.AioRpcError as error:
                 pytest.fail(f"{full_method} {body}: {error.code().name} {error.details()}")
-        return json_format.MessageToJson(answer, indent=2)  # as grpcurl prints it: camelCase names
+        return json_format.MessageToJson(answer, indent=2, preserving_proto_field_name=True)  # as grpcurl prints it
 
 
 @pytest.fixture
