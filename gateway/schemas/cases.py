@@ -38,9 +38,27 @@ class Reason(Strict):
     reason: str = Field("", max_length=2000)
 
 
+class OnTheSpot(Reason):
+    seal_code: str = Field(
+        "",
+        max_length=40,
+        examples=["SEAL-AIC-01"],
+        description="the window approval seal put on the result: required when the item needs the seal "
+        "(the use is logged with the case); see GET /api/v1/windows/{window_code}/seals",
+    )
+
+
 class Materials(Strict):
+    """The one-time notice (一次性告知): the materials missing, and a note to the applicant."""
+
     materials: list[str] = Field(default_factory=list, max_length=50)
     note: str = Field("", max_length=2000)
+
+
+class SuppliedMaterials(Strict):
+    """Materials handed in after a correction notice (SupplyMaterials carries no note)."""
+
+    materials: list[str] = Field(default_factory=list, max_length=50)
 
 
 class JointDecision(Strict):
