@@ -41,8 +41,7 @@ from servicehall.cases.v1 import cases_pb2
 from servicehall.fees.v1 import fees_pb2
 from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
-from tests.support import free_port
-from tests.unit.test_gateway_instant_items import relay
+from tests.support import free_port, relay
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))]

@@ -6,13 +6,12 @@ Issue 8, defect 12: over gRPC ConcludeOnTheSpot names the seal used (`seal_code`
 the route took only a reason, so every instant item that needs a seal answered 422 "name the
 seal used on the result", even after the seal use was recorded.
 
-There is no Kafka here: `relay` hands the outbox rows of one service to the other's consumer
+There is no Kafka here: `relay` (tests/support.py) hands the outbox rows of one service to the other's consumer
 (EventConsumer.handle_record, the code a Kafka record goes through), which is what the broker
 and the two consumers do with CaseAccepted and FeesSettled in the running platform."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,17 +19,13 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 import yaml
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
-from shared.kafka.consumer import EventConsumer
-from shared.runtime import RunningService
-from shared.timeutil import utcnow
-from tests.support import VALID_ID_CARD, free_port
+from tests.support import VALID_ID_CARD, free_port, relay
 
 CATALOG = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "services/cases/catalog/demo_catalog.yaml").read_text("utf-8")
@@ -50,7 +45,8 @@ def window_staff(department: str) -> dict[str, str]:
 
 
 @pytest.fixture
-async def hall(start_service):
+async def stack(start_service):
+    """The gateway in front of real cases and fees servers."""
     cases = await start_service(CASES)
     fees = await start_service(FEES)
     dead = f"127.0.0.1:{free_port()}"  # notification, attendance, evaluation: not needed here
@@ -70,59 +66,24 @@ async def hall(start_service):
         yield SimpleNamespace(http=http, cases=cases, fees=fees)
 
 
-def _relay(source: RunningService[Any], target: RunningService[Any]) -> list[str]:
-    """Publish the source's unpublished outbox rows straight into the target's consumer."""
-    consumer = EventConsumer(
-        service_name=target.definition.name,
-        bootstrap_servers="",
-        topics=list(target.definition.consumes),
-        handlers=dict(target.definition.handlers),
-        session_factory=target.runtime.session_factory,
-        processed_model=target.definition.processed_model,
-        producer_factory=lambda: pytest.fail("an event was dead-lettered"),
-    )
-    outbox = source.definition.outbox_model
-    outcomes = []
-    with source.runtime.session_factory() as session:
-        rows = session.scalars(sa.select(outbox).where(outbox.published_at.is_(None)).order_by(outbox.id)).all()
-        for offset, row in enumerate(rows):
-            record = SimpleNamespace(
-                topic=row.topic,
-                partition=0,
-                offset=offset,
-                key=row.partition_key.encode(),
-                value=row.envelope,
-                headers=[(k, v.encode()) for k, v in row.trace_headers.items()],
-            )
-            if row.topic in target.definition.consumes:
-                outcomes.append(consumer.handle_record(record))
-            row.published_at = utcnow()
-        session.commit()
-    return outcomes
-
-
-async def relay(source: RunningService[Any], target: RunningService[Any]) -> list[str]:
-    return await asyncio.to_thread(_relay, source, target)
-
-
 def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
     assert response.status_code == status, response.text
     return response.json()
 
 
-async def test_the_walk_covers_every_instant_item_the_gateway_lists(hall):
-    listed = ok(await hall.http.get("/api/v1/service-items"))["items"]
+async def test_the_walk_covers_every_instant_item_the_gateway_lists(stack):
+    listed = ok(await stack.http.get("/api/v1/service-items"))["items"]
     assert {i["code"] for i in listed if i["case_kind"] == "instant"} == {i["code"] for i in INSTANT_ITEMS}
     assert any(i["needs_seal"] for i in INSTANT_ITEMS) and any(i["fees"] for i in INSTANT_ITEMS)
     # Anyone may read which version of an item is which (a case keeps the one it was received under).
-    [version] = ok(await hall.http.get("/api/v1/service-items/AIC-001/versions"))["items"]
+    [version] = ok(await stack.http.get("/api/v1/service-items/AIC-001/versions"))["items"]
     assert version["version"] == 1 and version["needs_seal"]
-    assert (await hall.http.get("/api/v1/service-items/NOPE-001/versions")).status_code == 404
+    assert (await stack.http.get("/api/v1/service-items/NOPE-001/versions")).status_code == 404
 
 
 @pytest.mark.parametrize("item", INSTANT_ITEMS, ids=[i["code"] for i in INSTANT_ITEMS])
-async def test_an_instant_item_is_concluded_on_the_spot_through_the_gateway(hall, item):
-    http, staff = hall.http, window_staff(item["department"])
+async def test_an_instant_item_is_concluded_on_the_spot_through_the_gateway(stack, item):
+    http, staff = stack.http, window_staff(item["department"])
     declared = {k: v for fee in item["fees"] for k, v in DECLARED_FOR_FEE.get(fee, {}).items()}
     submitted = ok(
         await http.post(
@@ -143,7 +104,7 @@ async def test_an_instant_item_is_concluded_on_the_spot_through_the_gateway(hall
     if item["fees"]:
         # Fees are assessed on acceptance and paid at the one cashier before the result is handed over.
         ok(await http.post(f"/api/v1/cases/{number}/actions/accept", headers=staff))
-        assert await relay(hall.cases, hall.fees)  # CaseAccepted -> the payment notices
+        assert await relay(stack.cases, stack.fees)  # CaseAccepted -> the payment notices
         notices = ok(await http.get(f"/api/v1/cases/{number}/payment-notices", headers=staff))["notices"]
         assert {line["fee_item_code"] for n in notices for line in n["lines"]} == set(item["fees"])
         for notice in notices:
@@ -153,7 +114,7 @@ async def test_an_instant_item_is_concluded_on_the_spot_through_the_gateway(hall
                 headers={**CASHIER, "Idempotency-Key": str(uuid.uuid4())},
             )
             ok(paid, 201)
-        assert "applied" in await relay(hall.fees, hall.cases)  # FeesSettled -> the case may conclude
+        assert "applied" in await relay(stack.fees, stack.cases)  # FeesSettled -> the case may conclude
 
     body: dict[str, str] = {}
     if item["needs_seal"]:
@@ -174,11 +135,11 @@ async def test_an_instant_item_is_concluded_on_the_spot_through_the_gateway(hall
     assert [t["to_status"] for t in history] == ["accepted", "in_review", "approved", "concluded"]
 
 
-async def test_conclude_on_the_spot_without_the_seal_its_item_needs_is_422_naming_seal_code(hall):
+async def test_conclude_on_the_spot_without_the_seal_its_item_needs_is_422_naming_seal_code(stack):
     item = next(i for i in INSTANT_ITEMS if i["needs_seal"] and not i["fees"])
     staff = window_staff(item["department"])
     submitted = ok(
-        await hall.http.post(
+        await stack.http.post(
             "/api/v1/cases",
             json={
                 "service_item_code": item["code"],
@@ -189,9 +150,9 @@ async def test_conclude_on_the_spot_without_the_seal_its_item_needs_is_422_namin
         201,
     )
     url = f"/api/v1/cases/{submitted['case_number']}/actions/conclude-on-the-spot"
-    refused = await hall.http.post(url, headers=staff)
+    refused = await stack.http.post(url, headers=staff)
     assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == ["seal_code"]
-    another_window = await hall.http.post(url, json={"seal_code": "SEAL-LAND-01"}, headers=staff)
+    another_window = await stack.http.post(url, json={"seal_code": "SEAL-LAND-01"}, headers=staff)
     assert another_window.status_code == 403  # staff use only their own department's seals
-    still = ok(await hall.http.get(f"/api/v1/cases/{submitted['case_number']}", headers=staff))
+    still = ok(await stack.http.get(f"/api/v1/cases/{submitted['case_number']}", headers=staff))
     assert still["status"] == "received"  # a refusal writes nothing
