@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, object_session
 
 from services.cases.models import Case, ClockPause, Extension, HolidayArrangement, ServiceItemVersion
 from shared.clock import today
+from shared.timeutil import shanghai_day, utcnow
 from shared.workdays import Arrangement, HolidayPeriod, WorkingDayCalendar, load_arrangement
 
 ARRANGEMENTS = Path(__file__).resolve().parents[2] / "shared" / "calendars"
@@ -138,7 +139,7 @@ class _CalendarCache:
             result, engine_ref, checked = self._latest, self._engine, self._checked
         if result is None:
             # No session at hand, so the system's date decides the horizon.
-            return base_calendar(horizon(date.today()))
+            return base_calendar(horizon(shanghai_day(utcnow())))
         engine = engine_ref() if engine_ref is not None else None
         if engine is None or time.monotonic() - checked < REFRESH_SECONDS:
             return result
@@ -155,7 +156,7 @@ class _CalendarCache:
 def compose(stored: Iterable[dict[str, Any]], last_year: int | None = None) -> WorkingDayCalendar:
     """The base calendar with stored arrangements (the `document` form) applied in year
     order, the one way both calendar() and an import build it."""
-    result = base_calendar(last_year or horizon(date.today()))
+    result = base_calendar(last_year or horizon(shanghai_day(utcnow())))
     for content in sorted(stored, key=lambda c: int(c["year"])):
         result = result.with_arrangement(from_document(content))
     return result
