@@ -127,8 +127,14 @@ async def test_an_undecodable_record_goes_to_the_dead_letter_topic_and_the_consu
     notification = await start_service(NOTIFICATION, kafka=bootstrap)
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     producer.send(CASES_EVENTS, value=b"\x08\x96\x01 not an envelope", key=b"poison").get(timeout=10)
+    # A complete event: a notice with an empty value (the name, the item) is refused, and
+    # that event would go to the dead-letter topic as well.
     good = case_events.CaseSubmitted(
-        case_number="QTS-20261128-00042", case_kind="instant", applicant_phone="13612345678"
+        case_number="QTS-20261128-00042",
+        service_item_name="特种设备使用登记",
+        case_kind="instant",
+        applicant_name="孙七",
+        applicant_phone="13612345678",
     )
     envelope = new_envelope(good, source="cases", partition_key="poison")  # same key: same partition, after the poison
     producer.send(CASES_EVENTS, value=envelope.SerializeToString(), key=b"poison").get(timeout=10)
