@@ -1,6 +1,6 @@
 """What staff do to a case's deadline clock: pause it (correction aside, the periods Art. 45
-excludes: hearing, tender, auction, testing, inspection, quarantine, expert review), resume
-it, extend it once.
+excludes: hearing, tender, auction, testing, inspection, quarantine, appraisal, expert
+review), resume it, extend it once.
 
 Each is a use case: it takes the caller and checks them (staff of the case's department; an
 extension needs an approver or the chief representative), then changes the ledger and lets
@@ -38,6 +38,7 @@ PAUSE_LABELS = {
     "testing": "检测",
     "inspection": "检验",
     "quarantine": "检疫",
+    "appraisal": "鉴定",
     "expert_review": "专家评审",
 }
 PAUSE_REASONS = tuple(PAUSE_LABELS)

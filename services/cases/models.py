@@ -175,7 +175,7 @@ class ClockPause(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    # correction|hearing|tender|auction|testing|inspection|quarantine|expert_review
+    # correction|hearing|tender|auction|testing|inspection|quarantine|appraisal|expert_review
     reason: Mapped[str] = mapped_column(sa.String(20))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     started_on: Mapped[date] = mapped_column(sa.Date)
