@@ -319,12 +319,19 @@ class DueDates:
 
 def due_dates(session: Session, case: Case, cal: WorkingDayCalendar | None = None) -> DueDates:
     """The case's current due dates (as recompute left them) and what qualifies them."""
-    cal = cal or calendar(session)
+    promised_years: tuple[int, ...] = ()
+    statutory_years: tuple[int, ...] = ()
+    # due_provisional is exact (recompute walks the same days), so a firm case needs no walk:
+    # the statutory limit walks every day the promised one does, and more.
+    if case.due_provisional:
+        cal = cal or calendar(session)
+        promised_years = provisional_years(cal, case.accepted_on, case.promised_due)
+        statutory_years = provisional_years(cal, case.accepted_on, case.statutory_due)
     return DueDates(
         promised=case.promised_due,
         statutory=case.statutory_due,
-        promised_years=provisional_years(cal, case.accepted_on, case.promised_due),
-        statutory_years=provisional_years(cal, case.accepted_on, case.statutory_due),
+        promised_years=promised_years,
+        statutory_years=statutory_years,
         paused=open_pause(session, case) is not None,
     )
 

@@ -12,12 +12,14 @@ import pytest
 import sqlalchemy as sa
 
 from servicehall.events.v1 import cases_pb2 as case_events
-from services.cases import access, deadlines, decisions, joint, queries
+from services.cases import access, arrangements, deadlines, decisions, joint, queries
 from services.cases import clock as cases_clock
 from services.cases.models import OutboxMessage, Voucher
 from shared.errors import InvalidArgument
 from shared.kafka.envelope import decode
+from shared.workdays import load_arrangement
 from tests.cases_hall import Hall, staff
+from tests.unit.test_cases_calendar_admin import FIXTURE_2027
 
 LAND = staff("LAND")
 HCB = staff("HCB")
@@ -198,3 +200,16 @@ def test_a_paused_joint_case_holds_its_tasks_and_resuming_moves_them(hall, clock
     hall.do(lambda s: deadlines.extend(s, number, staff("HCB", "approver"), extra_days=5, reason="协调"))
     moved = hall.case(number).promised_due
     assert _joint_tasks_due(hall, number) == [case.promised_due, moved, moved]
+
+
+# ------------------------------------- nearby: the dates an imported arrangement moved are told
+def test_an_imported_arrangement_tells_the_new_dates_firm(hall, clock, tmp_path):
+    number = accepted(hall, clock, "LAND-001", date(2026, 12, 28))
+    path = tmp_path / "arrangement-2027.yaml"
+    path.write_text(FIXTURE_2027, encoding="utf-8")
+    arrangement = load_arrangement(path, allow_test_fixture=True)
+    hall.do(lambda s: arrangements.import_arrangement(s, arrangement, actor="zy-mgr"))
+    [moved] = events(hall, number, case_events.DeadlineRecomputed)
+    assert (moved.statutory.day, moved.statutory.provisional) == ("2027-01-27", False)
+    assert (moved.old_statutory_due, moved.promised.day) == ("2027-01-26", "2027-01-13")
+    assert hall.do(lambda s: cases_clock.due_note(s, queries.find_case(s, number))) == ""
