@@ -14,13 +14,16 @@ from grpc_status import rpc_status
 from prometheus_client import REGISTRY
 
 from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
-from services.fees.models import AuditEntry, OutboxMessage, Payment, Receipt
+from services.fees.models import AuditEntry, FeeCase, OutboxMessage, Payment, Receipt
 from services.fees.server import DEFINITION as FEES
 from shared.errors import field_violations
 from shared.kafka.envelope import decode
 from tests.fees_support import APPROVER, CASHIER, CASHIER_2, MANAGER, accept, applicant, new_case_number, staff
 
 CASH = fees_pb2.PAYMENT_METHOD_CASH
+# Deed tax on what is neither the family's first nor its second home (e.g. a shop): 3%. Since
+# issue 8 these values must be declared; without them the reduced rate cannot be decided.
+NOT_A_HOME = {"first_home": 0, "second_home": 0}
 
 
 @pytest.fixture
@@ -222,7 +225,9 @@ async def test_a_failed_assessment_waits_for_staff_who_cannot_charge_unlisted_fe
     assert await notices_of(fees, case) == []  # no declared price: nothing assessed yet
     window = staff("window_staff", "FIN")
     request = fees_pb2.AssessFeesRequest(
-        case_number=case, declared_values={"declared_price_fen": 50_000_000}, fee_item_codes=["FEE-PSB-IDCARD"]
+        case_number=case,
+        declared_values={"declared_price_fen": 50_000_000, **NOT_A_HOME},
+        fee_item_codes=["FEE-PSB-IDCARD"],
     )
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await fees.stub.AssessFees(request, metadata=window)
@@ -239,6 +244,30 @@ async def test_a_failed_assessment_waits_for_staff_who_cannot_charge_unlisted_fe
     assert await code_of(fees.stub.AssessFees(request, metadata=window)) == grpc.StatusCode.FAILED_PRECONDITION
     unknown = fees_pb2.AssessFeesRequest(case_number="FIN-20200101-00001")
     assert await code_of(fees.stub.AssessFees(unknown, metadata=window)) == grpc.StatusCode.NOT_FOUND
+
+
+async def test_a_first_home_without_its_floor_area_is_refused_naming_it(fees):
+    # Issue 8: the area decides the reduced rate of a first home; missing, it used to be
+    # taken as "not small", and the first home paid 1.5% without anyone noticing.
+    case = new_case_number("FIN")
+    declared = {"declared_price_fen": 100_000_000, "first_home": 1}
+    accept(
+        fees.runtime.session_factory,
+        case,
+        fee_item_codes=("TAX-DEED",),
+        department="FIN",
+        item="FIN-001",
+        declared=declared,
+    )
+    assert await notices_of(fees, case) == []  # kept, with the reason, for window staff
+    with fees.runtime.session_factory() as session:
+        assert "declared_values.floor_area_cm2" in session.get(FeeCase, case).assessment_error
+    request = fees_pb2.AssessFeesRequest(case_number=case, declared_values=declared)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await fees.stub.AssessFees(request, metadata=staff("window_staff", "FIN"))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    fields = [v.field for v in field_violations(rpc_status.from_call(caught.value))]
+    assert "declared_values.floor_area_cm2" in fields
 
 
 async def test_payment_issues_a_receipt_settles_the_case_and_replays(fees):
@@ -289,7 +318,7 @@ async def test_settled_only_when_every_notice_is_paid_or_waived(fees):
         fees.runtime.session_factory,
         case,
         fee_item_codes=("FEE-LAND-REG", "TAX-DEED"),
-        declared={"declared_price_fen": 100_000_00},
+        declared={"declared_price_fen": 100_000_00, **NOT_A_HOME},
     )
     land, deed = sorted(await notices_of(fees, case), key=lambda n: n.fee_type)
     assert not (await pay(fees, land, "land-1")).case_settled
@@ -328,7 +357,7 @@ async def test_void_a_notice_then_reassess_with_corrected_values(fees):
         fee_item_codes=("TAX-DEED",),
         department="FIN",
         item="FIN-001",
-        declared={"declared_price_fen": 1_000_000_00},
+        declared={"declared_price_fen": 1_000_000_00, **NOT_A_HOME},
     )
     [wrong] = await notices_of(fees, case)
     voided = await fees.stub.VoidPaymentNotice(
@@ -337,7 +366,7 @@ async def test_void_a_notice_then_reassess_with_corrected_values(fees):
     assert voided.status == fees_pb2.NOTICE_STATUS_VOIDED
     assert await code_of(pay(fees, wrong, "v-1")) == grpc.StatusCode.FAILED_PRECONDITION
     assessed = await fees.stub.AssessFees(
-        fees_pb2.AssessFeesRequest(case_number=case, declared_values={"declared_price_fen": 800_000_00}),
+        fees_pb2.AssessFeesRequest(case_number=case, declared_values={"declared_price_fen": 800_000_00, **NOT_A_HOME}),
         metadata=staff("window_staff", "FIN"),
     )
     assert [n.total_due_fen for n in assessed.notices] == [2_400_000]
@@ -429,7 +458,7 @@ async def test_reconciliation_export_and_revenue(fees):
         fees.runtime.session_factory,
         case,
         fee_item_codes=("FEE-LAND-REG", "TAX-DEED"),
-        declared={"declared_price_fen": 2_000_000_00},
+        declared={"declared_price_fen": 2_000_000_00, **NOT_A_HOME},
     )
     land, deed = sorted(await notices_of(fees, case), key=lambda n: n.fee_type)
     paid_land, paid_deed = await pay(fees, land, "e-1"), await pay(fees, deed, "e-2")

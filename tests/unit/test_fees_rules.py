@@ -81,15 +81,45 @@ DEED = Rule(
 
 @given(bases, st.sampled_from([None, 0, 1]), st.one_of(st.none(), st.integers(min_value=1, max_value=10**7)))
 def test_the_first_reduced_rate_whose_conditions_hold_applies(price, first_home, area):
+    # Changed with issue 8: a value a deciding condition reads may not be missing. It used
+    # to count as "condition false", so a first home without its area paid 1.5% and a case
+    # without first_home 3%; now the values that leave the rate undecided are named.
     declared = {"declared_price_fen": price}
     if first_home is not None:
         declared["first_home"] = first_home
     if area is not None:
         declared["floor_area_cm2"] = area
+    if first_home is None or (first_home == 1 and area is None):
+        with pytest.raises(rules.ValueProblem) as caught:
+            rules.compute(DEED, declared)
+        assert caught.value.value_name == ("first_home" if first_home is None else "floor_area_cm2")
+        return
     expected_rate = 300
     if first_home == 1:
         expected_rate = 100 if area is not None and area <= 900_000 else 150
     assert rules.compute(DEED, declared).amount_fen == rules.rate_amount(price, expected_rate)
+
+
+@pytest.mark.parametrize(
+    ("declared", "named"),
+    [
+        ({"first_home": 1}, "floor_area_cm2"),  # a first home: the area decides 1% or 1.5%
+        ({}, "first_home"),
+        ({"floor_area_cm2": 800_000}, "first_home"),
+    ],
+)
+def test_a_value_a_reduced_rate_needs_is_refused_when_missing(declared, named):
+    with pytest.raises(rules.ValueProblem) as caught:
+        rules.compute(DEED, {"declared_price_fen": 100_000_000, **declared})
+    assert caught.value.value_name == named
+
+
+def test_a_missing_value_no_deciding_condition_reads_is_not_needed():
+    # Not a first home: the area cannot change the rate, so it need not be declared.
+    assert rules.compute(DEED, {"declared_price_fen": 100_000_000, "first_home": 0}).amount_fen == 3_000_000
+    # A first home of 100 m2: the first reduced rate is out, the second holds.
+    amount = rules.compute(DEED, {"declared_price_fen": 100_000_000, "first_home": 1, "floor_area_cm2": 1_000_000})
+    assert amount.amount_fen == 1_500_000
 
 
 @given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=1, max_value=rules.MAX_QUANTITY))
