@@ -73,9 +73,18 @@ async def test_standards_in_force_by_date_and_every_version(fees):
     now = await stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest())
     before = await stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest(on="2010-06-30"))
     history = await stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest(all_versions=True))
+    before_the_law = await stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest(on="2024-11-30"))
     deed_now = {s.code: s for s in now.standards}["TAX-DEED"]
     deed_then = {s.code: s for s in before.standards}["TAX-DEED"]
-    assert deed_now.effective_from == "2010-10-01" and [r.rate_basis_points for r in deed_now.reduced_rates] == [
+    deed_2010 = {s.code: s for s in before_the_law.standards}["TAX-DEED"]
+    # Issue 8: the demo deed tax follows the 2024 rule from 2024-12-01 (it was the 2010 one).
+    assert deed_now.effective_from == "2024-12-01" and [r.rate_basis_points for r in deed_now.reduced_rates] == [
+        100,
+        150,
+        100,
+        200,
+    ]
+    assert deed_2010.effective_from == "2010-10-01" and [r.rate_basis_points for r in deed_2010.reduced_rates] == [
         100,
         150,
     ]
@@ -89,6 +98,11 @@ async def test_standards_in_force_by_date_and_every_version(fees):
         "TAX-DEED",
     }
     assert [s.effective_from for s in history.standards if s.code == "FEE-TRANS-PERMIT"] == ["2010-01-01", "2011-01-01"]
+    assert [s.effective_from for s in history.standards if s.code == "TAX-DEED"] == [
+        "2010-01-01",
+        "2010-10-01",
+        "2024-12-01",
+    ]
     assert (
         await code_of(stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest(on="28/11/2026")))
         == grpc.StatusCode.INVALID_ARGUMENT
@@ -181,7 +195,8 @@ async def test_an_accepted_case_gets_one_notice_per_department_and_fee_type(fees
     assert land.department_code == "LAND" and land.total_due_fen == 10000
     # 1% of 1,234,567.89 yuan = 12,345.6789 yuan -> 1,234,568 fen (half up).
     assert deed.department_code == "FIN" and deed.total_due_fen == 1_234_568
-    assert "FIRST_HOME_UP_TO_90M2" in deed.lines[0].basis and deed.lines[0].standard_effective_from == "2010-10-01"
+    # The version of 2024-12-01 (before issue 8 the 2010 one, FIRST_HOME_UP_TO_90M2, also 1% here).
+    assert "FIRST_HOME_UP_TO_140M2" in deed.lines[0].basis and deed.lines[0].standard_effective_from == "2024-12-01"
     assert deed.status == fees_pb2.NOTICE_STATUS_UNPAID and deed.due_date > deed.assessed_on
     issued = events_of(fees, "servicehall.events.v1.PaymentNoticeIssued")
     assert sorted(n.notice_number for _, n in issued) == sorted(n.notice_number for n in notices)

@@ -174,6 +174,92 @@ def test_a_past_version_of_a_known_standard_is_refused(db):
     assert count(db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
 
 
+# --- the deed tax by the version in force ---------------------------------------------------
+
+PRICE = 100_000_000  # fen: 1,000,000 yuan
+DEED_TAX_LAW = date(2024, 12, 1)  # 契税法 with 财政部 税务总局 住房城乡建设部公告2024年第16号
+
+
+def assess_deed_tax(db, clock: ShiftedClock, on: date, declared: dict[str, int]) -> NoticeLine:
+    """A deed-tax case accepted without values, assessed by window staff on `on` (the clock)."""
+    clock.set(datetime.combine(on, time(10), SHANGHAI))
+    case = new_case_number("FIN")
+    accept(db, case, fee_item_codes=("TAX-DEED",), department="FIN", item="FIN-001", accepted_at=clock.now())
+    _, [notice] = run(
+        db,
+        lambda s: assessment.assess(
+            s, case_number=case, declared_values={"declared_price_fen": PRICE, **declared}, fee_item_codes=[], actor="t"
+        ),
+    )
+    [line] = notice.lines
+    return line
+
+
+@pytest.mark.parametrize(
+    ("on", "declared", "amount", "reduced_rate", "version"),
+    [
+        # From 2024-12-01: the family's only home 1% up to 140 m2, 1.5% above; its second
+        # home 1% up to 140 m2, 2% above (outside the four first-tier cities); else 3%.
+        (
+            DEED_TAX_LAW,
+            {"first_home": 1, "floor_area_cm2": 1_400_000},
+            1_000_000,
+            "FIRST_HOME_UP_TO_140M2",
+            DEED_TAX_LAW,
+        ),
+        (
+            DEED_TAX_LAW,
+            {"first_home": 1, "floor_area_cm2": 1_400_001},
+            1_500_000,
+            "FIRST_HOME_OVER_140M2",
+            DEED_TAX_LAW,
+        ),
+        (
+            DEED_TAX_LAW,
+            {"first_home": 0, "second_home": 1, "floor_area_cm2": 1_400_000},
+            1_000_000,
+            "SECOND_HOME_UP_TO_140M2",
+            DEED_TAX_LAW,
+        ),
+        (
+            DEED_TAX_LAW,
+            {"first_home": 0, "second_home": 1, "floor_area_cm2": 2_000_000},
+            2_000_000,
+            "SECOND_HOME_OVER_140M2",
+            DEED_TAX_LAW,
+        ),
+        (DEED_TAX_LAW, {"first_home": 0, "second_home": 0, "floor_area_cm2": 500_000}, 3_000_000, None, DEED_TAX_LAW),
+        # The day before, the 2010 version: a first home over 90 m2 1.5%, no second-home rate.
+        (
+            date(2024, 11, 30),
+            {"first_home": 1, "floor_area_cm2": 1_000_000},
+            1_500_000,
+            "FIRST_HOME_OVER_90M2",
+            date(2010, 10, 1),
+        ),
+        (
+            date(2024, 11, 30),
+            {"first_home": 0, "second_home": 1, "floor_area_cm2": 1_000_000},
+            3_000_000,
+            None,
+            date(2010, 10, 1),
+        ),
+    ],
+)
+def test_the_deed_tax_follows_the_version_in_force_on_the_assessment_day(
+    db, clock, on, declared, amount, reduced_rate, version
+):
+    line = assess_deed_tax(db, clock, on, declared)
+    assert (line.assessed_fen, line.standard_effective_from) == (amount, version)
+    assert ("reduced rate" not in line.basis) if reduced_rate is None else line.basis.endswith(reduced_rate)
+
+
+def test_a_second_home_without_its_floor_area_is_refused(db, clock):
+    with pytest.raises(InvalidArgument) as caught:
+        assess_deed_tax(db, clock, DEED_TAX_LAW, {"first_home": 0, "second_home": 1})
+    assert [v.field for v in caught.value.violations] == ["declared_values.floor_area_cm2"]
+
+
 # --- payments: idempotency and concurrency --------------------------------------------------
 
 
