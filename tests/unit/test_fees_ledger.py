@@ -13,6 +13,7 @@ from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -172,6 +173,44 @@ def test_a_past_version_of_a_known_standard_is_refused(db):
     with pytest.raises(FailedPrecondition):
         run(db, lambda s: standards.create_standard(s, standard, actor="t", today=date(2026, 11, 28)))
     assert count(db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
+
+
+def test_the_shipped_standards_import_whole_into_a_fresh_database(fees_db):
+    # Issue 8: the shipped file holds several past versions of a code (TAX-DEED, the permit);
+    # on a fresh database they are the code's history, not a back-dated change.
+    document = standards.DEMO_STANDARDS.read_text(encoding="utf-8")
+    entries = len(yaml.safe_load(document)["standards"])
+    with transaction(fees_db) as session:
+        today = hall_today(session)
+        assert standards.import_document(session, document, actor="t", today=today) == (entries, 0)
+    with transaction(fees_db) as session:
+        assert standards.import_document(session, document, actor="t", today=today) == (0, entries)
+        versions = [s.effective_from for s in queries.all_versions(session) if s.code == "TAX-DEED"]
+    assert versions == [date(2010, 1, 1), date(2010, 10, 1), date(2024, 12, 1)]
+
+
+def test_seeding_never_backdates_a_standard_in_use(fees_db, tmp_path):
+    with transaction(fees_db) as session:
+        standards.seed(session)
+    later = tmp_path / "later.yaml"
+    later.write_text(
+        """
+standards:
+  - {code: FEE-LAND-REG, name: 土地登记费, department: LAND, fee_type: administrative, legal_basis: 新文件, fixed_amount_fen: 20000, effective_from: 2020-01-01}
+  - {code: FEE-NEW-PAST, name: 新收费, department: LAND, fee_type: administrative, legal_basis: 某文件, fixed_amount_fen: 500, effective_from: 2015-01-01}
+""",
+        encoding="utf-8",
+    )
+    # The seed loads the new code's past version, and leaves out the back-dated one.
+    with transaction(fees_db) as session:
+        assert standards.import_file(session, later, today=hall_today(session)) == 1
+    with fees_db() as session:
+        codes = [(s.code, s.effective_from) for s in queries.all_versions(session, department_code="LAND")]
+    assert ("FEE-NEW-PAST", date(2015, 1, 1)) in codes and ("FEE-LAND-REG", date(2020, 1, 1)) not in codes
+    # An import refuses it (all or nothing).
+    with pytest.raises(FailedPrecondition), transaction(fees_db) as session:
+        standards.import_document(session, later.read_text(encoding="utf-8"), actor="t", today=hall_today(session))
+    assert count(fees_db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
 
 
 # --- the deed tax by the version in force ---------------------------------------------------
