@@ -74,6 +74,9 @@ class FeeStandardModel(Strict):
     minimum_fen: int = Field(0, ge=0)
     maximum_fen: int = Field(0, ge=0)
     reduced_rates: list[ReducedRateModel] = Field(default_factory=list, max_length=10)
+    value_ranges: list[ConditionModel] = Field(
+        default_factory=list, max_length=20, description="what a declared value the rule reads may be"
+    )
 
 
 class FeeStandardList(BaseModel):
@@ -287,12 +290,18 @@ def standard_in(body: FeeStandardModel) -> fees_pb2.FeeStandard:
     for r in body.reduced_rates:
         reduced = message.reduced_rates.add(code=r.code, name=r.name, rate_basis_points=r.rate_basis_points)
         for c in r.conditions:
-            condition = reduced.conditions.add(value_name=c.value)
-            if c.min is not None:
-                condition.min = c.min
-            if c.max is not None:
-                condition.max = c.max
+            _condition_in(reduced.conditions.add(), c)
+    for c in body.value_ranges:
+        _condition_in(message.value_ranges.add(), c)
     return message
+
+
+def _condition_in(message: fees_pb2.ValueCondition, body: ConditionModel) -> None:
+    message.value_name = body.value
+    if body.min is not None:
+        message.min = body.min
+    if body.max is not None:
+        message.max = body.max
 
 
 # --- proto -> HTTP ------------------------------------------------------------------------------
@@ -326,17 +335,17 @@ def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
                 code=r.code,
                 name=r.name,
                 rate_basis_points=r.rate_basis_points,
-                conditions=[
-                    ConditionModel(
-                        value=c.value_name,
-                        min=c.min if c.HasField("min") else None,
-                        max=c.max if c.HasField("max") else None,
-                    )
-                    for c in r.conditions
-                ],
+                conditions=[_condition_out(c) for c in r.conditions],
             )
             for r in s.reduced_rates
         ],
+        value_ranges=[_condition_out(c) for c in s.value_ranges],
+    )
+
+
+def _condition_out(c: fees_pb2.ValueCondition) -> ConditionModel:
+    return ConditionModel(
+        value=c.value_name, min=c.min if c.HasField("min") else None, max=c.max if c.HasField("max") else None
     )
 
 

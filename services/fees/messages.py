@@ -108,6 +108,7 @@ def standard_message(standard: FeeStandard) -> fees_pb2.FeeStandard:
             )
             for r in rule.reduced_rates
         ],
+        value_ranges=[_condition(c) for c in rule.value_ranges],
     )
 
 
@@ -148,16 +149,20 @@ def standard_input(message: fees_pb2.FeeStandard) -> StandardInput:
                     code=r.code,
                     name=r.name,
                     rate_basis_points=r.rate_basis_points,
-                    conditions=tuple(
-                        rules.Condition(
-                            c.value_name, c.min if c.HasField("min") else None, c.max if c.HasField("max") else None
-                        )
-                        for c in r.conditions
-                    ),
+                    conditions=tuple(_condition_input(c) for c in r.conditions),
                 )
                 for r in message.reduced_rates
             ),
+            value_ranges=tuple(_condition_input(c) for c in message.value_ranges),
         ),
+    )
+
+
+def _condition_input(message: fees_pb2.ValueCondition) -> rules.Condition:
+    return rules.Condition(
+        message.value_name,
+        message.min if message.HasField("min") else None,
+        message.max if message.HasField("max") else None,
     )
 
 

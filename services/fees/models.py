@@ -67,6 +67,8 @@ class FeeStandard(Base):
     maximum_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # [{code, name, rate_basis_points, conditions: [{value, min?, max?}]}], first match wins.
     reduced_rates: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # [{value, min?, max?}]: the range of a declared value the rule reads. Added by revision 0003.
+    value_ranges: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
 
 
 class FeeCase(Base):

@@ -102,6 +102,8 @@ class Rule:
     minimum_fen: int = 0
     maximum_fen: int = 0
     reduced_rates: tuple[ReducedRate, ...] = field(default_factory=tuple)
+    # The range of a declared value the rule reads (min <= value <= max, a missing bound open).
+    value_ranges: tuple[Condition, ...] = field(default_factory=tuple)
 
     def values_read(self) -> list[str]:
         """The declared values this rule reads: its own, then those of its conditions."""
@@ -144,7 +146,7 @@ def compute(rule: Rule, declared: Mapping[str, int]) -> Amount:
     condition reads: a missing value is never taken as "condition false")."""
     if rule.kind == FIXED:
         return Amount(rule.fixed_amount_fen, f"fixed {yuan(rule.fixed_amount_fen)} yuan")
-    problems: list[tuple[str, str]] = []
+    problems = _out_of_range(rule, declared)
     if rule.kind == PER_UNIT:
         quantity = _declared(declared, rule.quantity_value, 1, MAX_QUANTITY, problems)
         if problems:
@@ -164,6 +166,24 @@ def compute(rule: Rule, declared: Mapping[str, int]) -> Amount:
             basis += f", bounds {yuan(rule.minimum_fen)}..{yuan(rule.maximum_fen) if rule.maximum_fen else '-'}"
         return Amount(amount, basis)
     raise ValueError(f"unknown rule {rule.kind!r}")
+
+
+def _out_of_range(rule: Rule, declared: Mapping[str, int]) -> list[tuple[str, str]]:
+    """The declared values outside the ranges the rule gives them (a missing one is not
+    out of range: whether it is needed is the rule's and the conditions' question)."""
+    problems = []
+    for allowed in rule.value_ranges:
+        if allowed.holds(declared) is False:
+            problems.append(
+                (allowed.value_name, f"the declared value '{allowed.value_name}' must be {_range(allowed)}")
+            )
+    return problems
+
+
+def _range(allowed: Condition) -> str:
+    if allowed.min is not None and allowed.max is not None:
+        return f"between {allowed.min} and {allowed.max}"
+    return f"at least {allowed.min}" if allowed.min is not None else f"at most {allowed.max}"
 
 
 def _reduced_rate(rule: Rule, declared: Mapping[str, int], problems: list[tuple[str, str]]) -> ReducedRate | None:
@@ -212,6 +232,7 @@ def rule_from_row(row: Any) -> Rule:
         minimum_fen=row.minimum_fen,
         maximum_fen=row.maximum_fen,
         reduced_rates=reduced_rates_from_data(row.reduced_rates or []),
+        value_ranges=conditions_from_data(row.value_ranges or []),
     )
 
 
@@ -221,28 +242,41 @@ def reduced_rates_from_data(data: list[dict[str, Any]]) -> tuple[ReducedRate, ..
             code=str(r.get("code", "")),
             name=str(r.get("name", "")),
             rate_basis_points=int(r.get("rate_basis_points", 0)),
-            conditions=tuple(
-                Condition(str(c.get("value", "")), _optional_int(c.get("min")), _optional_int(c.get("max")))
-                for c in r.get("conditions", [])
-            ),
+            conditions=conditions_from_data(list(r.get("conditions", []))),
         )
         for r in data
     )
 
 
-def reduced_rates_to_data(rates: tuple[ReducedRate, ...]) -> list[dict[str, Any]]:
+def conditions_from_data(data: list[dict[str, Any]]) -> tuple[Condition, ...]:
+    """[{value, min?, max?}] (a reduced rate's conditions, a rule's value ranges)."""
+    return tuple(
+        Condition(str(c.get("value", "")), _optional_int(c.get("min")), _optional_int(c.get("max"))) for c in data
+    )
+
+
+def conditions_to_data(conditions: tuple[Condition, ...]) -> list[dict[str, Any]]:
     out = []
-    for r in rates:
-        conditions = []
-        for c in r.conditions:
-            condition: dict[str, Any] = {"value": c.value_name}
-            if c.min is not None:
-                condition["min"] = c.min
-            if c.max is not None:
-                condition["max"] = c.max
-            conditions.append(condition)
-        out.append({"code": r.code, "name": r.name, "rate_basis_points": r.rate_basis_points, "conditions": conditions})
+    for c in conditions:
+        condition: dict[str, Any] = {"value": c.value_name}
+        if c.min is not None:
+            condition["min"] = c.min
+        if c.max is not None:
+            condition["max"] = c.max
+        out.append(condition)
     return out
+
+
+def reduced_rates_to_data(rates: tuple[ReducedRate, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "rate_basis_points": r.rate_basis_points,
+            "conditions": conditions_to_data(r.conditions),
+        }
+        for r in rates
+    ]
 
 
 def _optional_int(value: Any) -> int | None:
@@ -319,4 +353,16 @@ def validate_standard(
                     bad(f"{here}.conditions[{j}]", "needs a min, a max or both")
                 elif condition.min is not None and condition.max is not None and condition.min > condition.max:
                     bad(f"{here}.conditions[{j}]", "min is above max")
+    read, ranged = rule.values_read(), set()
+    for i, allowed in enumerate(rule.value_ranges):
+        here = f"value_ranges[{i}]"
+        if allowed.value_name not in read:
+            bad(f"{here}.value", f"a declared value the rule reads ({', '.join(read) or 'none'})")
+        elif allowed.value_name in ranged:
+            bad(f"{here}.value", "one range per value")
+        ranged.add(allowed.value_name)
+        if allowed.min is None and allowed.max is None:
+            bad(here, "needs a min, a max or both")
+        elif allowed.min is not None and allowed.max is not None and allowed.min > allowed.max:
+            bad(here, "min is above max")
     return problems

@@ -64,6 +64,7 @@ class StandardInput:
             minimum_fen=r.minimum_fen,
             maximum_fen=r.maximum_fen,
             reduced_rates=rules.reduced_rates_to_data(r.reduced_rates),
+            value_ranges=rules.conditions_to_data(r.value_ranges),
         )
 
     def same_as(self, row: FeeStandard) -> bool:
@@ -97,6 +98,7 @@ def standard_from_data(row: dict[str, Any], prefix: str = "") -> StandardInput:
             minimum_fen=int(row.get("minimum_fen", 0)),
             maximum_fen=int(row.get("maximum_fen", 0)),
             reduced_rates=rules.reduced_rates_from_data(list(row.get("reduced_rates") or [])),
+            value_ranges=rules.conditions_from_data(list(row.get("value_ranges") or [])),
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise InvalidArgument(

@@ -55,6 +55,7 @@ async def test_standards_are_public_and_created_by_a_manager(client):
         deed["rule"] == "rate"
         and deed["fee_type"] == "deed_tax"
         and deed["reduced_rates"][0]["conditions"][0] == {"value": "first_home", "min": 1, "max": 1}
+        and {"value": "floor_area_cm2", "min": 1, "max": None} in deed["value_ranges"]
     )
     body = {
         "code": "FEE-AIC-COPY",
@@ -66,10 +67,12 @@ async def test_standards_are_public_and_created_by_a_manager(client):
         "rule": "per_unit",
         "unit_price_fen": 100,
         "quantity_value": "pages",
+        "value_ranges": [{"value": "pages", "max": 500}],
     }
     problem(await client.post("/api/v1/fees/standards", json=body, headers=CASHIER), 403)
     created = await client.post("/api/v1/fees/standards", json=body, headers=MANAGER)
     assert created.status_code == 201 and created.json()["unit_price_fen"] == 100
+    assert created.json()["value_ranges"] == [{"value": "pages", "min": None, "max": 500}]
     errors = problem(await client.post("/api/v1/fees/standards", json={**body, "rule": "rate"}, headers=MANAGER), 422)[
         "errors"
     ]

@@ -299,6 +299,22 @@ def test_a_second_home_without_its_floor_area_is_refused(db, clock):
     assert [v.field for v in caught.value.violations] == ["declared_values.floor_area_cm2"]
 
 
+@pytest.mark.parametrize(
+    ("declared", "named"),
+    [
+        ({"first_home": 1, "floor_area_cm2": 0}, "floor_area_cm2"),  # no area: not a small home
+        ({"first_home": 1, "floor_area_cm2": -500_000}, "floor_area_cm2"),
+        ({"first_home": 2, "second_home": 0, "floor_area_cm2": 800_000}, "first_home"),  # a flag is 0 or 1
+        ({"first_home": 0, "second_home": -1}, "second_home"),
+    ],
+)
+def test_a_value_a_condition_reads_outside_its_range_is_refused(db, clock, declared, named):
+    # Issue 8's class: an impossible value used to fall through the conditions to some rate.
+    with pytest.raises(InvalidArgument) as caught:
+        assess_deed_tax(db, clock, DEED_TAX_LAW, declared)
+    assert [v.field for v in caught.value.violations] == [f"declared_values.{named}"]
+
+
 # --- payments: idempotency and concurrency --------------------------------------------------
 
 

@@ -161,3 +161,53 @@ def test_a_standard_is_checked_field_by_field():
         )
         == []
     )
+
+
+RANGED_DEED = Rule(
+    kind="rate",
+    rate_basis_points=300,
+    base_value="declared_price_fen",
+    reduced_rates=DEED.reduced_rates,
+    value_ranges=(Condition("first_home", 0, 1), Condition("floor_area_cm2", 1, None)),
+)
+
+
+def test_every_value_outside_its_range_is_named_at_once():
+    with pytest.raises(rules.ValueProblem) as caught:
+        rules.compute(RANGED_DEED, {"declared_price_fen": 0, "first_home": 3, "floor_area_cm2": 0})
+    assert sorted(caught.value.value_names) == ["declared_price_fen", "first_home", "floor_area_cm2"]
+    assert "at least 1" in str(caught.value) and "between 0 and 1" in str(caught.value)
+    # A value not declared is not out of range; it is needed only when a condition needs it.
+    assert rules.compute(RANGED_DEED, {"declared_price_fen": 100, "first_home": 0}).amount_fen == 3
+
+
+def test_value_ranges_are_checked_field_by_field():
+    rule = Rule(
+        kind="rate",
+        rate_basis_points=300,
+        base_value="declared_price_fen",
+        reduced_rates=DEED.reduced_rates,
+        value_ranges=(
+            Condition("first_home", 0, 1),
+            Condition("first_home", 0, 1),
+            Condition("unread_value", 0, 1),
+            Condition("floor_area_cm2"),
+            Condition("declared_price_fen", 5, 1),
+        ),
+    )
+    problems = rules.validate_standard(
+        code="TAX-X", name="契税", department_code="FIN", fee_type="deed_tax", legal_basis="条例", rule=rule
+    )
+    assert {p.field for p in problems} == {
+        "value_ranges[1].value",
+        "value_ranges[2].value",
+        "value_ranges[3]",
+        "value_ranges[4]",
+    }
+    fixed = Rule(kind="fixed", fixed_amount_fen=100, value_ranges=(Condition("quantity", 1, 2),))
+    assert [
+        p.field
+        for p in rules.validate_standard(
+            code="FEE-X", name="费", department_code="AIC", fee_type="administrative", legal_basis="文", rule=fixed
+        )
+    ] == ["value_ranges[0].value"]

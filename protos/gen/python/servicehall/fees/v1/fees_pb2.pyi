@@ -97,7 +97,7 @@ class ReducedRate(_message.Message):
     def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., rate_basis_points: _Optional[int] = ..., conditions: _Optional[_Iterable[_Union[ValueCondition, _Mapping]]] = ...) -> None: ...
 
 class FeeStandard(_message.Message):
-    __slots__ = ("code", "name", "department_code", "fee_type", "legal_basis", "fixed_amount_fen", "rate_basis_points", "effective_from", "rule", "unit_price_fen", "quantity_value", "base_value", "minimum_fen", "maximum_fen", "reduced_rates")
+    __slots__ = ("code", "name", "department_code", "fee_type", "legal_basis", "fixed_amount_fen", "rate_basis_points", "effective_from", "rule", "unit_price_fen", "quantity_value", "base_value", "minimum_fen", "maximum_fen", "reduced_rates", "value_ranges")
     CODE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -113,6 +113,7 @@ class FeeStandard(_message.Message):
     MINIMUM_FEN_FIELD_NUMBER: _ClassVar[int]
     MAXIMUM_FEN_FIELD_NUMBER: _ClassVar[int]
     REDUCED_RATES_FIELD_NUMBER: _ClassVar[int]
+    VALUE_RANGES_FIELD_NUMBER: _ClassVar[int]
     code: str
     name: str
     department_code: str
@@ -128,7 +129,8 @@ class FeeStandard(_message.Message):
     minimum_fen: int
     maximum_fen: int
     reduced_rates: _containers.RepeatedCompositeFieldContainer[ReducedRate]
-    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., legal_basis: _Optional[str] = ..., fixed_amount_fen: _Optional[int] = ..., rate_basis_points: _Optional[int] = ..., effective_from: _Optional[str] = ..., rule: _Optional[_Union[FeeRule, str]] = ..., unit_price_fen: _Optional[int] = ..., quantity_value: _Optional[str] = ..., base_value: _Optional[str] = ..., minimum_fen: _Optional[int] = ..., maximum_fen: _Optional[int] = ..., reduced_rates: _Optional[_Iterable[_Union[ReducedRate, _Mapping]]] = ...) -> None: ...
+    value_ranges: _containers.RepeatedCompositeFieldContainer[ValueCondition]
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., legal_basis: _Optional[str] = ..., fixed_amount_fen: _Optional[int] = ..., rate_basis_points: _Optional[int] = ..., effective_from: _Optional[str] = ..., rule: _Optional[_Union[FeeRule, str]] = ..., unit_price_fen: _Optional[int] = ..., quantity_value: _Optional[str] = ..., base_value: _Optional[str] = ..., minimum_fen: _Optional[int] = ..., maximum_fen: _Optional[int] = ..., reduced_rates: _Optional[_Iterable[_Union[ReducedRate, _Mapping]]] = ..., value_ranges: _Optional[_Iterable[_Union[ValueCondition, _Mapping]]] = ...) -> None: ...
 
 class ListFeeStandardsRequest(_message.Message):
     __slots__ = ("department_code", "on", "all_versions")
