@@ -101,6 +101,7 @@ async def test_the_applicant_reads_and_the_cashier_pays_once(client, fees):
     receipt = first.json()["receipt"]
     assert first.headers["location"] == f"/api/v1/fees/receipts/{receipt['receipt_number']}"
     assert first.json()["case_settled"] and receipt["kind"] == "payment" and receipt["total_fen"] == 10000
+    assert receipt["receipt_type"] == "non_tax_receipt" and receipt["receipt_number"].startswith("NTR-")
     again = await client.post(url, json=payment, headers={**CASHIER, "Idempotency-Key": "g-1"})
     assert again.status_code == 200 and again.json()["replayed"] and again.json()["receipt"] == receipt
     problem(
@@ -134,8 +135,18 @@ async def test_day_close_reports_and_csv(client, fees):
     day = paid.json()["receipt"]["day"]
     closed = await client.post("/api/v1/fees/day-closes", json={}, headers=CASHIER)
     assert closed.status_code == 200 and closed.json()["net_by_method_fen"] == {"card": 10000}
+    [by_type] = closed.json()["receipts"]
+    assert (by_type["receipt_type"], by_type["receipts_issued"], by_type["net_by_method_fen"]) == (
+        "non_tax_receipt",
+        1,
+        {"card": 10000},
+    )
     reconciled = await client.get("/api/v1/fees/reconciliation", params={"period": day}, headers=MANAGER)
     assert reconciled.json()["balanced"] is True
+    assert [(t["receipt_type"], t["receipts_fen"]) for t in reconciled.json()["receipt_types"]] == [
+        ("non_tax_receipt", 10000),
+        ("tax_certificate", 0),
+    ]
     problem(await client.get("/api/v1/fees/reconciliation", params={"period": "yesterday"}, headers=MANAGER), 422)
     exported = await client.get("/api/v1/fees/ledger.csv", params={"period": day[:7]}, headers=MANAGER)
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")

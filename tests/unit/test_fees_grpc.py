@@ -520,6 +520,88 @@ async def test_reconciliation_export_and_revenue(fees):
     )
 
 
+async def test_tax_certificates_and_non_tax_receipts_are_numbered_and_reported_apart(fees):
+    # Issue 8: deed tax is receipted with a tax payment certificate (税收完税证明), a fee with a
+    # non-tax revenue receipt (非税收入票据): two gapless sequences, told apart by the number.
+    case = new_case_number()
+    accept(
+        fees.runtime.session_factory,
+        case,
+        fee_item_codes=("FEE-LAND-REG", "TAX-DEED"),
+        declared={"declared_price_fen": 2_000_000_00, **NOT_A_HOME},
+    )
+    land, deed = sorted(await notices_of(fees, case), key=lambda n: n.fee_type)
+    paid_land, paid_deed = await pay(fees, land, "kind-1"), await pay(fees, deed, "kind-2")
+    year = paid_land.receipt.day[:4]
+    assert [paid_land.receipt.receipt_number, paid_deed.receipt.receipt_number] == [
+        f"NTR-{year}-00000001",
+        f"TAX-{year}-00000001",
+    ]
+    non_tax, tax = fees_pb2.RECEIPT_TYPE_NON_TAX_RECEIPT, fees_pb2.RECEIPT_TYPE_TAX_CERTIFICATE
+    assert (paid_land.receipt.receipt_number, paid_land.receipt.receipt_type) == (f"NTR-{year}-00000001", non_tax)
+    assert (paid_deed.receipt.receipt_number, paid_deed.receipt.receipt_type) == (f"TAX-{year}-00000001", tax)
+    # A refund and a void keep the kind of the receipt they correct.
+    refund = await fees.stub.RecordRefund(
+        fees_pb2.RecordRefundRequest(
+            receipt_number=paid_deed.receipt.receipt_number, amount_fen=1, reason="尾差", idempotency_key="kind-3"
+        ),
+        metadata=APPROVER,
+    )
+    assert (refund.red_letter_receipt.receipt_number, refund.red_letter_receipt.receipt_type) == (
+        f"TAX-{year}-00000002",
+        tax,
+    )
+    voided = await fees.stub.VoidReceipt(
+        fees_pb2.VoidReceiptRequest(receipt_number=paid_land.receipt.receipt_number, reason="打印错误"),
+        metadata=APPROVER,
+    )
+    assert (voided.replacement.receipt_number, voided.replacement.receipt_type) == (f"NTR-{year}-00000002", non_tax)
+
+    closed = await fees.stub.CloseDay(fees_pb2.CloseDayRequest(), metadata=CASHIER)
+    assert [(t.department_code, t.receipt_type) for t in closed.totals] == [("FIN", tax), ("LAND", non_tax)]
+    assert [
+        (
+            r.receipt_type,
+            r.payments_fen,
+            r.refunds_fen,
+            r.receipts_issued,
+            r.receipts_voided,
+            r.first_receipt_number,
+            r.last_receipt_number,
+            dict(r.net_by_method_fen),
+        )
+        for r in closed.receipts
+    ] == [
+        (non_tax, 10_000, 0, 2, 1, f"NTR-{year}-00000001", f"NTR-{year}-00000002", {"cash": 10_000}),
+        (tax, 6_000_000, 1, 2, 0, f"TAX-{year}-00000001", f"TAX-{year}-00000002", {"cash": 5_999_999}),
+    ]
+
+    reconciled = await fees.stub.Reconcile(fees_pb2.ReconcileRequest(period=paid_land.receipt.day), metadata=MANAGER)
+    assert reconciled.balanced and {(r.department_code, r.receipt_type) for r in reconciled.rows} == {
+        ("FIN", tax),
+        ("LAND", non_tax),
+    }
+    assert [
+        (
+            r.receipt_type,
+            r.receipts_fen,
+            r.payments_fen,
+            r.refunds_fen,
+            r.difference_fen,
+            list(r.missing_receipt_numbers),
+        )
+        for r in reconciled.receipt_types
+    ] == [(non_tax, 10_000, 10_000, 0, 0, []), (tax, 5_999_999, 6_000_000, 1, 0, [])]
+    exported = await fees.stub.ExportLedger(
+        fees_pb2.ExportLedgerRequest(period=paid_land.receipt.day), metadata=MANAGER
+    )
+    table = list(csv.DictReader(io.StringIO(exported.csv)))
+    assert {(r["receipt_number"][:3], r["receipt_type"]) for r in table} == {
+        ("NTR", "non_tax_receipt"),
+        ("TAX", "tax_certificate"),
+    }
+
+
 async def test_fee_metrics_are_read_from_the_database(fees):
     def sample(name: str, department: str = "LAND", fee_type: str = "administrative") -> float:
         return REGISTRY.get_sample_value(name, {"department": department, "fee_type": fee_type}) or 0

@@ -18,7 +18,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.fees import adjustments, assessment, collection, ledger, messages, queries, reporting, standards
-from services.fees.models import CashierDay, FeeCase, FeeStandard, NoticeLine, Payment, PaymentNotice, Receipt
+from services.fees.models import (
+    NON_TAX_RECEIPT,
+    CashierDay,
+    FeeCase,
+    FeeStandard,
+    NoticeLine,
+    Payment,
+    PaymentNotice,
+    Receipt,
+)
 from services.fees.rules import Rule
 from services.fees.server import DEFINITION as FEES
 from shared.clock import ShiftedClock
@@ -351,16 +360,134 @@ def test_receipt_numbers_are_gapless_under_concurrency_and_rollbacks(db):
     def work(i: int):
         if i % 3 == 0:  # a transaction that takes a number and then fails gives it back
             with pytest.raises(RuntimeError), transaction(db) as session:
-                ledger.next_value(session, f"receipt:{hall_today(session).year}")
+                ledger.next_receipt_serial(session, ledger.receipt_series(NON_TAX_RECEIPT, hall_today(session).year))
                 raise RuntimeError("printer jammed")
         return pay(db, notices[i].notice_number, f"gap-{cases[i]}", cashier=f"C-{i % 3}")
 
     results = all_at_once(len(notices), work)
     assert all(isinstance(r, collection.PaymentOutcome) for r in results), results
     with db() as session:
-        serials = queries.receipts_of_year(session, hall_today(session).year)
-    assert serials == list(range(1, len(notices) + 1))
+        year = hall_today(session).year
+        serials = queries.receipt_serials(session, range(year, year + 1))
+    assert serials == {f"NTR-{year}": list(range(1, len(notices) + 1))}
     assert ledger.missing_serials([1, 2, 4, 7]) == [3, 5, 6]
+
+
+def test_receipts_from_before_the_kinds_keep_their_numbers_and_take_their_notices_kind(database_url, clock):
+    """Revision 0004 on a database with receipts of the former shared sequence."""
+    url = database_url("fees")
+    migrate(url, FEES.migrations_dir, "0003")
+    engine = make_engine(url)
+    now = clock.now()
+    day = now.astimezone(SHANGHAI).date()
+    tables = sa.MetaData()
+    tables.reflect(engine)
+    t = tables.tables
+    with engine.begin() as connection:
+        connection.execute(
+            t["fee_cases"].insert(),
+            {
+                "case_number": "LAND-OLD-1",
+                "service_item_code": "LAND-001",
+                "department_code": "LAND",
+                "window_code": "LAND-01",
+                "fee_item_codes": ["FEE-LAND-REG", "TAX-DEED"],
+                "declared_values": {},
+                "zero_fee_items": [],
+                "query_code_sha256": "",
+                "applicant_name": "王五",
+                "accepted_at": now,
+                "assessment_error": "",
+                "created_at": now,
+            },
+        )
+        for serial, (department, fee_type, amount) in enumerate(
+            [("LAND", "administrative", 10_000), ("FIN", "deed_tax", 300_000), ("LAND", "administrative", 10_000)],
+            start=1,
+        ):
+            notice_number = f"PN-OLD-{serial}"
+            connection.execute(
+                t["payment_notices"].insert(),
+                {
+                    "id": serial,
+                    "notice_number": notice_number,
+                    "case_number": "LAND-OLD-1",
+                    "department_code": department,
+                    "fee_type": fee_type,
+                    "status": "paid",
+                    "assessed_on": day,
+                    "due_date": day,
+                    "issued_at": now,
+                    "issued_by": "system",
+                    "total_assessed_fen": amount,
+                },
+            )
+            connection.execute(
+                t["payments"].insert(),
+                {
+                    "id": f"old-payment-{serial}",
+                    "notice_id": serial,
+                    "idempotency_key": f"old-{serial}",
+                    "request_fingerprint": "",
+                    "amount_fen": amount,
+                    "method": "cash",
+                    "reference": "",
+                    "cashier_staff_id": "C-old",
+                    "department_code": department,
+                    "fee_type": fee_type,
+                    "day": day,
+                    "paid_at": now,
+                },
+            )
+            connection.execute(
+                t["receipts"].insert(),
+                {
+                    "id": serial,
+                    "receipt_number": f"{day.year}-{serial:08d}",
+                    "year": day.year,
+                    "serial": serial,
+                    "kind": "payment",
+                    "status": "valid",
+                    "payment_id": f"old-payment-{serial}",
+                    "notice_number": notice_number,
+                    "case_number": "LAND-OLD-1",
+                    "department_code": department,
+                    "fee_type": fee_type,
+                    "payer_name": "王五",
+                    "total_fen": amount,
+                    "cashier_staff_id": "C-old",
+                    "day": day,
+                    "issued_at": now,
+                    "related_receipt_number": "",
+                    "void_reason": "",
+                    "voided_by": "",
+                },
+            )
+            connection.execute(
+                t["receipt_lines"].insert(),
+                {"receipt_id": serial, "fee_item_code": "X", "fee_item_name": "X", "amount_fen": amount},
+            )
+        connection.execute(t["sequence_counters"].insert(), {"name": f"receipt:{day.year}", "value": 3})
+    migrate(url, FEES.migrations_dir)
+    factory = make_session_factory(engine, clock)
+    with factory() as session:
+        old = session.scalars(sa.select(Receipt).order_by(Receipt.serial)).all()
+        assert [(r.receipt_number, r.receipt_type) for r in old] == [
+            (f"{day.year}-00000001", "non_tax_receipt"),
+            (f"{day.year}-00000002", "tax_certificate"),
+            (f"{day.year}-00000003", "non_tax_receipt"),
+        ]
+    with transaction(factory) as session:
+        standards.seed(session)
+    case = new_case_number()
+    accept(factory, case)
+    paid = pay(factory, notice_of(factory, case).notice_number, f"new-{case}")
+    assert paid.receipt.receipt_number == f"NTR-{day.year}-00000001"  # the kind's own sequence starts
+    with factory() as session:
+        rows, missing = reporting.reconcile(session, period=reporting.Period(day, day, "x"))
+    # The former shared sequence (1, 2, 3) has no gap as a whole, the new one none either.
+    assert missing == [] and all(r.difference_fen == 0 for r in rows)
+    engine.dispose()
 
 
 # --- the ledger as a sequence of operations ---------------------------------------------------
