@@ -406,10 +406,9 @@ def test_receipts_from_before_the_kinds_keep_their_numbers_and_take_their_notice
             start=1,
         ):
             notice_number = f"PN-OLD-{serial}"
-            connection.execute(
-                t["payment_notices"].insert(),
+            notice_id = connection.execute(
+                t["payment_notices"].insert().returning(t["payment_notices"].c.id),
                 {
-                    "id": serial,
                     "notice_number": notice_number,
                     "case_number": "LAND-OLD-1",
                     "department_code": department,
@@ -421,12 +420,12 @@ def test_receipts_from_before_the_kinds_keep_their_numbers_and_take_their_notice
                     "issued_by": "system",
                     "total_assessed_fen": amount,
                 },
-            )
+            ).scalar_one()
             connection.execute(
                 t["payments"].insert(),
                 {
                     "id": f"old-payment-{serial}",
-                    "notice_id": serial,
+                    "notice_id": notice_id,
                     "idempotency_key": f"old-{serial}",
                     "request_fingerprint": "",
                     "amount_fen": amount,
@@ -439,10 +438,9 @@ def test_receipts_from_before_the_kinds_keep_their_numbers_and_take_their_notice
                     "paid_at": now,
                 },
             )
-            connection.execute(
-                t["receipts"].insert(),
+            receipt_id = connection.execute(
+                t["receipts"].insert().returning(t["receipts"].c.id),
                 {
-                    "id": serial,
                     "receipt_number": f"{day.year}-{serial:08d}",
                     "year": day.year,
                     "serial": serial,
@@ -462,10 +460,10 @@ def test_receipts_from_before_the_kinds_keep_their_numbers_and_take_their_notice
                     "void_reason": "",
                     "voided_by": "",
                 },
-            )
+            ).scalar_one()
             connection.execute(
                 t["receipt_lines"].insert(),
-                {"receipt_id": serial, "fee_item_code": "X", "fee_item_name": "X", "amount_fen": amount},
+                {"receipt_id": receipt_id, "fee_item_code": "X", "fee_item_name": "X", "amount_fen": amount},
             )
         connection.execute(t["sequence_counters"].insert(), {"name": f"receipt:{day.year}", "value": 3})
     migrate(url, FEES.migrations_dir)
