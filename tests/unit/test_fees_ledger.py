@@ -184,17 +184,20 @@ def test_a_past_version_of_a_known_standard_is_refused(db):
     assert count(db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
 
 
-def test_the_shipped_standards_import_whole_into_a_fresh_database(fees_db):
+def test_the_shipped_standards_import_whole_into_a_fresh_database(migrated_database, clock):
     # Issue 8: the shipped file holds several past versions of a code (TAX-DEED, the permit);
     # on a fresh database they are the code's history, not a back-dated change.
+    engine = make_engine(migrated_database(FEES))  # at head, nothing seeded
+    fresh = make_session_factory(engine, clock)
     document = standards.DEMO_STANDARDS.read_text(encoding="utf-8")
     entries = len(yaml.safe_load(document)["standards"])
-    with transaction(fees_db) as session:
+    with transaction(fresh) as session:
         today = hall_today(session)
         assert standards.import_document(session, document, actor="t", today=today) == (entries, 0)
-    with transaction(fees_db) as session:
+    with transaction(fresh) as session:
         assert standards.import_document(session, document, actor="t", today=today) == (0, entries)
         versions = [s.effective_from for s in queries.all_versions(session) if s.code == "TAX-DEED"]
+    engine.dispose()
     assert versions == [date(2010, 1, 1), date(2010, 10, 1), date(2024, 12, 1)]
 
 
