@@ -71,11 +71,6 @@ def day(value: str, field: str) -> date:
         raise InvalidArgument(f"{field} must be YYYY-MM-DD", [FieldViolation(field, "must be YYYY-MM-DD")]) from None
 
 
-def optional_day(value: str, field: str) -> date | None:
-    """An empty field is no day (the use case's default, e.g. today)."""
-    return day(value, field) if value else None
-
-
 def period(since: str, until: str) -> tuple[datetime, datetime]:
     """Hall days [since, until) as instants (midnight in Asia/Shanghai)."""
     problems, days = [], []

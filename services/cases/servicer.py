@@ -269,14 +269,13 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         self, request: cases_pb2.RunSupervisionScanRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.RunSupervisionScanResponse:
         caller = caller_of(context)
-        today = messages.optional_day(request.today, "today")
         # Not one Runtime.write: the scan commits case by case (each its own transaction, as
-        # the periodic job does), so it gets the session factory, in a worker thread.
+        # the periodic job does), so it gets the session factory, in a worker thread. It runs
+        # at the service's clock: the request has no day to choose.
         raised = await asyncio.to_thread(
             supervision.run_scan,
             self.runtime.session_factory,
             caller,
-            today=today,
             warning_days=self.runtime.settings.supervision_warning_days,
         )
         self.runtime.events_written()

@@ -4,6 +4,8 @@ metadata exactly as the gateway and department systems send it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import grpc
 import pytest
 from google.protobuf import struct_pb2
@@ -24,8 +26,8 @@ MANAGER = staff("ZY", "manager", "zy-mgr")
 
 
 @pytest.fixture
-async def stubs(start_service):
-    service = await start_service(CASES)
+async def stubs(start_service, clock):
+    service = await start_service(CASES, clock=clock)
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.port}")
     yield {
         "cases": cases_pb2_grpc.CasesServiceStub(channel),
@@ -134,7 +136,7 @@ async def test_the_one_form_becomes_one_joint_case_with_a_task_per_department(st
     assert last.status == cases_pb2.CASE_STATUS_APPROVED
 
 
-async def test_the_clock_and_supervision_over_grpc(stubs):
+async def test_the_clock_and_supervision_over_grpc(stubs, clock):
     cases = stubs["cases"]
     submitted = await cases.SubmitApplication(
         cases_pb2.SubmitApplicationRequest(service_item_code="HCB-002", applicant=APPLICANT)
@@ -152,9 +154,15 @@ async def test_the_clock_and_supervision_over_grpc(stubs):
     order = cases_pb2.IssueSupervisionOrderRequest(case_number=number, due_on="2099-01-01", note="请加快办理")
     assert await code_of(cases.IssueSupervisionOrder(order, metadata=hcb)) == grpc.StatusCode.PERMISSION_DENIED
     await cases.IssueSupervisionOrder(order, metadata=MANAGER)
-    scan = await cases.RunSupervisionScan(cases_pb2.RunSupervisionScanRequest(today="2099-01-02"), metadata=MANAGER)
-    assert (scan.warnings, scan.yellow_cards, scan.red_cards) == (1, 1, 1)
-    again = await cases.RunSupervisionScan(cases_pb2.RunSupervisionScanRequest(today="2099-01-03"), metadata=MANAGER)
+    scan = cases_pb2.RunSupervisionScanRequest()  # at the service's clock: no day to choose
+    assert await code_of(cases.RunSupervisionScan(scan, metadata=hcb)) == grpc.StatusCode.PERMISSION_DENIED
+    now = await cases.RunSupervisionScan(scan, metadata=MANAGER)
+    assert (now.warnings, now.yellow_cards, now.red_cards) == (0, 0, 0)  # nothing is due yet
+    clock.set(datetime(2099, 1, 2, 2, 0, tzinfo=UTC))
+    later = await cases.RunSupervisionScan(scan, metadata=MANAGER)
+    assert (later.warnings, later.yellow_cards, later.red_cards) == (1, 1, 1)
+    clock.advance(days=1)
+    again = await cases.RunSupervisionScan(scan, metadata=MANAGER)
     assert (again.warnings, again.yellow_cards, again.red_cards) == (0, 0, 0)
 
 

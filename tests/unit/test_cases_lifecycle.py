@@ -108,25 +108,22 @@ def test_the_one_time_notice_names_every_missing_material_once(hall):
     assert kinds == ["correction", "acceptance"]
 
 
-def _received_on(hall: Hall, number: str, day: date) -> None:
-    moment = datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 in the hall
-    hall.do(lambda s: s.execute(sa.update(Case).where(Case.case_number == number).values(submitted_at=moment)))
-
-
-def test_a_case_left_unanswered_five_working_days_is_deemed_accepted_from_receipt(hall):
+def test_a_case_left_unanswered_five_working_days_is_deemed_accepted_from_receipt(hall, clock):
+    clock.set(datetime(2025, 9, 26, 2, 0, tzinfo=UTC))  # Fri before National Day, 10:00 in the hall
     answered, _ = hall.submit(materials=["申请书"])
     quiet, _ = hall.submit()
     hall.do(lambda s: decisions.request_correction(s, answered, AIC, materials=[]))
-    for number in (answered, quiet):
-        _received_on(hall, number, date(2025, 9, 26))  # Fri, before National Day
     # 5 working days after 26 Sep 2025: 28 Sep (adjusted Sunday), 9, 10 Oct... due 10 Oct.
-    assert supervision.scan(hall.session_factory, today=date(2025, 10, 10))["deemed_accepted"] == 0
-    assert supervision.scan(hall.session_factory, today=date(2025, 10, 11))["deemed_accepted"] == 1
+    clock.set(datetime(2025, 10, 10, 2, 0, tzinfo=UTC))
+    assert supervision.scan(hall.session_factory)["deemed_accepted"] == 0
+    clock.set(datetime(2025, 10, 11, 2, 0, tzinfo=UTC))
+    assert supervision.scan(hall.session_factory)["deemed_accepted"] == 1
     case = hall.case(quiet)
     assert case.status == lifecycle.ACCEPTED and case.accepted_on == date(2025, 9, 26)
     assert history(hall, quiet)[-1] == ("received", "accepted", "system")
     assert status(hall, answered) == lifecycle.CORRECTION_REQUESTED  # a notice was given: not deemed
-    assert supervision.scan(hall.session_factory, today=date(2025, 10, 13))["deemed_accepted"] == 0
+    clock.set(datetime(2025, 10, 13, 2, 0, tzinfo=UTC))
+    assert supervision.scan(hall.session_factory)["deemed_accepted"] == 0
 
 
 # ----------------------------------------------------------------------- working-day clock

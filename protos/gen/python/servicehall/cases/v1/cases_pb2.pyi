@@ -328,10 +328,8 @@ class IssueSupervisionOrderRequest(_message.Message):
     def __init__(self, case_number: _Optional[str] = ..., due_on: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class RunSupervisionScanRequest(_message.Message):
-    __slots__ = ("today",)
-    TODAY_FIELD_NUMBER: _ClassVar[int]
-    today: str
-    def __init__(self, today: _Optional[str] = ...) -> None: ...
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class RunSupervisionScanResponse(_message.Message):
     __slots__ = ("warnings", "yellow_cards", "red_cards", "deemed_accepted")

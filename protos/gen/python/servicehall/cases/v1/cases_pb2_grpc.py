@@ -277,7 +277,8 @@ class CasesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def IssueSupervisionOrder(self, request, context):
-        """Supervision.
+        """Supervision. The scan (also run on a timer in every replica) records what is due now,
+        by the service's clock: deemed acceptances (Art. 32), warnings, yellow and red cards.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
