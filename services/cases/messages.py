@@ -29,7 +29,7 @@ from services.cases.models import (
     Voucher,
     WindowSeal,
 )
-from services.cases.queries import case_item
+from services.cases.queries import case_item, material_waivers, materials_missing
 from services.cases.seals import SealReconciliation
 from shared.auth import Caller, caller_from_metadata
 from shared.errors import FieldViolation, InvalidArgument
@@ -199,6 +199,13 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
         fees_settled=case.fees_settled_at is not None,
         materials_supplied=list(case.materials_supplied or []),
         form_code=case.form_code,
+        material_waivers=[
+            cases_pb2.MaterialWaiver(
+                material=w.material, waived_by=w.waived_by, reason=w.reason, waived_at=to_timestamp(w.waived_at)
+            )
+            for w in material_waivers(session, case)
+        ],
+        materials_missing=materials_missing(session, case),
     )
     if case.sealed_at:
         message.sealed_at.CopyFrom(to_timestamp(case.sealed_at))

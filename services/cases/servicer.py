@@ -92,6 +92,7 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
                 form_data=dict(request.form_data),
                 remarks=request.remarks,
                 caller=caller,
+                materials_supplied=list(request.materials_supplied),
             )
             session.flush()
             return case_message(session, case, query_code=query_code)
@@ -168,6 +169,19 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         return await self._change(
             context,
             lambda s, c: decisions.supply_materials(s, request.case_number, c, materials=list(request.materials)),
+        )
+
+    async def WaiveMaterial(
+        self, request: cases_pb2.WaiveMaterialRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context,
+            _case_after(
+                request.case_number,
+                lambda s, c: decisions.waive_material(
+                    s, request.case_number, c, material=request.material, reason=request.reason
+                ),
+            ),
         )
 
     async def StartReview(

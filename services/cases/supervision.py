@@ -17,6 +17,7 @@ another day (running the rules as of another day is an operator's audited replay
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session, sessionmaker
@@ -111,12 +112,14 @@ def scan(session_factory: sessionmaker[Session], *, warning_days: int = 1) -> di
     with session_factory() as session:
         ids = list(session.scalars(sa.select(Case.id).where(Case.status.in_(sorted(lifecycle.OPEN))).order_by(Case.id)))
     for case_id in ids:
-        for what in run_in_transaction(session_factory, lambda s, i=case_id: _scan_case(s, i, warning_days)):
+        for what in run_in_transaction(
+            session_factory, partial(_scan_case, case_id=case_id, warning_days=warning_days)
+        ):
             raised[what] += 1
     return raised
 
 
-def _scan_case(session: Session, case_id: int, warning_days: int) -> list[str]:
+def _scan_case(session: Session, *, case_id: int, warning_days: int) -> list[str]:
     """What is due on one case today (the session clock's day), recorded; returns what was."""
     case = session.get(Case, case_id)
     if case is None:

@@ -44,12 +44,13 @@ def count(service, model, *where) -> int:
         return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
-async def submit(service, item: str = "AIC-002") -> cases_pb2.Case:
+async def submit(service, item: str = "AIC-002", materials: tuple[str, ...] = ()) -> cases_pb2.Case:
     async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as channel:
         return await cases_pb2_grpc.CasesServiceStub(channel).SubmitApplication(
             cases_pb2.SubmitApplicationRequest(
                 service_item_code=item,
                 applicant=cases_pb2.Applicant(name="王五", id_card_number=VALID_ID_CARD, phone="13912345678"),
+                materials_supplied=list(materials),
             )
         )
 
@@ -187,7 +188,8 @@ async def test_the_applicant_is_told_of_an_extension_and_why(start_service, kafk
     bootstrap = kafka_broker.bootstrap_servers
     cases = await start_service(CASES, kafka=bootstrap)
     notification = await start_service(NOTIFICATION, kafka=bootstrap)
-    case = await submit(cases, "HCB-002")
+    hcb_002 = ("商品房预售许可申请表", "国有土地使用证", "建设工程规划许可证", "建筑工程施工许可证", "商品房预售方案")
+    case = await submit(cases, "HCB-002", hcb_002)  # all its materials: acceptance needs them
     hcb = (("x-staff-id", "hcb-01"), ("x-department", "HCB"), ("x-roles", "window_staff,approver"))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{cases.port}") as channel:
         stub = cases_pb2_grpc.CasesServiceStub(channel)
