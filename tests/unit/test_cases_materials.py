@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from grpc_status import rpc_status
 
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
-from services.cases import access, decisions, intake, lifecycle, models
+from services.cases import access, catalog, decisions, intake, lifecycle, models, queries
+from services.cases.catalog_rules import definition_of
 from services.cases.models import CaseTransition
 from services.cases.server import DEFINITION as CASES
+from shared.auth import Caller
 from shared.db import transaction
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied, field_violations
 from shared.timeutil import as_utc, shanghai_day
@@ -160,3 +162,21 @@ async def test_waive_material_over_grpc(start_service):
         assert waiver.HasField("waived_at")
         accepted = await cases.AcceptCase(cases_pb2.CaseActionRequest(case_number=number), metadata=window)
     assert accepted.status == cases_pb2.CASE_STATUS_ACCEPTED
+
+
+# ------------------------------------------- a catalog change dated in the past (nearby, issue 8)
+@pytest.mark.seeded
+def test_a_changed_item_version_cannot_take_effect_before_today(cases_db, clock):
+    """The rules in force on a day that has passed are a fact the cases of that day were
+    decided by: a manager's change takes effect today at the earliest, never retroactively."""
+    clock.set(hall_time(date(2025, 11, 3)))
+    manager = Caller(staff_id="zy-mgr", department_code="ZY", roles=frozenset({"manager"}))
+    with cases_db() as session:
+        definition = definition_of(queries.version_in_force(session, "TRANS-001", date(2025, 11, 3)))
+    definition.update(promised_days=5, effective_from="2025-11-02")
+    with pytest.raises(InvalidArgument) as refused, transaction(cases_db) as session:
+        catalog.upsert_item(session, definition=definition, actor=manager)
+    assert [v.field for v in refused.value.violations] == ["item.effective_from"]
+    definition.update(effective_from="2025-11-03")
+    with transaction(cases_db) as session:
+        assert catalog.upsert_item(session, definition=definition, actor=manager).version == 2
