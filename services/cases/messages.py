@@ -160,6 +160,7 @@ def guide_message(guide: ServiceGuide) -> cases_pb2.ServiceGuide:
 def case_message(session: Session, case: Case, *, query_code: str = "") -> cases_pb2.Case:
     item = case_item(session, case)
     version = session.get(ServiceItemVersion, case.item_version_id) if case.item_version_id else None
+    waivers = material_waivers(session, case)
     paused = session.scalar(
         sa.select(sa.func.count())
         .select_from(ClockPause)
@@ -203,9 +204,9 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
             cases_pb2.MaterialWaiver(
                 material=w.material, waived_by=w.waived_by, reason=w.reason, waived_at=to_timestamp(w.waived_at)
             )
-            for w in material_waivers(session, case)
+            for w in waivers
         ],
-        materials_missing=materials_missing(session, case),
+        materials_missing=materials_missing(session, case, waivers),
     )
     if case.sealed_at:
         message.sealed_at.CopyFrom(to_timestamp(case.sealed_at))

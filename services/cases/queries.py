@@ -51,9 +51,11 @@ def required_materials(session: Session, case: Case) -> list[str]:
     return [m["name"] for m in (version.materials or [])] if version else []
 
 
-def materials_missing(session: Session, case: Case) -> list[str]:
-    """The required materials neither supplied nor waived, in the catalog's order."""
-    present = set(case.materials_supplied or []) | {w.material for w in material_waivers(session, case)}
+def materials_missing(session: Session, case: Case, waivers: list[MaterialWaiver] | None = None) -> list[str]:
+    """The required materials neither supplied nor waived, in the catalog's order (`waivers`:
+    the case's, when the caller has read them already)."""
+    waived = material_waivers(session, case) if waivers is None else waivers
+    present = set(case.materials_supplied or []) | {w.material for w in waived}
     return [name for name in required_materials(session, case) if name not in present]
 
 
