@@ -65,6 +65,15 @@ class Runtime(Generic[SettingsT]):
         self.events_written()
         return result
 
+    async def write_each(self, work: Callable[[sessionmaker[Session]], T]) -> T:
+        """Work that commits in several transactions of its own (a scan over many cases, each
+        case one unit, so that one case's conflict does not undo the others): a worker thread
+        with the session factory, then the relay is woken. Each unit goes through
+        shared.db.run_in_transaction."""
+        result = await asyncio.to_thread(work, self.session_factory)
+        self.events_written()
+        return result
+
     async def read(self, work: Callable[[Session], T]) -> T:
         """work(session) in a worker thread, writing nothing."""
         return await asyncio.to_thread(read_only, self.session_factory, work)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from shared.timeutil import shanghai_day, utcnow
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_FORMAT = re.compile(r"^\d{17}[\dX]$")
@@ -20,7 +22,7 @@ def id_card_problem(number: str) -> str | None:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return "contains an impossible date of birth"
-    if born.year < 1900 or born > date.today():
+    if born.year < 1900 or born > shanghai_day(utcnow()):  # a Beijing day, whatever the host's zone
         return "contains an impossible date of birth"
     checksum = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True)) % 11
     if number[17] != _ID_CHECK[checksum]:

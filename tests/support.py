@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 import uuid
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
+import pytest
+import sqlalchemy as sa
 from kafka import KafkaConsumer
+
+from shared.kafka.consumer import EventConsumer
+from shared.runtime import RunningService
+from shared.timeutil import utcnow
 
 T = TypeVar("T")
 
@@ -54,3 +62,39 @@ def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 30.0
     finally:
         consumer.close()
     return records
+
+
+def _relay(source: RunningService[Any], target: RunningService[Any]) -> list[str]:
+    """Publish the source's unpublished outbox rows straight into the target's consumer."""
+    consumer = EventConsumer(
+        service_name=target.definition.name,
+        bootstrap_servers="",
+        topics=list(target.definition.consumes),
+        handlers=dict(target.definition.handlers),
+        session_factory=target.runtime.session_factory,
+        processed_model=target.definition.processed_model,
+        producer_factory=lambda: pytest.fail("an event was dead-lettered"),
+    )
+    outbox = source.definition.outbox_model
+    outcomes = []
+    with source.runtime.session_factory() as session:
+        rows = session.scalars(sa.select(outbox).where(outbox.published_at.is_(None)).order_by(outbox.id)).all()
+        for offset, row in enumerate(rows):
+            record = SimpleNamespace(
+                topic=row.topic,
+                partition=0,
+                offset=offset,
+                key=row.partition_key.encode(),
+                value=row.envelope,
+                headers=[(k, v.encode()) for k, v in row.trace_headers.items()],
+            )
+            if row.topic in target.definition.consumes:
+                outcomes.append(consumer.handle_record(record))
+            row.published_at = utcnow()
+        session.commit()
+    return outcomes
+
+
+async def relay(source: RunningService[Any], target: RunningService[Any]) -> list[str]:
+    """What Kafka and the target's consumer do with the source's new events, without a broker."""
+    return await asyncio.to_thread(_relay, source, target)

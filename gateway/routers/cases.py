@@ -22,11 +22,13 @@ from gateway.schemas.cases import (
     JointDecision,
     Materials,
     NoticeList,
+    OnTheSpot,
     PauseIn,
     Reason,
     ScanResult,
     ServiceItemList,
     SupervisionOrderIn,
+    SuppliedMaterials,
     VoucherList,
     applicant_in,
     case_list_out,
@@ -52,7 +54,6 @@ SimpleAction = Literal[
     "approve",
     "deny",
     "conclude",
-    "conclude-on-the-spot",
     "withdraw",
     "resume-clock",
 ]
@@ -63,7 +64,6 @@ _ACTIONS = {
     "approve": "ApproveCase",
     "deny": "DenyCase",
     "conclude": "ConcludeCase",
-    "conclude-on-the-spot": "ConcludeOnTheSpot",
     "withdraw": "WithdrawCase",
     "resume-clock": "ResumeClock",
 }
@@ -147,6 +147,21 @@ async def list_vouchers(case_number: CaseNumber, clients: Clients, call: Call) -
     return voucher_list_out(await call(clients.cases.ListVouchers, cases_pb2.GetCaseRequest(case_number=case_number)))
 
 
+# Before the generic action route, which would otherwise match "conclude-on-the-spot" first.
+@router.post("/cases/{case_number}/actions/conclude-on-the-spot", response_model=CaseOut)
+async def conclude_on_the_spot(
+    case_number: CaseNumber, clients: Clients, call: Call, body: OnTheSpot | None = None
+) -> CaseOut:
+    """An instant case (即办件) accepted, reviewed, approved and concluded at the window in one
+    step; `seal_code` names the window approval seal used when the item needs one."""
+    request = cases_pb2.CaseActionRequest(
+        case_number=case_number,
+        reason=body.reason if body else "",
+        seal_code=body.seal_code if body else "",
+    )
+    return case_out(await call(clients.cases.ConcludeOnTheSpot, request))
+
+
 @router.post("/cases/{case_number}/actions/{action}", response_model=CaseOut)
 async def act(
     case_number: CaseNumber, action: SimpleAction, clients: Clients, call: Call, body: Reason | None = None
@@ -172,7 +187,7 @@ async def request_correction(case_number: CaseNumber, body: Materials, clients: 
 
 
 @router.post("/cases/{case_number}/materials", response_model=CaseOut)
-async def supply_materials(case_number: CaseNumber, body: Materials, clients: Clients, call: Call) -> CaseOut:
+async def supply_materials(case_number: CaseNumber, body: SuppliedMaterials, clients: Clients, call: Call) -> CaseOut:
     return case_out(
         await call(
             clients.cases.SupplyMaterials,
@@ -210,6 +225,7 @@ async def pause_clock(case_number: CaseNumber, body: PauseIn, clients: Clients, 
                 case_number=case_number,
                 reason=body.reason,
                 note=body.note,
+                expected_end=body.expected_end,
             ),
         )
     )
@@ -263,6 +279,14 @@ async def list_service_items(
 ) -> ServiceItemList:
     return service_item_list_out(
         await call(clients.catalog.ListServiceItems, cases_pb2.ListServiceItemsRequest(department_code=department_code))
+    )
+
+
+@router.get("/service-items/{code}/versions", response_model=ServiceItemList)
+async def item_versions(code: Code, clients: Clients, call: PublicCall) -> ServiceItemList:
+    """Every version of an item, oldest first (a case keeps the version in force when it was received)."""
+    return service_item_list_out(
+        await call(clients.catalog.ListItemVersions, cases_pb2.ListItemVersionsRequest(service_item_code=code))
     )
 
 

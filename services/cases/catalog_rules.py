@@ -39,24 +39,6 @@ SEAL_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,39}$")
 _FEE_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
-ITEM_KEYS = frozenset(
-    {
-        "code",
-        "name",
-        "department",
-        "window",
-        "type",
-        "kind",
-        "statutory_days",
-        "promised_days",
-        "effective_from",
-        "needs_seal",
-        "materials",
-        "fees",
-        "form_fields",
-        "joint_departments",
-    }
-)
 REQUIRED_ITEM_KEYS = (
     "code",
     "name",
@@ -68,6 +50,7 @@ REQUIRED_ITEM_KEYS = (
     "promised_days",
     "effective_from",
 )
+ITEM_KEYS = frozenset((*REQUIRED_ITEM_KEYS, "needs_seal", "materials", "fees", "form_fields", "joint_departments"))
 MAX_NAME = 200
 
 

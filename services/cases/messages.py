@@ -13,7 +13,7 @@ from google.protobuf import json_format
 from sqlalchemy.orm import Session
 
 from servicehall.cases.v1 import cases_pb2
-from services.cases import joint, lifecycle
+from services.cases import clock, joint, lifecycle
 from services.cases.access import CaseFilter
 from services.cases.consultations import ConsultationView
 from services.cases.guide import ServiceGuide
@@ -69,6 +69,11 @@ def day(value: str, field: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidArgument(f"{field} must be YYYY-MM-DD", [FieldViolation(field, "must be YYYY-MM-DD")]) from None
+
+
+def optional_day(value: str, field: str) -> date | None:
+    """An empty field is no day (the use case's default)."""
+    return day(value, field) if value else None
 
 
 def period(since: str, until: str) -> tuple[datetime, datetime]:
@@ -193,6 +198,7 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
                 due_on=_day(t.due_on),
                 decided_by=t.decided_by,
                 reason=t.reason,
+                due_provisional=bool(t.due_provisional),
             )
             for t in joint.tasks(session, case)
         ],
@@ -200,6 +206,7 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
         fees_settled=case.fees_settled_at is not None,
         materials_supplied=list(case.materials_supplied or []),
         form_code=case.form_code,
+        due_note=clock.due_note(session, case),
         material_waivers=[
             cases_pb2.MaterialWaiver(
                 material=w.material, waived_by=w.waived_by, reason=w.reason, waived_at=to_timestamp(w.waived_at)
@@ -229,6 +236,7 @@ def transition_message(row: CaseTransition) -> cases_pb2.Transition:
         actor=row.actor,
         reason=row.reason,
         at=to_timestamp(row.at),
+        event=row.event or "",
     )
 
 

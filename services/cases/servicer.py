@@ -5,7 +5,6 @@ check; status codes come from the shared interceptor."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import grpc
@@ -241,11 +240,14 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
     async def PauseClock(
         self, request: cases_pb2.PauseClockRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
+        expected_end = messages.optional_day(request.expected_end, "expected_end")
         return await self._change(
             context,
             _case_after(
                 request.case_number,
-                lambda s, c: deadlines.pause(s, request.case_number, c, reason=request.reason, note=request.note),
+                lambda s, c: deadlines.pause(
+                    s, request.case_number, c, reason=request.reason, note=request.note, expected_end=expected_end
+                ),
             ),
         )
 
@@ -283,14 +285,11 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         self, request: cases_pb2.RunSupervisionScanRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.RunSupervisionScanResponse:
         caller = caller_of(context)
-        # Not one Runtime.write: the scan commits case by case (each its own transaction, as
-        # the periodic job does), so it gets the session factory, in a worker thread. It runs
+        # The scan commits case by case (as the periodic job does): not one transaction. It runs
         # at the service's clock: the request has no day to choose.
-        raised = await asyncio.to_thread(
-            supervision.run_scan,
-            self.runtime.session_factory,
-            caller,
-            warning_days=self.runtime.settings.supervision_warning_days,
+        raised = await self.runtime.write_each(
+            lambda sessions: supervision.run_scan(
+                sessions, caller, warning_days=self.runtime.settings.supervision_warning_days
+            )
         )
-        self.runtime.events_written()
         return messages.scan_message(raised)

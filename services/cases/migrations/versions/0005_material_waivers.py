@@ -2,8 +2,8 @@
 waived for one case before acceptance, with who, when and why. Append-only (the database
 refuses UPDATE and DELETE); one waiver per case and material.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 
 from shared.db import BigId, drop_append_only, make_append_only
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
