@@ -32,6 +32,7 @@ ACTIONS = "/api/v1/cases/{case_number}/actions/{action}"
 ROUTES: dict[str, list[tuple[str, str]]] = {
     "CasesService/SubmitApplication": [("post", "/api/v1/cases")],
     "CasesService/SubmitForm": [("post", "/api/v1/forms/{form_code}/applications")],
+    "CasesService/WaiveMaterial": [("post", "/api/v1/cases/{case_number}/materials/waivers")],
     "CasesService/GetCase": [("get", "/api/v1/cases/{case_number}")],
     "CasesService/ListCases": [("get", "/api/v1/cases")],
     "CasesService/GetCaseHistory": [("get", "/api/v1/cases/{case_number}/history")],
@@ -90,8 +91,6 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
 GRPC_ONLY = {
     "CatalogService/UpsertServiceItem": "catalog maintenance by managers with the catalog tools, not a window's "
     "work: a free-form definition (google.protobuf.Struct) that docs/cases.md documents as gRPC only",
-    "CasesService/WaiveMaterial": "new in issue 8 (a chief representative's waiver of a material); its gateway "
-    "route is the gateway's to add - docs/cases.md says gRPC only until then",
 }
 
 _NOT_ON_THE_SPOT = "read only by ConcludeOnTheSpot, which has its own route"
@@ -102,8 +101,6 @@ LEFT_OUT: dict[tuple[str, str], str] = {
     },
     ("CasesService/WithdrawCase", "seal_code"): _NOT_ON_THE_SPOT,
     ("CasesService/ResumeClock", "seal_code"): _NOT_ON_THE_SPOT,
-    ("CasesService/SubmitForm", "materials_supplied"): "new in issue 8; the gateway's form schema is the gateway's "
-    "to extend - until then a form's other materials arrive by the one-time notice and SupplyMaterials",
 }
 
 # proto field path -> the name the gateway gives it; a key ending in "." renames a prefix.
