@@ -20,7 +20,7 @@ from services.cases import arrangements, clock
 from services.cases.arrangements import ImportResult
 from services.cases.models import HolidayArrangement
 from services.cases.settings import CasesSettings
-from shared.db import make_engine, make_session_factory, transaction
+from shared.db import make_engine, make_session_factory, run_in_transaction
 from shared.errors import DomainError
 from shared.workdays import WorkingDayCalendar, YearStatus, load_arrangement
 
@@ -76,13 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("list", help="the arrangements stored and the years still provisional")
     args = parser.parse_args(argv)
     engine = make_engine(CasesSettings().resolved_database_url())
+    sessions = make_session_factory(engine)
     try:
-        with transaction(make_session_factory(engine)) as session:
-            if args.command == "list":
+        if args.command == "list":
+            with sessions() as session:
                 _print_stored(arrangements.stored_arrangements(session), clock.calendar(session))
-                return 0
-            arrangement = load_arrangement(args.file)  # a test fixture is refused here
-            result = arrangements.import_arrangement(session, arrangement, actor=args.actor or _default_actor())
+            return 0
+        arrangement = load_arrangement(args.file)  # a test fixture is refused here
+        actor = args.actor or _default_actor()
+        result = run_in_transaction(
+            sessions, lambda session: arrangements.import_arrangement(session, arrangement, actor=actor)
+        )
     except DomainError as error:
         print(f"{error}", file=sys.stderr)
         for violation in error.violations:

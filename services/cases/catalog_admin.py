@@ -15,7 +15,7 @@ from pathlib import Path
 
 from services.cases.catalog import import_catalog
 from services.cases.settings import CasesSettings
-from shared.db import make_engine, make_session_factory, transaction
+from shared.db import make_engine, make_session_factory, run_in_transaction
 from shared.errors import DomainError
 
 
@@ -26,8 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     engine = make_engine(CasesSettings().resolved_database_url())
     try:
-        with transaction(make_session_factory(engine)) as session:
-            written = import_catalog(session, args.file)
+        written = run_in_transaction(make_session_factory(engine), lambda session: import_catalog(session, args.file))
     except DomainError as error:
         print(f"{error}", file=sys.stderr)
         for violation in error.violations:
