@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from services.cases import clock, events, lifecycle
-from services.cases.models import Case, ClockPause, Extension
+from services.cases.models import Case, CaseTransition, ClockPause, Extension
 from services.cases.queries import case_version, find_case
 from shared.auth import Caller
 from shared.clock import now, today
@@ -24,6 +24,7 @@ PAUSE_REASONS = ("correction", "hearing", "testing", "inspection", "expert_revie
 # Art. 45 joint or centralised handling: 45, +15.
 EXTENSION_LADDER = {"joint": 15}
 DEFAULT_EXTENSION = 10
+MAX_REASON = 2000
 
 
 def max_extension(case: Case) -> int:
@@ -48,8 +49,12 @@ def pause(session: Session, case_number: str, caller: Caller, *, reason: str, no
     return row
 
 
-def resume(session: Session, case_number: str, caller: Caller) -> Case:
-    """End the open pause the day before today: today counts again."""
+def resume(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
+    """End the open pause the day before today: today counts again. The resumption is a row
+    of the history (the state stays: from_status == to_status) with the reason staff gave."""
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise InvalidArgument("the reason is too long", [FieldViolation("reason", f"at most {MAX_REASON} characters")])
     case = find_case(session, case_number, for_update=True)
     caller.require_department(case.department_code)
     open_pauses = [p for p in clock.pauses(session, case) if p.ended_on is None]
@@ -64,6 +69,16 @@ def resume(session: Session, case_number: str, caller: Caller) -> Case:
             row.ended_on = day - timedelta(days=1)
     session.flush()
     clock.recompute(session, case, case_version(session, case))
+    session.add(
+        CaseTransition(
+            case_id=case.id,
+            from_status=case.status,
+            to_status=case.status,
+            actor=caller.staff_id,
+            reason=f"恢复计时：{reason}" if reason else "恢复计时",
+            at=now(session),
+        )
+    )
     return case
 
 

@@ -24,11 +24,13 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+import sqlalchemy as sa
 import yaml
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
+from services.cases.models import OutboxMessage, SealUse
 from services.cases.server import DEFINITION as CASES
 from shared.clock import ShiftedClock
 from tests.support import VALID_ID_CARD, free_port
@@ -253,3 +255,123 @@ async def test_the_listing_and_the_guide_agree_on_every_demo_item(http):
             assert material["name"] in guide["text"], code
     by_department = ok(await http.get("/api/v1/service-items", params={"department_code": "LAND"}))["items"]
     assert {i["code"] for i in by_department} == {c for c, e in ITEMS.items() if e["department"] == "LAND"}
+
+
+# --- the seal of a conclusion on the spot -------------------------------------------------------------
+
+
+def _seal_log(service, case_number: str) -> tuple[int, int]:
+    """(rows in the seal-use log for the case, SealUsed events written for it)."""
+    with service.runtime.session_factory() as session:
+        uses = session.scalar(sa.select(sa.func.count()).select_from(SealUse).where(SealUse.case_number == case_number))
+        events = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.event_type == "servicehall.events.v1.SealUsed", OutboxMessage.partition_key == case_number
+            )
+        )
+    return uses, events
+
+
+async def _instant_case(stubs, code: str = "AIC-001") -> str:
+    materials = [m["name"] for m in ITEMS[code]["materials"]]
+    submitted = await stubs.cases.SubmitApplication(
+        cases_pb2.SubmitApplicationRequest(service_item_code=code, applicant=APPLICANT, materials_supplied=materials)
+    )
+    return submitted.case_number
+
+
+async def test_a_seal_use_recorded_first_is_the_seal_of_the_conclusion_on_the_spot(service, stubs, clock):
+    aic = metadata(staff("AIC"))
+    number = await _instant_case(stubs)
+    used = await stubs.seals.UseSeal(
+        cases_pb2.UseSealRequest(seal_code="SEAL-AIC-01", case_number=number), metadata=aic
+    )
+    clock.advance(minutes=2)  # the result is handed over a little later
+    concluded = await stubs.cases.ConcludeOnTheSpot(
+        cases_pb2.CaseActionRequest(case_number=number, seal_code="SEAL-AIC-01"), metadata=aic
+    )
+    assert concluded.status == cases_pb2.CASE_STATUS_CONCLUDED
+    assert _seal_log(service, number) == (1, 1)  # one stamping, one row, one event
+    assert concluded.sealed_at == used.used_at  # the stamping recorded first is the seal on the result
+
+
+async def test_a_conclusion_on_the_spot_records_the_seal_it_names_once(service, stubs):
+    aic = metadata(staff("AIC"))
+    number = await _instant_case(stubs)
+    concluded = await stubs.cases.ConcludeOnTheSpot(
+        cases_pb2.CaseActionRequest(case_number=number, seal_code="SEAL-AIC-01"), metadata=aic
+    )
+    assert concluded.status == cases_pb2.CASE_STATUS_CONCLUDED and concluded.HasField("sealed_at")
+    assert _seal_log(service, number) == (1, 1)
+
+
+# --- the reasons of the moves ---------------------------------------------------------------------------
+
+
+async def test_the_reasons_of_start_review_resume_and_conclude_are_in_the_history(stubs):
+    psb = metadata(staff("PSB"))
+    submitted = await stubs.cases.SubmitApplication(
+        cases_pb2.SubmitApplicationRequest(
+            service_item_code="PSB-002",
+            applicant=APPLICANT,
+            materials_supplied=[m["name"] for m in ITEMS["PSB-002"]["materials"]],
+        )
+    )
+    number = submitted.case_number
+
+    def action(reason: str) -> cases_pb2.CaseActionRequest:
+        return cases_pb2.CaseActionRequest(case_number=number, reason=reason)
+
+    await stubs.cases.AcceptCase(action("材料齐全"), metadata=psb)
+    await stubs.cases.StartReview(action("交审批股审查"), metadata=psb)
+    await stubs.cases.PauseClock(cases_pb2.PauseClockRequest(case_number=number, reason="inspection"), metadata=psb)
+    await stubs.cases.ResumeClock(action("现场核查已完成"), metadata=psb)
+    await stubs.cases.ApproveCase(action("符合条件"), metadata=psb)
+    await stubs.seals.UseSeal(cases_pb2.UseSealRequest(seal_code="SEAL-PSB-01", case_number=number), metadata=psb)
+    await stubs.cases.ConcludeCase(action("申请人已领取"), metadata=psb)
+    history = await stubs.cases.GetCaseHistory(cases_pb2.GetCaseRequest(case_number=number), metadata=psb)
+    reasons = [(t.to_status, t.reason) for t in history.transitions]
+    assert ("in_review", "交审批股审查") in reasons
+    assert ("concluded", "申请人已领取") in reasons
+    assert any("现场核查已完成" in reason for _, reason in reasons), reasons
+
+    on_the_spot = await _instant_case(stubs)
+    aic = metadata(staff("AIC"))
+    await stubs.cases.ConcludeOnTheSpot(
+        cases_pb2.CaseActionRequest(case_number=on_the_spot, seal_code="SEAL-AIC-01", reason="当场领取"), metadata=aic
+    )
+    history = await stubs.cases.GetCaseHistory(cases_pb2.GetCaseRequest(case_number=on_the_spot), metadata=aic)
+    assert [t.reason for t in history.transitions if t.to_status == "concluded"] == ["当场领取"]
+
+
+async def test_a_resumption_row_in_the_history_does_not_move_the_approval_the_seal_must_follow(stubs):
+    """The resumption's row keeps the state (approved -> approved): the seal used after the
+    approval still counts when the clock is resumed after the stamping."""
+    psb = metadata(staff("PSB"))
+    submitted = await stubs.cases.SubmitApplication(
+        cases_pb2.SubmitApplicationRequest(
+            service_item_code="PSB-002",
+            applicant=APPLICANT,
+            materials_supplied=[m["name"] for m in ITEMS["PSB-002"]["materials"]],
+        )
+    )
+    action = cases_pb2.CaseActionRequest(case_number=submitted.case_number)
+    await stubs.cases.AcceptCase(action, metadata=psb)
+    await stubs.cases.StartReview(action, metadata=psb)
+    pause = cases_pb2.PauseClockRequest(case_number=submitted.case_number, reason="expert_review")
+    await stubs.cases.PauseClock(pause, metadata=psb)
+    await stubs.cases.ApproveCase(action, metadata=psb)
+    use = cases_pb2.UseSealRequest(seal_code="SEAL-PSB-01", case_number=submitted.case_number)
+    await stubs.seals.UseSeal(use, metadata=psb)
+    await stubs.cases.ResumeClock(action, metadata=psb)
+    concluded = await stubs.cases.ConcludeCase(action, metadata=psb)
+    assert concluded.status == cases_pb2.CASE_STATUS_CONCLUDED
+    history = await stubs.cases.GetCaseHistory(
+        cases_pb2.GetCaseRequest(case_number=submitted.case_number), metadata=psb
+    )
+    assert [(t.from_status, t.to_status, t.reason) for t in history.transitions][-2:] == [
+        ("approved", "approved", "恢复计时"),
+        ("approved", "concluded", ""),
+    ]
