@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +29,7 @@ def case_accepted(
     department: str = "LAND",
     query_code: str = QUERY_CODE,
     item: str = "LAND-001",
+    accepted_at: datetime | None = None,
 ) -> case_events.CaseAccepted:
     event = case_events.CaseAccepted(
         case_number=case_number,
@@ -39,7 +41,10 @@ def case_accepted(
         applicant_name="王五",
         query_code_sha256=query_code_digest(case_number, query_code),
     )
-    event.accepted_at.GetCurrentTime()
+    if accepted_at is None:
+        event.accepted_at.GetCurrentTime()
+    else:
+        event.accepted_at.FromDatetime(accepted_at)
     return event
 
 

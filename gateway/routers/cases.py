@@ -225,6 +225,7 @@ async def pause_clock(case_number: CaseNumber, body: PauseIn, clients: Clients, 
                 case_number=case_number,
                 reason=body.reason,
                 note=body.note,
+                expected_end=body.expected_end,
             ),
         )
     )

@@ -58,7 +58,8 @@ router = APIRouter(prefix="/api/v1", tags=["fees"])
 
 CaseNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 NoticeNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
-ReceiptNumber = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[0-9-]+$")]
+# NTR-2026-00000042 / TAX-2026-00000007 (by receipt type), or 2026-00000042 from before the types.
+ReceiptNumber = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^([A-Z]{3}-)?\d{4}-\d{8}$")]
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=100)]
 Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YYYY-MM-DD or YYYY-MM")]
 

@@ -67,8 +67,16 @@ class JointDecision(Strict):
 
 
 class PauseIn(Strict):
-    reason: str = Field(description="correction | hearing | testing | inspection | expert_review")
+    reason: str = Field(
+        description="correction | hearing | tender | auction | testing | inspection | quarantine | appraisal | "
+        "expert_review"
+    )
     note: str = Field("", max_length=2000)
+    expected_end: str = Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        examples=["2026-12-15"],
+        description="the day the period is expected to end, today or later: the applicant is told it in writing",
+    )
 
 
 class ExtensionIn(Strict):
@@ -113,6 +121,7 @@ class JointTaskOut(BaseModel):
     due_on: str | None
     decided_by: str
     reason: str
+    due_provisional: bool = False
 
 
 class ApplicantOut(BaseModel):
@@ -134,6 +143,7 @@ class CaseOut(BaseModel):
     promised_due: str | None = None
     statutory_due: str | None = None
     due_provisional: bool = False
+    due_note: str | None = Field(None, description="the due dates in the applicant's words: paused, or provisional")
     supervision_level: str = "none"
     clock_paused: bool = False
     fees_settled: bool = False
@@ -151,6 +161,7 @@ class CaseList(BaseModel):
 class TransitionOut(BaseModel):
     from_status: str
     to_status: str
+    event: str | None = Field(None, description="clock_paused | clock_resumed; none for a change of state")
     actor: str
     reason: str
     at: datetime
@@ -195,6 +206,8 @@ class NoticeOut(BaseModel):
     body: str
     created_at: datetime
     delivery_status: str = Field(description="stored | retrying | sent | failed")
+    kind: str | None = None
+    supersedes_notice_id: str | None = Field(None, description="the earlier notice this one corrects")
 
 
 class NoticeList(BaseModel):
@@ -251,6 +264,7 @@ def case_out(case: cases_pb2.Case) -> CaseOut:
         promised_due=case.promised_due or None,
         statutory_due=case.statutory_due or None,
         due_provisional=case.due_provisional,
+        due_note=case.due_note or None,
         supervision_level=case.supervision_level or "none",
         clock_paused=case.clock_paused,
         fees_settled=case.fees_settled,
@@ -264,6 +278,7 @@ def case_out(case: cases_pb2.Case) -> CaseOut:
                 due_on=t.due_on or None,
                 decided_by=t.decided_by,
                 reason=t.reason,
+                due_provisional=t.due_provisional,
             )
             for t in case.joint_tasks
         ],
@@ -273,7 +288,12 @@ def case_out(case: cases_pb2.Case) -> CaseOut:
 
 def transition_out(row: cases_pb2.Transition) -> TransitionOut:
     return TransitionOut(
-        from_status=row.from_status, to_status=row.to_status, actor=row.actor, reason=row.reason, at=shown(row.at)
+        from_status=row.from_status,
+        to_status=row.to_status,
+        event=row.event or None,
+        actor=row.actor,
+        reason=row.reason,
+        at=shown(row.at),
     )
 
 
@@ -298,6 +318,8 @@ def notice_out(notice: notification_pb2.Notice) -> NoticeOut:
         body=notice.body,
         created_at=shown(notice.created_at),
         delivery_status=notice.delivery_status or "stored",
+        kind=notice.kind or None,
+        supersedes_notice_id=notice.supersedes_notice_id or None,
     )
 
 

@@ -74,6 +74,9 @@ class FeeStandardModel(Strict):
     minimum_fen: int = Field(0, ge=0)
     maximum_fen: int = Field(0, ge=0)
     reduced_rates: list[ReducedRateModel] = Field(default_factory=list, max_length=10)
+    value_ranges: list[ConditionModel] = Field(
+        default_factory=list, max_length=20, description="what a declared value the rule reads may be"
+    )
 
 
 class FeeStandardList(BaseModel):
@@ -179,6 +182,7 @@ class ReceiptOut(BaseModel):
     day: str
     related_receipt_number: str | None
     void_reason: str | None
+    receipt_type: str = Field(description="non_tax_receipt (非税收入票据) or tax_certificate (税收完税证明)")
 
 
 class PaymentOut(BaseModel):
@@ -221,6 +225,18 @@ class DayTotalOut(BaseModel):
     refunds_fen: int
     payment_count: int
     refund_count: int
+    receipt_type: str
+
+
+class DayReceiptTypeOut(BaseModel):
+    receipt_type: str
+    payments_fen: int
+    refunds_fen: int
+    net_by_method_fen: dict[str, int]
+    receipts_issued: int
+    receipts_voided: int
+    first_receipt_number: str | None
+    last_receipt_number: str | None
 
 
 class DayCloseOut(BaseModel):
@@ -231,6 +247,7 @@ class DayCloseOut(BaseModel):
     totals: list[DayTotalOut]
     net_by_method_fen: dict[str, int]
     already_closed: bool
+    receipts: list[DayReceiptTypeOut] = Field(description="by receipt type")
 
 
 class ReconciliationRowOut(BaseModel):
@@ -241,12 +258,23 @@ class ReconciliationRowOut(BaseModel):
     payments_fen: int
     refunds_fen: int
     difference_fen: int
+    receipt_type: str
+
+
+class ReceiptTypeReconciliationOut(BaseModel):
+    receipt_type: str
+    receipts_fen: int
+    payments_fen: int
+    refunds_fen: int
+    difference_fen: int
+    missing_receipt_numbers: list[str]
 
 
 class ReconciliationOut(BaseModel):
     balanced: bool
     rows: list[ReconciliationRowOut]
     missing_receipt_numbers: list[str]
+    receipt_types: list[ReceiptTypeReconciliationOut]
 
 
 class RevenueRowOut(BaseModel):
@@ -287,12 +315,18 @@ def standard_in(body: FeeStandardModel) -> fees_pb2.FeeStandard:
     for r in body.reduced_rates:
         reduced = message.reduced_rates.add(code=r.code, name=r.name, rate_basis_points=r.rate_basis_points)
         for c in r.conditions:
-            condition = reduced.conditions.add(value_name=c.value)
-            if c.min is not None:
-                condition.min = c.min
-            if c.max is not None:
-                condition.max = c.max
+            _condition_in(reduced.conditions.add(), c)
+    for c in body.value_ranges:
+        _condition_in(message.value_ranges.add(), c)
     return message
+
+
+def _condition_in(message: fees_pb2.ValueCondition, body: ConditionModel) -> None:
+    message.value_name = body.value
+    if body.min is not None:
+        message.min = body.min
+    if body.max is not None:
+        message.max = body.max
 
 
 # --- proto -> HTTP ------------------------------------------------------------------------------
@@ -300,6 +334,10 @@ def standard_in(body: FeeStandardModel) -> fees_pb2.FeeStandard:
 
 def fee_type_name(value: int) -> str:
     return enum_name(fees_pb2.FeeType, value, "FEE_TYPE_")
+
+
+def receipt_type_name(value: int) -> str:
+    return enum_name(fees_pb2.ReceiptType, value, "RECEIPT_TYPE_")
 
 
 def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
@@ -326,17 +364,17 @@ def standard_out(s: fees_pb2.FeeStandard) -> FeeStandardModel:
                 code=r.code,
                 name=r.name,
                 rate_basis_points=r.rate_basis_points,
-                conditions=[
-                    ConditionModel(
-                        value=c.value_name,
-                        min=c.min if c.HasField("min") else None,
-                        max=c.max if c.HasField("max") else None,
-                    )
-                    for c in r.conditions
-                ],
+                conditions=[_condition_out(c) for c in r.conditions],
             )
             for r in s.reduced_rates
         ],
+        value_ranges=[_condition_out(c) for c in s.value_ranges],
+    )
+
+
+def _condition_out(c: fees_pb2.ValueCondition) -> ConditionModel:
+    return ConditionModel(
+        value=c.value_name, min=c.min if c.HasField("min") else None, max=c.max if c.HasField("max") else None
     )
 
 
@@ -403,6 +441,7 @@ def receipt_out(r: fees_pb2.Receipt) -> ReceiptOut:
         day=r.day,
         related_receipt_number=r.related_receipt_number or None,
         void_reason=r.void_reason or None,
+        receipt_type=receipt_type_name(r.receipt_type),
     )
 
 
@@ -421,11 +460,25 @@ def day_close_out(d: fees_pb2.DayClose) -> DayCloseOut:
                 refunds_fen=t.refunds_fen,
                 payment_count=t.payment_count,
                 refund_count=t.refund_count,
+                receipt_type=receipt_type_name(t.receipt_type),
             )
             for t in d.totals
         ],
         net_by_method_fen=dict(d.net_by_method_fen),
         already_closed=d.already_closed,
+        receipts=[
+            DayReceiptTypeOut(
+                receipt_type=receipt_type_name(r.receipt_type),
+                payments_fen=r.payments_fen,
+                refunds_fen=r.refunds_fen,
+                net_by_method_fen=dict(r.net_by_method_fen),
+                receipts_issued=r.receipts_issued,
+                receipts_voided=r.receipts_voided,
+                first_receipt_number=r.first_receipt_number or None,
+                last_receipt_number=r.last_receipt_number or None,
+            )
+            for r in d.receipts
+        ],
     )
 
 
@@ -442,8 +495,20 @@ def reconciliation_out(r: fees_pb2.ReconcileResponse) -> ReconciliationOut:
                 payments_fen=x.payments_fen,
                 refunds_fen=x.refunds_fen,
                 difference_fen=x.difference_fen,
+                receipt_type=receipt_type_name(x.receipt_type),
             )
             for x in r.rows
+        ],
+        receipt_types=[
+            ReceiptTypeReconciliationOut(
+                receipt_type=receipt_type_name(x.receipt_type),
+                receipts_fen=x.receipts_fen,
+                payments_fen=x.payments_fen,
+                refunds_fen=x.refunds_fen,
+                difference_fen=x.difference_fen,
+                missing_receipt_numbers=list(x.missing_receipt_numbers),
+            )
+            for x in r.receipt_types
         ],
     )
 

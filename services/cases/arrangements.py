@@ -123,8 +123,7 @@ def _move_deadlines(
             continue  # no rules to recompute from (cannot happen since revision 0002)
         checked += 1
         old = (case.promised_due, case.statutory_due, bool(case.due_provisional))
-        clock.recompute(session, case, version, cal)
-        moved_tasks = joint.reschedule_pending(session, case, cal)
+        moved_tasks = clock.recompute(session, case, version, cal)  # the case's dates and its pending tasks'
         if old == (case.promised_due, case.statutory_due, bool(case.due_provisional)) and not moved_tasks:
             continue
         changed += 1
@@ -144,6 +143,7 @@ def _move_deadlines(
                 changed_at=moment,
             )
         )
+        due = clock.due_dates(session, case, cal)
         events.deadline_recomputed(
             session,
             case,
@@ -152,6 +152,8 @@ def _move_deadlines(
             old_due_provisional=old[2],
             reason=reason,
             arrangement_year=row.year,
+            promised=events.due_date(due.promised, due.promised_years),
+            statutory=events.due_date(due.statutory, due.statutory_years),
         )
     session.flush()
     return checked, changed, tasks_changed

@@ -25,21 +25,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from services.cases import clock, events, joint, lifecycle, seals
 from services.cases.access import acts_for_applicant
 from services.cases.lifecycle import move
-from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, JointTask, SealUse, Voucher
-from services.cases.numbering import next_number
+from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, JointTask, SealUse
+from services.cases.numbering import issue_voucher
 from services.cases.queries import case_version, find_case
 from shared.auth import Caller
 from shared.clock import now, today
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied
-from shared.timeutil import SHANGHAI, shanghai_day
+from shared.timeutil import shanghai_day
 
-VOUCHER_TITLES = {
-    "acceptance": ("SL", "受理通知书"),
-    "rejection": ("BSL", "不予受理决定书"),
-    "correction": ("BZ", "补正材料通知书（一次性告知）"),
-    "approval": ("ZY", "准予行政许可决定书"),
-    "denial": ("BY", "不予行政许可决定书"),
-}
 MAX_REASON = 2000
 
 
@@ -56,26 +49,6 @@ def _reason(reason: str, *, required: bool) -> str:
     if len(reason) > MAX_REASON:
         raise InvalidArgument("the reason is too long", [FieldViolation("reason", f"at most {MAX_REASON} characters")])
     return reason
-
-
-def issue_voucher(session: Session, case: Case, kind: str, *, actor: str, body: str) -> Voucher:
-    """A dated written decision with a number from a yearly sequence per department and kind."""
-    code, title = VOUCHER_TITLES[kind]
-    moment = now(session)
-    year_start = date(shanghai_day(moment).year, 1, 1)
-    number = next_number(session, f"{case.department_code}-{code}", year_start, digits=5).replace(
-        f"-{year_start:%Y%m%d}-", f"-{year_start:%Y}-"
-    )
-    shown = moment.astimezone(SHANGHAI)
-    content = (
-        f"{title}\n编号：{number}\n办件编号：{case.case_number}\n申请人：{case.applicant_name}\n"
-        f"{body}\n\n{shown:%Y年%m月%d日}"
-    )
-    voucher = Voucher(
-        number=number, case_id=case.id, kind=kind, title=title, content=content, issued_by=actor, issued_at=moment
-    )
-    session.add(voucher)
-    return voucher
 
 
 def accept(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
@@ -101,11 +74,13 @@ def _accept(session: Session, case: Case, *, actor: str, accepted_on: date | Non
     case.accepted_on = accepted_on or today(session)
     _end_correction(session, case)
     clock.recompute(session, case, version)
+    # A provisional date says so, with the year it waits for (clock.told).
+    due = clock.due_dates(session, case)
     limit = (
         "即办件，当场办结"
         if version.promised_days == 0
         else (
-            f"承诺于 {case.promised_due:%Y年%m月%d日} 前办结（法定期限 {case.statutory_due:%Y年%m月%d日}）"
+            f"承诺于 {due.promised_text} 前办结（法定期限 {due.statutory_text}）"
             if case.promised_due and case.statutory_due
             else "办结期限待定"
         )

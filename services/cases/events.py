@@ -3,13 +3,14 @@ in the caller's transaction. What it consumes is in handlers.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
 from servicehall.events.v1 import cases_pb2 as case_events
-from services.cases.models import Case, CaseTransition, OutboxMessage, ServiceItem
+from services.cases.models import Case, CaseTransition, ClockPause, OutboxMessage, ServiceItem
 from shared.clock import now
 from shared.kafka.outbox import add_event
 from shared.kafka.topics import CASES_EVENTS
@@ -25,6 +26,14 @@ def _publish(session: Session, case: Case, payload: Message) -> str:
 
 def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def due_date(day: date | None, provisional_years: Sequence[int] = ()) -> case_events.DueDate:
+    """A due date for the applicant's notices: empty while paused, its provisional years named
+    (clock.DueDates has them)."""
+    return case_events.DueDate(
+        day=_day(day), provisional=bool(provisional_years), provisional_years=list(provisional_years)
+    )
 
 
 def case_submitted(session: Session, case: Case, item: ServiceItem) -> str:
@@ -117,7 +126,18 @@ def supervision_ordered(session: Session, case: Case, *, manager: str, due_on: d
     )
 
 
-def extension_granted(session: Session, case: Case, *, extra_days: int, approver: str, reason: str) -> str:
+def extension_granted(
+    session: Session,
+    case: Case,
+    *,
+    extra_days: int,
+    approver: str,
+    reason: str,
+    promised: case_events.DueDate,
+    statutory: case_events.DueDate,
+    clock_paused: bool,
+    voucher_number: str,
+) -> str:
     return _publish(
         session,
         case,
@@ -134,6 +154,79 @@ def extension_granted(session: Session, case: Case, *, extra_days: int, approver
             applicant_email=case.applicant_email,
             query_code_sha256=case.query_code_sha256,
             window_code=case.window_code,
+            clock_paused=clock_paused,
+            statutory=statutory,
+            promised=promised,
+            voucher_number=voucher_number,
+        ),
+    )
+
+
+def clock_paused(
+    session: Session, case: Case, pause: ClockPause, *, reason_label: str, voucher_number: str, actor: str
+) -> str:
+    """Art. 45: the applicant is told why the clock stopped and until when it is expected to."""
+    return _publish(
+        session,
+        case,
+        case_events.ClockPaused(
+            case_number=case.case_number,
+            department_code=case.department_code,
+            window_code=case.window_code,
+            reason=pause.reason,
+            reason_label=reason_label,
+            note=pause.note,
+            started_on=_day(pause.started_on),
+            expected_end=_day(pause.expected_end),
+            voucher_number=voucher_number,
+            actor=actor,
+            paused_at=to_timestamp(now(session)),
+            applicant_name=case.applicant_name,
+            applicant_phone=case.applicant_phone,
+            applicant_email=case.applicant_email,
+            query_code_sha256=case.query_code_sha256,
+        ),
+    )
+
+
+def clock_resumed(
+    session: Session,
+    case: Case,
+    pause: ClockPause,
+    *,
+    reason_label: str,
+    resumed_on: date,
+    promised: case_events.DueDate,
+    statutory: case_events.DueDate,
+    still_paused: bool,
+    voucher_number: str,
+    actor: str,
+) -> str:
+    """The clock runs again: the due dates a pause (and an extension granted during it) could
+    not name are known again."""
+    stopped = pause.ended_on is not None and pause.ended_on >= pause.started_on
+    return _publish(
+        session,
+        case,
+        case_events.ClockResumed(
+            case_number=case.case_number,
+            department_code=case.department_code,
+            window_code=case.window_code,
+            reason=pause.reason,
+            reason_label=reason_label,
+            started_on=_day(pause.started_on),
+            ended_on=_day(pause.ended_on) if stopped else "",
+            resumed_on=_day(resumed_on),
+            promised=promised,
+            statutory=statutory,
+            clock_paused=still_paused,
+            voucher_number=voucher_number,
+            actor=actor,
+            resumed_at=to_timestamp(now(session)),
+            applicant_name=case.applicant_name,
+            applicant_phone=case.applicant_phone,
+            applicant_email=case.applicant_email,
+            query_code_sha256=case.query_code_sha256,
         ),
     )
 
@@ -168,6 +261,8 @@ def deadline_recomputed(
     old_due_provisional: bool,
     reason: str,
     arrangement_year: int,
+    promised: case_events.DueDate | None = None,
+    statutory: case_events.DueDate | None = None,
 ) -> str:
     """The calendar changed under an open case (arrangements.import_arrangement): old and new dates."""
     return _publish(
@@ -190,5 +285,7 @@ def deadline_recomputed(
             applicant_phone=case.applicant_phone,
             applicant_email=case.applicant_email,
             query_code_sha256=case.query_code_sha256,
+            promised=promised or due_date(case.promised_due),
+            statutory=statutory or due_date(case.statutory_due),
         ),
     )

@@ -2,14 +2,15 @@
 each with its own deadline.
 
 The tasks are opened at receipt (intake: for a joint item, or per target item of the one
-form), get their deadlines at acceptance (schedule) and again when the calendar changes
-(reschedule_pending). Each department decides its own task; what that does to the case (one
-denial denies it, the last approval approves it) is decisions.decide_joint_task.
+form) and get their deadlines at acceptance (schedule). A pending task's deadline runs on the
+case's clock: clock.recompute moves it with every pause, resumption and extension of the case
+and when the calendar changes (reschedule_pending says the same with a given calendar). Each
+department decides its own task; what that does to the case (one denial denies it, the last
+approval approves it) is decisions.decide_joint_task.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from services.cases import clock
 from services.cases.models import Case, JointTask, ServiceItemVersion
-from services.cases.queries import find_version_in_force
 from shared.workdays import WorkingDayCalendar
 
 PENDING, APPROVED, DENIED, MOOT = "pending", "approved", "denied", "moot"
@@ -76,33 +76,12 @@ def open_form_tasks(
 
 
 def schedule(session: Session, case: Case) -> None:
-    """At acceptance: each task's own deadline from its item's promised limit."""
-    cal = clock.calendar(session)
-    for task in tasks(session, case):
-        version = find_version_in_force(session, task.item_code, case.accepted_on) if case.accepted_on else None
-        if version is not None and case.accepted_on is not None:
-            task.due_on = cal.deadline(case.accepted_on, version.promised_days).due
+    """At acceptance: each task's own deadline from its item's promised limit (with the
+    case's pauses and extension, as clock.recompute keeps it)."""
+    clock.schedule_tasks(session, case, clock.calendar(session), pending_only=False)
 
 
 def reschedule_pending(session: Session, case: Case, cal: WorkingDayCalendar) -> list[dict[str, Any]]:
-    """A pending task's deadline, as schedule sets it at acceptance, with cal. Returns the
-    deadlines that moved: [{"department_code", "old_due", "new_due"}] (ISO dates or None)."""
-    if case.accepted_on is None:
-        return []
-    moved = []
-    pending = session.scalars(
-        sa.select(JointTask).where(JointTask.case_id == case.id, JointTask.status == PENDING).order_by(JointTask.id)
-    )
-    for task in pending:
-        version = find_version_in_force(session, task.item_code, case.accepted_on)
-        if version is None:
-            continue
-        due = cal.deadline(case.accepted_on, version.promised_days).due
-        if due != task.due_on:
-            moved.append({"department_code": task.department_code, "old_due": _iso(task.due_on), "new_due": _iso(due)})
-            task.due_on = due
-    return moved
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+    """A pending task's deadline with cal, as clock.recompute sets it. Returns the deadlines
+    that moved: [{"department_code", "old_due", "new_due"}] (ISO dates or None)."""
+    return clock.schedule_tasks(session, case, cal)

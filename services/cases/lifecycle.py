@@ -10,7 +10,8 @@
 
 Every move goes through `move`, which refuses what the table does not allow (naming the
 current state), appends to the history and queues a CaseStatusChanged event, all in the
-caller's transaction.
+caller's transaction. What happens to a case without moving it (the start and the end of a
+pause of its clock) is a history row too (`record`), with from_status == to_status.
 """
 
 from __future__ import annotations
@@ -73,3 +74,25 @@ def move(session: Session, case: Case, to_status: str, *, actor: str, reason: st
     session.flush()
     events.status_changed(session, case, transition)
     return transition
+
+
+# History rows that are not moves (CaseTransition.event).
+CLOCK_PAUSED = "clock_paused"
+CLOCK_RESUMED = "clock_resumed"
+
+
+def record(session: Session, case: Case, event: str, *, actor: str, reason: str) -> CaseTransition:
+    """A row in the history for something that happened to the case in its state (the state
+    stays: from_status == to_status); no CaseStatusChanged, the caller publishes its own event."""
+    row = CaseTransition(
+        case_id=case.id,
+        from_status=case.status,
+        to_status=case.status,
+        actor=actor,
+        reason=reason,
+        at=now(session),
+        event=event,
+    )
+    session.add(row)
+    session.flush()
+    return row

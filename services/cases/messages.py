@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from servicehall.cases.v1 import cases_pb2
-from services.cases import joint, lifecycle
+from services.cases import clock, joint, lifecycle
 from services.cases.access import CaseFilter
 from services.cases.catalog import newest_version
 from services.cases.consultations import ConsultationView
@@ -222,6 +222,7 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
                 due_on=_day(t.due_on),
                 decided_by=t.decided_by,
                 reason=t.reason,
+                due_provisional=bool(t.due_provisional),
             )
             for t in joint.tasks(session, case)
         ],
@@ -229,6 +230,7 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
         fees_settled=case.fees_settled_at is not None,
         materials_supplied=list(case.materials_supplied or []),
         form_code=case.form_code,
+        due_note=clock.due_note(session, case),
     )
     if case.sealed_at:
         message.sealed_at.CopyFrom(to_timestamp(case.sealed_at))
@@ -251,6 +253,7 @@ def transition_message(row: CaseTransition) -> cases_pb2.Transition:
         actor=row.actor,
         reason=row.reason,
         at=to_timestamp(row.at),
+        event=row.event or "",
     )
 
 

@@ -147,6 +147,9 @@ class CaseTransition(Base):
     actor: Mapped[str] = mapped_column(sa.String(40))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # "" for a move between states; "clock_paused" / "clock_resumed" for the start and the end
+    # of a pause (then from_status == to_status, and the reason says why and until when).
+    event: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
 
 
 class CorrectionNotice(Base):
@@ -163,17 +166,25 @@ class CorrectionNotice(Base):
 
 
 class ClockPause(Base):
-    """A period the deadline clock stands still: correction, or Art. 45 exclusions."""
+    """A period the deadline clock stands still: correction, or Art. 45 exclusions.
+
+    ended_on is the last day not counted; a pause resumed on the day it began stopped no day
+    and keeps its row (the applicant was told of it) with ended_on the day before started_on."""
 
     __tablename__ = "clock_pauses"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    reason: Mapped[str] = mapped_column(sa.String(20))  # correction|hearing|testing|inspection|expert_review
+    # correction|hearing|tender|auction|testing|inspection|quarantine|appraisal|expert_review
+    reason: Mapped[str] = mapped_column(sa.String(20))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     started_on: Mapped[date] = mapped_column(sa.Date)
     ended_on: Mapped[date | None] = mapped_column(sa.Date)
     started_by: Mapped[str] = mapped_column(sa.String(40))
+    # The day the period is expected to end, told to the applicant (Art. 45); None before 0004.
+    expected_end: Mapped[date | None] = mapped_column(sa.Date)
+    resumed_by: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    resumed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class Extension(Base):
@@ -195,7 +206,8 @@ class Voucher(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     number: Mapped[str] = mapped_column(sa.String(60), unique=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))  # acceptance|rejection|correction|approval|denial
+    # acceptance|rejection|correction|approval|denial|extension|pause|resumption
+    kind: Mapped[str] = mapped_column(sa.String(20))
     title: Mapped[str] = mapped_column(sa.String(100))
     content: Mapped[str] = mapped_column(sa.Text)
     issued_by: Mapped[str] = mapped_column(sa.String(40))
@@ -241,7 +253,10 @@ class JointTask(Base):
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")  # pending|approved|denied
     # The department's projection of the one form.
     form_data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The department's deadline: its item's promised limit with the case's pauses and
+    # extension (clock.recompute); None while an open pause holds the clock.
     due_on: Mapped[date | None] = mapped_column(sa.Date)
+    due_provisional: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     decided_by: Mapped[str] = mapped_column(sa.String(40), default="")
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     reason: Mapped[str] = mapped_column(sa.Text, default="")

@@ -233,11 +233,14 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
     async def PauseClock(
         self, request: cases_pb2.PauseClockRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
+        expected_end = messages.optional_day(request.expected_end, "expected_end")
         return await self._change(
             context,
             _case_after(
                 request.case_number,
-                lambda s, c: deadlines.pause(s, request.case_number, c, reason=request.reason, note=request.note),
+                lambda s, c: deadlines.pause(
+                    s, request.case_number, c, reason=request.reason, note=request.note, expected_end=expected_end
+                ),
             ),
         )
 

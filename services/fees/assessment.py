@@ -176,7 +176,10 @@ def compute_groups(
         try:
             amount = rules.compute(rules.rule_from_row(standard), values)
         except rules.ValueProblem as problem:
-            problems.append(FieldViolation(f"declared_values.{problem.value_name}", f"{problem.message} (for {code})"))
+            problems += [
+                FieldViolation(f"declared_values.{name}", f"{message} (for {code})")
+                for name, message in problem.problems
+            ]
             continue
         key = (standard.department_code, standard.fee_type)
         groups.setdefault(key, Group(*key)).lines.append((standard, amount))

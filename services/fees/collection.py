@@ -1,5 +1,6 @@
-"""One-point collection (一个口子收费): payments at the cashier, unified receipts with gapless
-yearly numbers, refunds with red-letter receipts, voided receipts replaced.
+"""One-point collection (一个口子收费): payments at the cashier, receipts with gapless yearly
+numbers per receipt type (a tax payment certificate for tax, a non-tax revenue receipt for a
+fee), refunds with red-letter receipts, voided receipts replaced.
 
 Concurrency: every change locks the case row first (ledger.lock_notice), then the till row,
 then the receipt counter; the same order everywhere, so no deadlock. Two payments of one
@@ -22,7 +23,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.fees import audit, events, ledger, queries, settlement
-from services.fees.models import METHODS, PAID, UNPAID, FeeCase, Payment, PaymentNotice, Receipt, ReceiptLine, Refund
+from services.fees.models import (
+    METHODS,
+    PAID,
+    RECEIPT_TYPE_OF_FEE_TYPE,
+    UNPAID,
+    FeeCase,
+    Payment,
+    PaymentNotice,
+    Receipt,
+    ReceiptLine,
+    Refund,
+)
 from shared import clock
 from shared.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument
 from shared.timeutil import as_utc, shanghai_day
@@ -133,6 +145,7 @@ def record_payment(
         notice,
         payment,
         kind="payment",
+        receipt_type=RECEIPT_TYPE_OF_FEE_TYPE[notice.fee_type],
         cashier=cashier,
         now=now,
         lines=[(line.fee_item_code, line.fee_item_name, line.due_fen) for line in notice.lines],
@@ -170,16 +183,22 @@ def _issue_receipt(
     payment: Payment,
     *,
     kind: str,
+    receipt_type: str,
     cashier: str,
     now: datetime,
     lines: list[tuple[str, str, int]],
     related: str = "",
     refund: Refund | None = None,
 ) -> Receipt:
+    """A receipt of its type's sequence of the year (a refund or a replacement is of the
+    type of the receipt it corrects)."""
     day = shanghai_day(now)
-    serial = ledger.next_value(session, f"receipt:{day.year}")
+    series = ledger.receipt_series(receipt_type, day.year)
+    serial = ledger.next_receipt_serial(session, series)
     receipt = Receipt(
-        receipt_number=ledger.receipt_number(day.year, serial),
+        receipt_number=ledger.receipt_number(series, serial),
+        receipt_type=receipt_type,
+        series=series,
         year=day.year,
         serial=serial,
         kind=kind,
@@ -287,6 +306,7 @@ def record_refund(
         notice,
         payment,
         kind="refund",
+        receipt_type=current.receipt_type,
         cashier=till,
         now=now,
         refund=refund,
@@ -348,6 +368,7 @@ def void_receipt(session: Session, *, receipt_number: str, reason: str, approver
         payment.notice,
         payment,
         kind="payment",
+        receipt_type=receipt.receipt_type,
         cashier=receipt.cashier_staff_id,
         now=now,
         lines=[(line.fee_item_code, line.fee_item_name, line.amount_fen) for line in receipt.lines],

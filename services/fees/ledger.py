@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.fees import queries
-from services.fees.models import CashierDay, FeeCase, PaymentNotice, SequenceCounter
+from services.fees.models import RECEIPT_PREFIXES, CashierDay, FeeCase, PaymentNotice, SequenceCounter
 from shared.db import is_postgresql, table_of, upsert
 from shared.errors import FailedPrecondition, NotFound
 
@@ -34,8 +34,25 @@ def next_value(session: Session, name: str) -> int:
     return int(session.execute(statement).scalar_one())
 
 
-def receipt_number(year: int, serial: int) -> str:
-    return f"{year}-{serial:08d}"
+def receipt_series(receipt_type: str, year: int) -> str:
+    """The sequence a receipt's number comes from: one per receipt type and year."""
+    return f"{RECEIPT_PREFIXES[receipt_type]}-{year}"
+
+
+def next_receipt_serial(session: Session, series: str) -> int:
+    return next_value(session, f"receipt:{series}")
+
+
+def receipt_number(series: str, serial: int) -> str:
+    """NTR-2026-00000042 (a non-tax revenue receipt), TAX-2026-00000007 (a tax payment
+    certificate); 2026-00000001 for one of the former shared sequence (series 2026)."""
+    return f"{series}-{serial:08d}"
+
+
+def receipt_type_of_number(number: str) -> str:
+    """The receipt type a number's prefix says; "" for one of the former shared sequence."""
+    prefix = number.split("-", 1)[0]
+    return next((kind for kind, known in RECEIPT_PREFIXES.items() if known == prefix), "")
 
 
 def missing_serials(serials: list[int]) -> list[int]:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from servicehall.fees.v1 import fees_pb2
-from services.fees import queries, rules
+from services.fees import queries, reporting, rules
 from services.fees.collection import PaymentOutcome, RefundOutcome
 from services.fees.models import CashierDay, FeeCase, FeeStandard, PaymentNotice, Receipt
 from services.fees.reporting import LedgerExport, Period, Reconciliation, ReconciliationReport, RevenueSummary
@@ -35,6 +35,10 @@ METHODS = {
 }
 RECEIPT_KINDS = {"payment": fees_pb2.RECEIPT_KIND_PAYMENT, "refund": fees_pb2.RECEIPT_KIND_REFUND}
 RECEIPT_STATUSES = {"valid": fees_pb2.RECEIPT_STATUS_VALID, "voided": fees_pb2.RECEIPT_STATUS_VOIDED}
+RECEIPT_TYPES = {
+    "non_tax_receipt": fees_pb2.RECEIPT_TYPE_NON_TAX_RECEIPT,
+    "tax_certificate": fees_pb2.RECEIPT_TYPE_TAX_CERTIFICATE,
+}
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -108,6 +112,7 @@ def standard_message(standard: FeeStandard) -> fees_pb2.FeeStandard:
             )
             for r in rule.reduced_rates
         ],
+        value_ranges=[_condition(c) for c in rule.value_ranges],
     )
 
 
@@ -148,16 +153,20 @@ def standard_input(message: fees_pb2.FeeStandard) -> StandardInput:
                     code=r.code,
                     name=r.name,
                     rate_basis_points=r.rate_basis_points,
-                    conditions=tuple(
-                        rules.Condition(
-                            c.value_name, c.min if c.HasField("min") else None, c.max if c.HasField("max") else None
-                        )
-                        for c in r.conditions
-                    ),
+                    conditions=tuple(_condition_input(c) for c in r.conditions),
                 )
                 for r in message.reduced_rates
             ),
+            value_ranges=tuple(_condition_input(c) for c in message.value_ranges),
         ),
+    )
+
+
+def _condition_input(message: fees_pb2.ValueCondition) -> rules.Condition:
+    return rules.Condition(
+        message.value_name,
+        message.min if message.HasField("min") else None,
+        message.max if message.HasField("max") else None,
     )
 
 
@@ -282,6 +291,7 @@ def receipt_message(receipt: Receipt) -> fees_pb2.Receipt:
         day=receipt.day.isoformat(),
         related_receipt_number=receipt.related_receipt_number,
         void_reason=receipt.void_reason,
+        receipt_type=RECEIPT_TYPES[receipt.receipt_type],
     )
 
 
@@ -305,11 +315,25 @@ def day_close_message(till: CashierDay, already_closed: bool) -> fees_pb2.DayClo
                 refunds_fen=t["refunds_fen"],
                 payment_count=t["payment_count"],
                 refund_count=t["refund_count"],
+                receipt_type=RECEIPT_TYPES[t["receipt_type"]],
             )
-            for t in summary.get("totals", [])
+            for t in reporting.closed_totals(till)
         ],
         net_by_method_fen=summary.get("net_by_method_fen", {}),
         already_closed=already_closed,
+        receipts=[
+            fees_pb2.DayReceiptTypeTotal(
+                receipt_type=RECEIPT_TYPES[r["receipt_type"]],
+                payments_fen=r["payments_fen"],
+                refunds_fen=r["refunds_fen"],
+                net_by_method_fen=r["net_by_method_fen"],
+                receipts_issued=r["receipts_issued"],
+                receipts_voided=r["receipts_voided"],
+                first_receipt_number=r["first_receipt_number"],
+                last_receipt_number=r["last_receipt_number"],
+            )
+            for r in summary.get("receipt_types", [])
+        ],
     )
 
 
@@ -322,6 +346,7 @@ def reconciliation_row(row: Reconciliation) -> fees_pb2.ReconciliationRow:
         payments_fen=row.payments_fen,
         refunds_fen=row.refunds_fen,
         difference_fen=row.difference_fen,
+        receipt_type=RECEIPT_TYPES[row.receipt_type],
     )
 
 
@@ -330,6 +355,17 @@ def reconcile_response(report: ReconciliationReport) -> fees_pb2.ReconcileRespon
         rows=[reconciliation_row(r) for r in report.rows],
         balanced=report.balanced,
         missing_receipt_numbers=report.missing_receipt_numbers,
+        receipt_types=[
+            fees_pb2.ReceiptTypeReconciliation(
+                receipt_type=RECEIPT_TYPES[t.receipt_type],
+                receipts_fen=t.receipts_fen,
+                payments_fen=t.payments_fen,
+                refunds_fen=t.refunds_fen,
+                difference_fen=t.difference_fen,
+                missing_receipt_numbers=t.missing_receipt_numbers,
+            )
+            for t in report.receipt_types
+        ],
     )
 
 

@@ -21,6 +21,14 @@ ADMINISTRATIVE = "administrative"
 DEED_TAX = "deed_tax"
 FEE_TYPES = (ADMINISTRATIVE, DEED_TAX)
 
+# The kind of receipt a fee type is receipted with, each its own gapless yearly sequence with
+# its own number prefix: a tax payment certificate (税收完税证明) for tax, a non-tax revenue
+# receipt (非税收入票据) for an administrative fee. A refund or a void keeps the kind.
+NON_TAX_RECEIPT, TAX_CERTIFICATE = "non_tax_receipt", "tax_certificate"
+RECEIPT_TYPES = (NON_TAX_RECEIPT, TAX_CERTIFICATE)
+RECEIPT_TYPE_OF_FEE_TYPE = {ADMINISTRATIVE: NON_TAX_RECEIPT, DEED_TAX: TAX_CERTIFICATE}
+RECEIPT_PREFIXES = {NON_TAX_RECEIPT: "NTR", TAX_CERTIFICATE: "TAX"}
+
 FIXED, PER_UNIT, RATE = "fixed", "per_unit", "rate"
 RULES = (FIXED, PER_UNIT, RATE)
 
@@ -67,6 +75,8 @@ class FeeStandard(Base):
     maximum_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # [{code, name, rate_basis_points, conditions: [{value, min?, max?}]}], first match wins.
     reduced_rates: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # [{value, min?, max?}]: the range of a declared value the rule reads. Added by revision 0003.
+    value_ranges: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
 
 
 class FeeCase(Base):
@@ -222,18 +232,24 @@ class Refund(Base):
 
 
 class Receipt(Base):
-    """A unified receipt (票据). Numbers come from a gapless yearly sequence; a voided
-    receipt keeps its number. Refund receipts (red-letter) carry negative lines."""
+    """A receipt (票据) of the one cashier: a non-tax revenue receipt or a tax payment
+    certificate (receipt_type). Numbers are `<series>-NNNNNNNN` from a gapless sequence per
+    series, `NTR-YYYY` or `TAX-YYYY`; receipts issued before revision 0004 keep theirs from
+    the former shared sequence, series `YYYY`. A voided receipt keeps its number. Refund
+    receipts (red-letter) carry negative lines."""
 
     __tablename__ = "receipts"
     __table_args__ = (
-        sa.UniqueConstraint("year", "serial", name="uq_receipt_serial"),
+        sa.UniqueConstraint("series", "serial", name="uq_receipt_series_serial"),
         sa.CheckConstraint("kind IN ('payment', 'refund')", name="ck_receipt_kind"),
         sa.CheckConstraint("status IN ('valid', 'voided')", name="ck_receipt_status"),
+        sa.CheckConstraint("receipt_type IN ('non_tax_receipt', 'tax_certificate')", name="ck_receipt_type"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     receipt_number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    receipt_type: Mapped[str] = mapped_column(sa.String(20))
+    series: Mapped[str] = mapped_column(sa.String(10))
     year: Mapped[int] = mapped_column(sa.Integer)
     serial: Mapped[int] = mapped_column(sa.Integer)
     kind: Mapped[str] = mapped_column(sa.String(10))
@@ -268,7 +284,7 @@ class ReceiptLine(Base):
 
 
 class SequenceCounter(Base):
-    """Gapless counters (receipt numbers per year, notice numbers per day), bumped by an
+    """Gapless counters (receipt numbers per series, notice numbers per day), bumped by an
     upsert inside the transaction that uses the number: a rollback gives the number back."""
 
     __tablename__ = "sequence_counters"

@@ -109,6 +109,15 @@ def current_receipt_number(session: Session, notice: PaymentNotice) -> str:
     return current_receipt(session, notice.payment).receipt_number
 
 
-def receipts_of_year(session: Session, year: int) -> list[int]:
-    """The serials of every receipt of a year, in order (voided ones keep theirs)."""
-    return list(session.scalars(sa.select(Receipt.serial).where(Receipt.year == year).order_by(Receipt.serial)))
+def receipt_serials(session: Session, years: range) -> dict[str, list[int]]:
+    """The serials of every receipt of the years, in order, per series (voided ones keep
+    theirs): each series is a gapless sequence of its own."""
+    serials: dict[str, list[int]] = {}
+    query = (
+        sa.select(Receipt.series, Receipt.serial)
+        .where(Receipt.year.between(years.start, years.stop - 1))
+        .order_by(Receipt.series, Receipt.serial)
+    )
+    for series, serial in session.execute(query):
+        serials.setdefault(series, []).append(serial)
+    return serials

@@ -10,7 +10,7 @@ the plain sum of its lines, so nothing drifts.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,10 +62,11 @@ class Condition:
     min: int | None = None
     max: int | None = None
 
-    def holds(self, declared: Mapping[str, int]) -> bool:
+    def holds(self, declared: Mapping[str, int]) -> bool | None:
+        """True or False; None when the value is not declared (then it cannot be told)."""
         value = declared.get(self.value_name)
         if value is None:
-            return False
+            return None
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
@@ -76,8 +77,16 @@ class ReducedRate:
     rate_basis_points: int
     conditions: tuple[Condition, ...] = ()
 
-    def applies(self, declared: Mapping[str, int]) -> bool:
-        return all(c.holds(declared) for c in self.conditions)
+    def applies(self, declared: Mapping[str, int]) -> bool | None:
+        """True when every condition holds, False when one does not; None when none fails
+        but some cannot be told for a value not declared (see undeclared)."""
+        states = [c.holds(declared) for c in self.conditions]
+        if False in states:
+            return False
+        return None if None in states else True
+
+    def undeclared(self, declared: Mapping[str, int]) -> list[str]:
+        return [c.value_name for c in self.conditions if c.value_name not in declared]
 
 
 @dataclass(frozen=True)
@@ -93,13 +102,16 @@ class Rule:
     minimum_fen: int = 0
     maximum_fen: int = 0
     reduced_rates: tuple[ReducedRate, ...] = field(default_factory=tuple)
+    # The range of a declared value the rule reads (min <= value <= max, a missing bound open).
+    value_ranges: tuple[Condition, ...] = field(default_factory=tuple)
 
     def values_read(self) -> list[str]:
-        """The declared values this rule needs."""
+        """The declared values this rule reads: its own, then those of its conditions."""
         if self.kind == PER_UNIT:
             return [self.quantity_value]
         if self.kind == RATE:
-            return [self.base_value]
+            names = [self.base_value, *(c.value_name for r in self.reduced_rates for c in r.conditions)]
+            return list(dict.fromkeys(names))
         return []
 
 
@@ -110,28 +122,42 @@ class Amount:
 
 
 class ValueProblem(Exception):
-    """A declared value a rule needs is missing or out of range."""
+    """Declared values a rule needs that are missing or out of range: every one of them, so
+    that one answer names all there is to correct (一次性告知)."""
 
-    def __init__(self, value_name: str, message: str) -> None:
-        super().__init__(message)
-        self.value_name = value_name
-        self.message = message
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        if not problems:
+            raise ValueError("a ValueProblem names at least one value")
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = tuple(problems)
+
+    @property
+    def value_name(self) -> str:
+        return self.problems[0][0]
+
+    @property
+    def value_names(self) -> list[str]:
+        return [name for name, _ in self.problems]
 
 
 def compute(rule: Rule, declared: Mapping[str, int]) -> Amount:
-    """The amount of one line. Raises ValueProblem when a needed declared value is unusable."""
+    """The amount of one line. Raises ValueProblem naming every declared value that is
+    needed and missing or out of range (the rule's own value or one a deciding reduced-rate
+    condition reads: a missing value is never taken as "condition false")."""
     if rule.kind == FIXED:
         return Amount(rule.fixed_amount_fen, f"fixed {yuan(rule.fixed_amount_fen)} yuan")
+    problems = _out_of_range(rule, declared)
     if rule.kind == PER_UNIT:
-        quantity = _declared(declared, rule.quantity_value, 1, MAX_QUANTITY)
+        quantity = _declared(declared, rule.quantity_value, 1, MAX_QUANTITY, problems)
+        if problems:
+            raise ValueProblem(problems)
         return Amount(rule.unit_price_fen * quantity, f"{yuan(rule.unit_price_fen)} yuan x {quantity}")
     if rule.kind == RATE:
-        base = _declared(declared, rule.base_value, 1, MAX_DECLARED)
-        rate, reduction = rule.rate_basis_points, None
-        for candidate in rule.reduced_rates:
-            if candidate.applies(declared):
-                rate, reduction = candidate.rate_basis_points, candidate
-                break
+        base = _declared(declared, rule.base_value, 1, MAX_DECLARED, problems)
+        reduction = _reduced_rate(rule, declared, problems)
+        if problems:
+            raise ValueProblem(problems)
+        rate = reduction.rate_basis_points if reduction is not None else rule.rate_basis_points
         amount = rate_amount(base, rate, rule.minimum_fen, rule.maximum_fen)
         basis = f"{percent(rate)} x {yuan(base)} yuan"
         if reduction is not None:
@@ -142,12 +168,52 @@ def compute(rule: Rule, declared: Mapping[str, int]) -> Amount:
     raise ValueError(f"unknown rule {rule.kind!r}")
 
 
-def _declared(declared: Mapping[str, int], name: str, low: int, high: int) -> int:
+def _out_of_range(rule: Rule, declared: Mapping[str, int]) -> list[tuple[str, str]]:
+    """The declared values outside the ranges the rule gives them (a missing one is not
+    out of range: whether it is needed is the rule's and the conditions' question)."""
+    problems = []
+    for allowed in rule.value_ranges:
+        if allowed.holds(declared) is False:
+            problems.append(
+                (allowed.value_name, f"the declared value '{allowed.value_name}' must be {_range(allowed)}")
+            )
+    return problems
+
+
+def _range(allowed: Condition) -> str:
+    if allowed.min is not None and allowed.max is not None:
+        return f"between {allowed.min} and {allowed.max}"
+    return f"at least {allowed.min}" if allowed.min is not None else f"at most {allowed.max}"
+
+
+def _reduced_rate(rule: Rule, declared: Mapping[str, int], problems: list[tuple[str, str]]) -> ReducedRate | None:
+    """The first reduced rate whose conditions all hold (None: the standard rate). A reduced
+    rate that could hold but reads a value not declared leaves the choice open: its values
+    are needed, and so are those of the later ones up to the first that surely holds."""
+    undecided: dict[str, str] = {}  # value name -> the first reduced rate it decides
+    for candidate in rule.reduced_rates:
+        state = candidate.applies(declared)
+        if state is False:
+            continue
+        if state is True:
+            if not undecided:
+                return candidate
+            break
+        for name in candidate.undeclared(declared):
+            undecided.setdefault(name, candidate.code)
+    for name, code in undecided.items():
+        problems.append((name, f"the declared value '{name}' is needed: it decides the reduced rate {code}"))
+    return None
+
+
+def _declared(declared: Mapping[str, int], name: str, low: int, high: int, problems: list[tuple[str, str]]) -> int:
     value = declared.get(name)
     if value is None:
-        raise ValueProblem(name, f"the declared value '{name}' is needed")
+        problems.append((name, f"the declared value '{name}' is needed"))
+        return 0
     if not low <= value <= high:
-        raise ValueProblem(name, f"the declared value '{name}' must be between {low} and {high}")
+        problems.append((name, f"the declared value '{name}' must be between {low} and {high}"))
+        return 0
     return value
 
 
@@ -166,6 +232,7 @@ def rule_from_row(row: Any) -> Rule:
         minimum_fen=row.minimum_fen,
         maximum_fen=row.maximum_fen,
         reduced_rates=reduced_rates_from_data(row.reduced_rates or []),
+        value_ranges=conditions_from_data(row.value_ranges or []),
     )
 
 
@@ -175,28 +242,41 @@ def reduced_rates_from_data(data: list[dict[str, Any]]) -> tuple[ReducedRate, ..
             code=str(r.get("code", "")),
             name=str(r.get("name", "")),
             rate_basis_points=int(r.get("rate_basis_points", 0)),
-            conditions=tuple(
-                Condition(str(c.get("value", "")), _optional_int(c.get("min")), _optional_int(c.get("max")))
-                for c in r.get("conditions", [])
-            ),
+            conditions=conditions_from_data(list(r.get("conditions", []))),
         )
         for r in data
     )
 
 
-def reduced_rates_to_data(rates: tuple[ReducedRate, ...]) -> list[dict[str, Any]]:
+def conditions_from_data(data: list[dict[str, Any]]) -> tuple[Condition, ...]:
+    """[{value, min?, max?}] (a reduced rate's conditions, a rule's value ranges)."""
+    return tuple(
+        Condition(str(c.get("value", "")), _optional_int(c.get("min")), _optional_int(c.get("max"))) for c in data
+    )
+
+
+def conditions_to_data(conditions: tuple[Condition, ...]) -> list[dict[str, Any]]:
     out = []
-    for r in rates:
-        conditions = []
-        for c in r.conditions:
-            condition: dict[str, Any] = {"value": c.value_name}
-            if c.min is not None:
-                condition["min"] = c.min
-            if c.max is not None:
-                condition["max"] = c.max
-            conditions.append(condition)
-        out.append({"code": r.code, "name": r.name, "rate_basis_points": r.rate_basis_points, "conditions": conditions})
+    for c in conditions:
+        condition: dict[str, Any] = {"value": c.value_name}
+        if c.min is not None:
+            condition["min"] = c.min
+        if c.max is not None:
+            condition["max"] = c.max
+        out.append(condition)
     return out
+
+
+def reduced_rates_to_data(rates: tuple[ReducedRate, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "rate_basis_points": r.rate_basis_points,
+            "conditions": conditions_to_data(r.conditions),
+        }
+        for r in rates
+    ]
 
 
 def _optional_int(value: Any) -> int | None:
@@ -273,4 +353,16 @@ def validate_standard(
                     bad(f"{here}.conditions[{j}]", "needs a min, a max or both")
                 elif condition.min is not None and condition.max is not None and condition.min > condition.max:
                     bad(f"{here}.conditions[{j}]", "min is above max")
+    read, ranged = rule.values_read(), set()
+    for i, allowed in enumerate(rule.value_ranges):
+        here = f"value_ranges[{i}]"
+        if allowed.value_name not in read:
+            bad(f"{here}.value", f"a declared value the rule reads ({', '.join(read) or 'none'})")
+        elif allowed.value_name in ranged:
+            bad(f"{here}.value", "one range per value")
+        ranged.add(allowed.value_name)
+        if allowed.min is None and allowed.max is None:
+            bad(here, "needs a min, a max or both")
+        elif allowed.min is not None and allowed.max is not None and allowed.min > allowed.max:
+            bad(here, "min is above max")
     return problems

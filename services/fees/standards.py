@@ -4,6 +4,7 @@ is a new version. (Which version is in force on a day: queries.standards_in_forc
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,8 @@ from shared.errors import AlreadyExists, FailedPrecondition, FieldViolation, Inv
 
 STANDARDS_DIR = Path(__file__).parent / "standards"
 DEMO_STANDARDS = STANDARDS_DIR / "demo_fee_standards.yaml"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class StandardInput:
             minimum_fen=r.minimum_fen,
             maximum_fen=r.maximum_fen,
             reduced_rates=rules.reduced_rates_to_data(r.reduced_rates),
+            value_ranges=rules.conditions_to_data(r.value_ranges),
         )
 
     def same_as(self, row: FeeStandard) -> bool:
@@ -94,6 +98,7 @@ def standard_from_data(row: dict[str, Any], prefix: str = "") -> StandardInput:
             minimum_fen=int(row.get("minimum_fen", 0)),
             maximum_fen=int(row.get("maximum_fen", 0)),
             reduced_rates=rules.reduced_rates_from_data(list(row.get("reduced_rates") or [])),
+            value_ranges=rules.conditions_from_data(list(row.get("value_ranges") or [])),
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise InvalidArgument(
@@ -110,13 +115,32 @@ def standard_from_data(row: dict[str, Any], prefix: str = "") -> StandardInput:
     )
 
 
+def known_codes(session: Session) -> set[str]:
+    """The codes that have a version in the database (assessments may have used them)."""
+    return set(session.scalars(sa.select(FeeStandard.code).distinct()))
+
+
+def backdated(standard: StandardInput, *, known: set[str], today: date) -> bool:
+    """A new version of a code already in the database taking effect before today: an
+    assessment of a past day may have used the version it would replace. The versions of a
+    code new to the database are its history, whatever their dates (no assessment used it)."""
+    return standard.code in known and standard.effective_from < today
+
+
 def create_standard(
-    session: Session, standard: StandardInput, *, actor: str, today: date, prefix: str = ""
+    session: Session,
+    standard: StandardInput,
+    *,
+    actor: str,
+    today: date,
+    prefix: str = "",
+    known: set[str] | None = None,
 ) -> tuple[FeeStandard, bool]:
     """Add a version; returns (row, created). The same version again changes nothing; a
     different one on an existing (code, effective_from) is refused: versions are never
-    edited. A new version may not start before today unless it is the code's first one
-    (so no assessment can ever have used a different version for that day)."""
+    edited. A new version may not start before today unless its code is new to the database
+    (`known`: the codes there before the import began; by default, those there now), so no
+    assessment can ever have used a different version for that day."""
     problems = standard.problems(prefix)
     if problems:
         raise InvalidArgument(f"fee standard {standard.code or '?'} is invalid", problems)
@@ -128,8 +152,7 @@ def create_standard(
             f"fee standard {standard.code} already has a version effective {standard.effective_from}; "
             "versions are never edited: add a new version with a later effective date"
         )
-    has_versions = session.scalar(sa.select(sa.func.count()).where(FeeStandard.code == standard.code))
-    if has_versions and standard.effective_from < today:
+    if backdated(standard, known=known_codes(session) if known is None else known, today=today):
         raise FailedPrecondition(
             f"a new version of {standard.code} cannot take effect in the past ({standard.effective_from}); "
             "assessments already made keep the version in force on their date"
@@ -173,14 +196,20 @@ def import_document(session: Session, document: str, *, actor: str, today: date)
     if problems:
         raise InvalidArgument("the document has invalid standards", problems)
     created = unchanged = 0
+    known = known_codes(session)  # before the document: its own versions of a new code are history
     for prefix, standard in standards:
-        _, new = create_standard(session, standard, actor=actor, today=today, prefix=prefix)
+        _, new = create_standard(session, standard, actor=actor, today=today, prefix=prefix, known=known)
         created, unchanged = created + new, unchanged + (not new)
     return created, unchanged
 
 
-def import_file(session: Session, path: Path, *, today: date) -> int:
-    """The `seed` path: a file of the repository (versions may predate today)."""
+def import_file(session: Session, path: Path, *, today: date, known: set[str] | None = None) -> int:
+    """The `seed` path: a file of the repository. Versions already there are left alone;
+    every version of a code new to the database is loaded (its history may predate today);
+    a new version of a code already in use that would take effect in the past is left out
+    with a warning (back-dating is refused here too, but must not stop the service from
+    starting: create that change with CreateFeeStandard from today instead)."""
+    known = known_codes(session) if known is None else known
     created = 0
     for i, entry in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["standards"]):
         standard = standard_from_data(entry, f"standards[{i}].")
@@ -190,6 +219,12 @@ def import_file(session: Session, path: Path, *, today: date) -> int:
         problems = standard.problems(f"standards[{i}].")
         if problems:
             raise InvalidArgument(f"{path.name} has an invalid standard", problems)
+        if backdated(standard, known=known, today=today):
+            log.warning(
+                "fee standard version not seeded: a new version of a standard in use cannot take effect in the past",
+                extra={"file": path.name, "code": standard.code, "effective_from": standard.effective_from.isoformat()},
+            )
+            continue
         session.add(standard.as_row())
         created += 1
     return created
@@ -197,4 +232,5 @@ def import_file(session: Session, path: Path, *, today: date) -> int:
 
 def seed(session: Session) -> int:
     today = clock.today(session)
-    return sum(import_file(session, path, today=today) for path in sorted(STANDARDS_DIR.glob("*.yaml")))
+    known = known_codes(session)  # before any file: the shipped files are one history
+    return sum(import_file(session, path, today=today, known=known) for path in sorted(STANDARDS_DIR.glob("*.yaml")))

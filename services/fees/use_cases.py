@@ -212,8 +212,7 @@ def close_day(session: Session, caller: Caller, *, day: date | None, cashier_sta
 
 def reconcile(session: Session, caller: Caller, *, period: Period, department_code: str) -> ReconciliationReport:
     department = access.department_scope(caller, department_code)
-    rows, missing = reporting.reconcile(session, period=period, department_code=department)
-    return ReconciliationReport(rows=rows, missing_receipt_numbers=missing)
+    return reporting.reconciliation_report(session, period=period, department_code=department)
 
 
 def export_ledger(session: Session, caller: Caller, *, period: Period, department_code: str) -> LedgerExport:

@@ -20,4 +20,6 @@ def notice_message(notice: Notice) -> notification_pb2.Notice:
         created_at=to_timestamp(notice.created_at),
         source_event_id=notice.source_event_id,
         delivery_status=notice.delivery_status,
+        supersedes_notice_id=notice.supersedes_notice_id or "",
+        kind=notice.kind or "",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -38,6 +39,15 @@ class Notice(Base):
     # Who may read it: staff of this department, or the applicant with the case's query code.
     department_code: Mapped[str] = mapped_column(sa.String(20), default="")
     query_code_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    # receipt | extension | pause | resumption | deadline_change ("" before revision 0004).
+    kind: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    # What the notice told of the case's due date, so that a later fact can correct it:
+    # {"statutory_due": "YYYY-MM-DD" | None, "provisional": bool, "provisional_years": [int],
+    #  "due_pending": bool}
+    # (due_pending: the clock was paused, the notice said the date would follow). Empty: nothing.
+    facts: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The earlier notice this one corrects and replaces (a correction notice names it).
+    supersedes_notice_id: Mapped[str | None] = mapped_column(sa.ForeignKey("notices.notice_id"), index=True)
 
     # Delivery (services/notification/delivery.py). "stored": not sent yet (or its channel is
     # not configured); "retrying": an attempt failed, the next is due at next_attempt_at;

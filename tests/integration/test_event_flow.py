@@ -127,8 +127,14 @@ async def test_an_undecodable_record_goes_to_the_dead_letter_topic_and_the_consu
     notification = await start_service(NOTIFICATION, kafka=bootstrap)
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     producer.send(CASES_EVENTS, value=b"\x08\x96\x01 not an envelope", key=b"poison").get(timeout=10)
+    # A complete event: a notice with an empty value (the name, the item) is refused, and
+    # that event would go to the dead-letter topic as well.
     good = case_events.CaseSubmitted(
-        case_number="QTS-20261128-00042", case_kind="instant", applicant_phone="13612345678"
+        case_number="QTS-20261128-00042",
+        service_item_name="特种设备使用登记",
+        case_kind="instant",
+        applicant_name="孙七",
+        applicant_phone="13612345678",
     )
     envelope = new_envelope(good, source="cases", partition_key="poison")  # same key: same partition, after the poison
     producer.send(CASES_EVENTS, value=envelope.SerializeToString(), key=b"poison").get(timeout=10)
@@ -200,3 +206,37 @@ async def test_the_applicant_is_told_of_an_extension_and_why(start_service, kafk
     with notification.runtime.session_factory() as session:
         bodies = [n.body for n in session.scalars(sa.select(Notice).where(Notice.case_number == case.case_number))]
     assert any("延长 10 个工作日" in b and "需组织专家论证" in b for b in bodies)
+
+
+async def test_the_applicant_is_told_of_a_pause_and_of_the_date_a_paused_extension_could_not_name(
+    start_service, kafka_broker
+):
+    bootstrap = kafka_broker.bootstrap_servers
+    cases = await start_service(CASES, kafka=bootstrap)
+    notification = await start_service(NOTIFICATION, kafka=bootstrap)
+    case = await submit(cases, "HCB-002")
+    number = case.case_number
+    hcb = (("x-staff-id", "hcb-01"), ("x-department", "HCB"), ("x-roles", "window_staff,approver"))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{cases.port}") as channel:
+        stub = cases_pb2_grpc.CasesServiceStub(channel)
+        await stub.AcceptCase(cases_pb2.CaseActionRequest(case_number=number), metadata=hcb)
+        await stub.PauseClock(
+            cases_pb2.PauseClockRequest(
+                case_number=number, reason="expert_review", note="组织专家评审", expected_end="2099-01-01"
+            ),
+            metadata=hcb,
+        )
+        await stub.GrantExtension(
+            cases_pb2.GrantExtensionRequest(case_number=number, extra_days=5, reason="专家评审意见分歧"), metadata=hcb
+        )
+        resumed = await stub.ResumeClock(cases_pb2.CaseActionRequest(case_number=number), metadata=hcb)
+    # receipt, pause, extension (date unknown: paused), resumption (the date, superseding the extension's)
+    eventually(lambda: count(notification, Notice, Notice.case_number == number) == 4)
+    with notification.runtime.session_factory() as session:
+        told = list(session.scalars(sa.select(Notice).where(Notice.case_number == number).order_by(Notice.created_at)))
+    _receipt, pause, extension, resumption = told
+    assert "专家评审" in pause.body and "2099年01月01日" in pause.body
+    assert "计时暂停中，恢复计时后另行告知" in extension.body and "延至 。" not in extension.body
+    assert resumption.supersedes_notice_id == extension.notice_id
+    shown = resumed.statutory_due.replace("-", "年", 1).replace("-", "月", 1) + "日"
+    assert shown in resumption.body and resumption.body.startswith("【更正】")

@@ -34,7 +34,7 @@ async def test_an_accepted_case_is_assessed_and_paying_it_publishes_fees_settled
         fee_item_codes=("TAX-DEED",),
         department="FIN",
         item="FIN-001",
-        declared={"declared_price_fen": 80_000_000, "first_home": 1, "floor_area_cm2": 1_200_000},
+        declared={"declared_price_fen": 80_000_000, "first_home": 1, "floor_area_cm2": 1_500_000},
     )
     producer = make_producer(bootstrap, "test-fees-accepted")
     # The same acceptance twice as two events (new ids): the case is still assessed once.
@@ -51,7 +51,7 @@ async def test_an_accepted_case_is_assessed_and_paying_it_publishes_fees_settled
         [notice] = (
             await stub.ListPaymentNotices(fees_pb2.ListPaymentNoticesRequest(case_number=case_number), metadata=CASHIER)
         ).notices
-        assert notice.total_due_fen == 1_200_000  # first home over 90 m2: 1.5% of 800,000 yuan
+        assert notice.total_due_fen == 1_200_000  # first home over 140 m2 (since 2024-12-01): 1.5% of 800,000 yuan
         paid = await stub.RecordPayment(
             fees_pb2.RecordPaymentRequest(
                 notice_number=notice.notice_number,

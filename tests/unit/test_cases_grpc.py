@@ -140,8 +140,17 @@ async def test_the_clock_and_supervision_over_grpc(stubs):
     )
     number, hcb = submitted.case_number, staff("HCB")
     await cases.AcceptCase(cases_pb2.CaseActionRequest(case_number=number), metadata=hcb)
-    paused = await cases.PauseClock(cases_pb2.PauseClockRequest(case_number=number, reason="inspection"), metadata=hcb)
+    # Art. 45: the applicant is told in writing how long the inspection is expected to take.
+    without_end = cases_pb2.PauseClockRequest(case_number=number, reason="inspection")
+    assert await code_of(cases.PauseClock(without_end, metadata=hcb)) == grpc.StatusCode.INVALID_ARGUMENT
+    pause = cases_pb2.PauseClockRequest(case_number=number, reason="inspection", expected_end="2099-01-01")
+    paused = await cases.PauseClock(pause, metadata=hcb)
     assert paused.clock_paused and paused.promised_due == ""
+    assert paused.due_note == "计时暂停中，恢复计时后另行告知"
+    vouchers = await cases.ListVouchers(cases_pb2.GetCaseRequest(case_number=number), metadata=hcb)
+    assert [v.kind for v in vouchers.vouchers] == ["acceptance", "pause"]
+    history = await cases.GetCaseHistory(cases_pb2.GetCaseRequest(case_number=number), metadata=hcb)
+    assert [t.event for t in history.transitions] == ["", "clock_paused"]
     resumed = await cases.ResumeClock(cases_pb2.CaseActionRequest(case_number=number), metadata=hcb)
     assert not resumed.clock_paused and resumed.promised_due
     extension = cases_pb2.GrantExtensionRequest(case_number=number, extra_days=10, reason="需组织专家评审")

@@ -172,7 +172,14 @@ def test_pauses_stop_the_clock_and_extensions_follow_the_ladder(hall):
     assert case.promised_due == date(2025, 11, 17)
 
     def pause_for_inspection(session):
-        pause = deadlines.pause(session, number, LAND, reason="inspection", note="现场核查")
+        pause = deadlines.pause(
+            session,
+            number,
+            LAND,
+            reason="inspection",
+            note="现场核查",
+            expected_end=shanghai_day(utcnow()) + timedelta(days=7),
+        )
         pause.started_on, pause.ended_on = date(2025, 11, 5), date(2025, 11, 11)  # Wed..Tue: 5 working days
         clock.recompute(
             session,
@@ -199,7 +206,8 @@ def test_an_open_pause_leaves_no_due_date_until_resumed(hall):
     number, _ = hall.submit("LAND-001")
     _accept_on(hall, number, shanghai_day(utcnow()) - timedelta(days=1))
     assert hall.case(number).promised_due is not None
-    hall.do(lambda s: deadlines.pause(s, number, LAND, reason="testing"))
+    week = shanghai_day(utcnow()) + timedelta(days=7)
+    hall.do(lambda s: deadlines.pause(s, number, LAND, reason="testing", expected_end=week))
     case = hall.case(number)
     assert case.promised_due is None  # paused from today until the test results come back
     hall.do(lambda s: deadlines.resume(s, number, LAND))

@@ -55,6 +55,7 @@ async def test_standards_are_public_and_created_by_a_manager(client):
         deed["rule"] == "rate"
         and deed["fee_type"] == "deed_tax"
         and deed["reduced_rates"][0]["conditions"][0] == {"value": "first_home", "min": 1, "max": 1}
+        and {"value": "floor_area_cm2", "min": 1, "max": None} in deed["value_ranges"]
     )
     body = {
         "code": "FEE-AIC-COPY",
@@ -66,10 +67,12 @@ async def test_standards_are_public_and_created_by_a_manager(client):
         "rule": "per_unit",
         "unit_price_fen": 100,
         "quantity_value": "pages",
+        "value_ranges": [{"value": "pages", "max": 500}],
     }
     problem(await client.post("/api/v1/fees/standards", json=body, headers=CASHIER), 403)
     created = await client.post("/api/v1/fees/standards", json=body, headers=MANAGER)
     assert created.status_code == 201 and created.json()["unit_price_fen"] == 100
+    assert created.json()["value_ranges"] == [{"value": "pages", "min": None, "max": 500}]
     errors = problem(await client.post("/api/v1/fees/standards", json={**body, "rule": "rate"}, headers=MANAGER), 422)[
         "errors"
     ]
@@ -98,6 +101,7 @@ async def test_the_applicant_reads_and_the_cashier_pays_once(client, fees):
     receipt = first.json()["receipt"]
     assert first.headers["location"] == f"/api/v1/fees/receipts/{receipt['receipt_number']}"
     assert first.json()["case_settled"] and receipt["kind"] == "payment" and receipt["total_fen"] == 10000
+    assert receipt["receipt_type"] == "non_tax_receipt" and receipt["receipt_number"].startswith("NTR-")
     again = await client.post(url, json=payment, headers={**CASHIER, "Idempotency-Key": "g-1"})
     assert again.status_code == 200 and again.json()["replayed"] and again.json()["receipt"] == receipt
     problem(
@@ -131,8 +135,18 @@ async def test_day_close_reports_and_csv(client, fees):
     day = paid.json()["receipt"]["day"]
     closed = await client.post("/api/v1/fees/day-closes", json={}, headers=CASHIER)
     assert closed.status_code == 200 and closed.json()["net_by_method_fen"] == {"card": 10000}
+    [by_type] = closed.json()["receipts"]
+    assert (by_type["receipt_type"], by_type["receipts_issued"], by_type["net_by_method_fen"]) == (
+        "non_tax_receipt",
+        1,
+        {"card": 10000},
+    )
     reconciled = await client.get("/api/v1/fees/reconciliation", params={"period": day}, headers=MANAGER)
     assert reconciled.json()["balanced"] is True
+    assert [(t["receipt_type"], t["receipts_fen"]) for t in reconciled.json()["receipt_types"]] == [
+        ("non_tax_receipt", 10000),
+        ("tax_certificate", 0),
+    ]
     problem(await client.get("/api/v1/fees/reconciliation", params={"period": "yesterday"}, headers=MANAGER), 422)
     exported = await client.get("/api/v1/fees/ledger.csv", params={"period": day[:7]}, headers=MANAGER)
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")

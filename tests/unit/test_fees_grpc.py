@@ -14,13 +14,16 @@ from grpc_status import rpc_status
 from prometheus_client import REGISTRY
 
 from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
-from services.fees.models import AuditEntry, OutboxMessage, Payment, Receipt
+from services.fees.models import AuditEntry, FeeCase, OutboxMessage, Payment, Receipt
 from services.fees.server import DEFINITION as FEES
 from shared.errors import field_violations
 from shared.kafka.envelope import decode
 from tests.fees_support import APPROVER, CASHIER, CASHIER_2, MANAGER, accept, applicant, new_case_number, staff
 
 CASH = fees_pb2.PAYMENT_METHOD_CASH
+# Deed tax on what is neither the family's first nor its second home (e.g. a shop): 3%. Since
+# issue 8 these values must be declared; without them the reduced rate cannot be decided.
+NOT_A_HOME = {"first_home": 0, "second_home": 0}
 
 
 @pytest.fixture
@@ -70,9 +73,18 @@ async def test_standards_in_force_by_date_and_every_version(fees):
     now = await stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest())
     before = await stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest(on="2010-06-30"))
     history = await stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest(all_versions=True))
+    before_the_law = await stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest(on="2024-11-30"))
     deed_now = {s.code: s for s in now.standards}["TAX-DEED"]
     deed_then = {s.code: s for s in before.standards}["TAX-DEED"]
-    assert deed_now.effective_from == "2010-10-01" and [r.rate_basis_points for r in deed_now.reduced_rates] == [
+    deed_2010 = {s.code: s for s in before_the_law.standards}["TAX-DEED"]
+    # Issue 8: the demo deed tax follows the 2024 rule from 2024-12-01 (it was the 2010 one).
+    assert deed_now.effective_from == "2024-12-01" and [r.rate_basis_points for r in deed_now.reduced_rates] == [
+        100,
+        150,
+        100,
+        200,
+    ]
+    assert deed_2010.effective_from == "2010-10-01" and [r.rate_basis_points for r in deed_2010.reduced_rates] == [
         100,
         150,
     ]
@@ -86,6 +98,11 @@ async def test_standards_in_force_by_date_and_every_version(fees):
         "TAX-DEED",
     }
     assert [s.effective_from for s in history.standards if s.code == "FEE-TRANS-PERMIT"] == ["2010-01-01", "2011-01-01"]
+    assert [s.effective_from for s in history.standards if s.code == "TAX-DEED"] == [
+        "2010-01-01",
+        "2010-10-01",
+        "2024-12-01",
+    ]
     assert (
         await code_of(stub.ListFeeStandards(fees_pb2.ListFeeStandardsRequest(on="28/11/2026")))
         == grpc.StatusCode.INVALID_ARGUMENT
@@ -178,7 +195,8 @@ async def test_an_accepted_case_gets_one_notice_per_department_and_fee_type(fees
     assert land.department_code == "LAND" and land.total_due_fen == 10000
     # 1% of 1,234,567.89 yuan = 12,345.6789 yuan -> 1,234,568 fen (half up).
     assert deed.department_code == "FIN" and deed.total_due_fen == 1_234_568
-    assert "FIRST_HOME_UP_TO_90M2" in deed.lines[0].basis and deed.lines[0].standard_effective_from == "2010-10-01"
+    # The version of 2024-12-01 (before issue 8 the 2010 one, FIRST_HOME_UP_TO_90M2, also 1% here).
+    assert "FIRST_HOME_UP_TO_140M2" in deed.lines[0].basis and deed.lines[0].standard_effective_from == "2024-12-01"
     assert deed.status == fees_pb2.NOTICE_STATUS_UNPAID and deed.due_date > deed.assessed_on
     issued = events_of(fees, "servicehall.events.v1.PaymentNoticeIssued")
     assert sorted(n.notice_number for _, n in issued) == sorted(n.notice_number for n in notices)
@@ -222,7 +240,9 @@ async def test_a_failed_assessment_waits_for_staff_who_cannot_charge_unlisted_fe
     assert await notices_of(fees, case) == []  # no declared price: nothing assessed yet
     window = staff("window_staff", "FIN")
     request = fees_pb2.AssessFeesRequest(
-        case_number=case, declared_values={"declared_price_fen": 50_000_000}, fee_item_codes=["FEE-PSB-IDCARD"]
+        case_number=case,
+        declared_values={"declared_price_fen": 50_000_000, **NOT_A_HOME},
+        fee_item_codes=["FEE-PSB-IDCARD"],
     )
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await fees.stub.AssessFees(request, metadata=window)
@@ -239,6 +259,30 @@ async def test_a_failed_assessment_waits_for_staff_who_cannot_charge_unlisted_fe
     assert await code_of(fees.stub.AssessFees(request, metadata=window)) == grpc.StatusCode.FAILED_PRECONDITION
     unknown = fees_pb2.AssessFeesRequest(case_number="FIN-20200101-00001")
     assert await code_of(fees.stub.AssessFees(unknown, metadata=window)) == grpc.StatusCode.NOT_FOUND
+
+
+async def test_a_first_home_without_its_floor_area_is_refused_naming_it(fees):
+    # Issue 8: the area decides the reduced rate of a first home; missing, it used to be
+    # taken as "not small", and the first home paid 1.5% without anyone noticing.
+    case = new_case_number("FIN")
+    declared = {"declared_price_fen": 100_000_000, "first_home": 1}
+    accept(
+        fees.runtime.session_factory,
+        case,
+        fee_item_codes=("TAX-DEED",),
+        department="FIN",
+        item="FIN-001",
+        declared=declared,
+    )
+    assert await notices_of(fees, case) == []  # kept, with the reason, for window staff
+    with fees.runtime.session_factory() as session:
+        assert "declared_values.floor_area_cm2" in session.get(FeeCase, case).assessment_error
+    request = fees_pb2.AssessFeesRequest(case_number=case, declared_values=declared)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await fees.stub.AssessFees(request, metadata=staff("window_staff", "FIN"))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    fields = [v.field for v in field_violations(rpc_status.from_call(caught.value))]
+    assert "declared_values.floor_area_cm2" in fields
 
 
 async def test_payment_issues_a_receipt_settles_the_case_and_replays(fees):
@@ -289,7 +333,7 @@ async def test_settled_only_when_every_notice_is_paid_or_waived(fees):
         fees.runtime.session_factory,
         case,
         fee_item_codes=("FEE-LAND-REG", "TAX-DEED"),
-        declared={"declared_price_fen": 100_000_00},
+        declared={"declared_price_fen": 100_000_00, **NOT_A_HOME},
     )
     land, deed = sorted(await notices_of(fees, case), key=lambda n: n.fee_type)
     assert not (await pay(fees, land, "land-1")).case_settled
@@ -328,7 +372,7 @@ async def test_void_a_notice_then_reassess_with_corrected_values(fees):
         fee_item_codes=("TAX-DEED",),
         department="FIN",
         item="FIN-001",
-        declared={"declared_price_fen": 1_000_000_00},
+        declared={"declared_price_fen": 1_000_000_00, **NOT_A_HOME},
     )
     [wrong] = await notices_of(fees, case)
     voided = await fees.stub.VoidPaymentNotice(
@@ -337,7 +381,7 @@ async def test_void_a_notice_then_reassess_with_corrected_values(fees):
     assert voided.status == fees_pb2.NOTICE_STATUS_VOIDED
     assert await code_of(pay(fees, wrong, "v-1")) == grpc.StatusCode.FAILED_PRECONDITION
     assessed = await fees.stub.AssessFees(
-        fees_pb2.AssessFeesRequest(case_number=case, declared_values={"declared_price_fen": 800_000_00}),
+        fees_pb2.AssessFeesRequest(case_number=case, declared_values={"declared_price_fen": 800_000_00, **NOT_A_HOME}),
         metadata=staff("window_staff", "FIN"),
     )
     assert [n.total_due_fen for n in assessed.notices] == [2_400_000]
@@ -429,7 +473,7 @@ async def test_reconciliation_export_and_revenue(fees):
         fees.runtime.session_factory,
         case,
         fee_item_codes=("FEE-LAND-REG", "TAX-DEED"),
-        declared={"declared_price_fen": 2_000_000_00},
+        declared={"declared_price_fen": 2_000_000_00, **NOT_A_HOME},
     )
     land, deed = sorted(await notices_of(fees, case), key=lambda n: n.fee_type)
     paid_land, paid_deed = await pay(fees, land, "e-1"), await pay(fees, deed, "e-2")
@@ -474,6 +518,88 @@ async def test_reconciliation_export_and_revenue(fees):
         await code_of(fees.stub.GetRevenueSummary(fees_pb2.GetRevenueSummaryRequest(month=day), metadata=MANAGER))
         == grpc.StatusCode.INVALID_ARGUMENT
     )
+
+
+async def test_tax_certificates_and_non_tax_receipts_are_numbered_and_reported_apart(fees):
+    # Issue 8: deed tax is receipted with a tax payment certificate (税收完税证明), a fee with a
+    # non-tax revenue receipt (非税收入票据): two gapless sequences, told apart by the number.
+    case = new_case_number()
+    accept(
+        fees.runtime.session_factory,
+        case,
+        fee_item_codes=("FEE-LAND-REG", "TAX-DEED"),
+        declared={"declared_price_fen": 2_000_000_00, **NOT_A_HOME},
+    )
+    land, deed = sorted(await notices_of(fees, case), key=lambda n: n.fee_type)
+    paid_land, paid_deed = await pay(fees, land, "kind-1"), await pay(fees, deed, "kind-2")
+    year = paid_land.receipt.day[:4]
+    assert [paid_land.receipt.receipt_number, paid_deed.receipt.receipt_number] == [
+        f"NTR-{year}-00000001",
+        f"TAX-{year}-00000001",
+    ]
+    non_tax, tax = fees_pb2.RECEIPT_TYPE_NON_TAX_RECEIPT, fees_pb2.RECEIPT_TYPE_TAX_CERTIFICATE
+    assert (paid_land.receipt.receipt_number, paid_land.receipt.receipt_type) == (f"NTR-{year}-00000001", non_tax)
+    assert (paid_deed.receipt.receipt_number, paid_deed.receipt.receipt_type) == (f"TAX-{year}-00000001", tax)
+    # A refund and a void keep the kind of the receipt they correct.
+    refund = await fees.stub.RecordRefund(
+        fees_pb2.RecordRefundRequest(
+            receipt_number=paid_deed.receipt.receipt_number, amount_fen=1, reason="尾差", idempotency_key="kind-3"
+        ),
+        metadata=APPROVER,
+    )
+    assert (refund.red_letter_receipt.receipt_number, refund.red_letter_receipt.receipt_type) == (
+        f"TAX-{year}-00000002",
+        tax,
+    )
+    voided = await fees.stub.VoidReceipt(
+        fees_pb2.VoidReceiptRequest(receipt_number=paid_land.receipt.receipt_number, reason="打印错误"),
+        metadata=APPROVER,
+    )
+    assert (voided.replacement.receipt_number, voided.replacement.receipt_type) == (f"NTR-{year}-00000002", non_tax)
+
+    closed = await fees.stub.CloseDay(fees_pb2.CloseDayRequest(), metadata=CASHIER)
+    assert [(t.department_code, t.receipt_type) for t in closed.totals] == [("FIN", tax), ("LAND", non_tax)]
+    assert [
+        (
+            r.receipt_type,
+            r.payments_fen,
+            r.refunds_fen,
+            r.receipts_issued,
+            r.receipts_voided,
+            r.first_receipt_number,
+            r.last_receipt_number,
+            dict(r.net_by_method_fen),
+        )
+        for r in closed.receipts
+    ] == [
+        (non_tax, 10_000, 0, 2, 1, f"NTR-{year}-00000001", f"NTR-{year}-00000002", {"cash": 10_000}),
+        (tax, 6_000_000, 1, 2, 0, f"TAX-{year}-00000001", f"TAX-{year}-00000002", {"cash": 5_999_999}),
+    ]
+
+    reconciled = await fees.stub.Reconcile(fees_pb2.ReconcileRequest(period=paid_land.receipt.day), metadata=MANAGER)
+    assert reconciled.balanced and {(r.department_code, r.receipt_type) for r in reconciled.rows} == {
+        ("FIN", tax),
+        ("LAND", non_tax),
+    }
+    assert [
+        (
+            r.receipt_type,
+            r.receipts_fen,
+            r.payments_fen,
+            r.refunds_fen,
+            r.difference_fen,
+            list(r.missing_receipt_numbers),
+        )
+        for r in reconciled.receipt_types
+    ] == [(non_tax, 10_000, 10_000, 0, 0, []), (tax, 5_999_999, 6_000_000, 1, 0, [])]
+    exported = await fees.stub.ExportLedger(
+        fees_pb2.ExportLedgerRequest(period=paid_land.receipt.day), metadata=MANAGER
+    )
+    table = list(csv.DictReader(io.StringIO(exported.csv)))
+    assert {(r["receipt_number"][:3], r["receipt_type"]) for r in table} == {
+        ("NTR", "non_tax_receipt"),
+        ("TAX", "tax_certificate"),
+    }
 
 
 async def test_fee_metrics_are_read_from_the_database(fees):

@@ -13,14 +13,26 @@ from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.fees import adjustments, assessment, collection, ledger, messages, queries, reporting, standards
-from services.fees.models import CashierDay, FeeCase, FeeStandard, NoticeLine, Payment, PaymentNotice, Receipt
+from services.fees.models import (
+    NON_TAX_RECEIPT,
+    CashierDay,
+    FeeCase,
+    FeeStandard,
+    NoticeLine,
+    Payment,
+    PaymentNotice,
+    Receipt,
+)
 from services.fees.rules import Rule
+from services.fees.server import DEFINITION as FEES
+from shared.clock import ShiftedClock
 from shared.clock import today as hall_today
-from shared.db import run_in_transaction, transaction
+from shared.db import make_engine, make_session_factory, migrate, run_in_transaction, transaction
 from shared.errors import AlreadyExists, DomainError, FailedPrecondition, InvalidArgument
 from shared.timeutil import SHANGHAI
 from tests.fees_support import accept, new_case_number
@@ -159,6 +171,149 @@ def test_a_past_version_of_a_known_standard_is_refused(fees_db):
     assert count(fees_db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
 
 
+def test_the_shipped_standards_import_whole_into_a_fresh_database(migrated_database, clock):
+    # Issue 8: the shipped file holds several past versions of a code (TAX-DEED, the permit);
+    # on a fresh database they are the code's history, not a back-dated change.
+    engine = make_engine(migrated_database(FEES))  # at head, nothing seeded
+    fresh = make_session_factory(engine, clock)
+    document = standards.DEMO_STANDARDS.read_text(encoding="utf-8")
+    entries = len(yaml.safe_load(document)["standards"])
+    with transaction(fresh) as session:
+        today = hall_today(session)
+        assert standards.import_document(session, document, actor="t", today=today) == (entries, 0)
+    with transaction(fresh) as session:
+        assert standards.import_document(session, document, actor="t", today=today) == (0, entries)
+        versions = [s.effective_from for s in queries.all_versions(session) if s.code == "TAX-DEED"]
+    engine.dispose()
+    assert versions == [date(2010, 1, 1), date(2010, 10, 1), date(2024, 12, 1)]
+
+
+def test_seeding_never_backdates_a_standard_in_use(fees_db, tmp_path):
+    with transaction(fees_db) as session:
+        standards.seed(session)
+    later = tmp_path / "later.yaml"
+    later.write_text(
+        """
+standards:
+  - {code: FEE-LAND-REG, name: 土地登记费, department: LAND, fee_type: administrative, legal_basis: 新文件, fixed_amount_fen: 20000, effective_from: 2020-01-01}
+  - {code: FEE-NEW-PAST, name: 新收费, department: LAND, fee_type: administrative, legal_basis: 某文件, fixed_amount_fen: 500, effective_from: 2015-01-01}
+""",
+        encoding="utf-8",
+    )
+    # The seed loads the new code's past version, and leaves out the back-dated one.
+    with transaction(fees_db) as session:
+        assert standards.import_file(session, later, today=hall_today(session)) == 1
+    with fees_db() as session:
+        codes = [(s.code, s.effective_from) for s in queries.all_versions(session, department_code="LAND")]
+    assert ("FEE-NEW-PAST", date(2015, 1, 1)) in codes and ("FEE-LAND-REG", date(2020, 1, 1)) not in codes
+    # An import refuses it (all or nothing).
+    with pytest.raises(FailedPrecondition), transaction(fees_db) as session:
+        standards.import_document(session, later.read_text(encoding="utf-8"), actor="t", today=hall_today(session))
+    assert count(fees_db, FeeStandard, FeeStandard.code == "FEE-LAND-REG") == 1
+
+
+# --- the deed tax by the version in force ---------------------------------------------------
+
+PRICE = 100_000_000  # fen: 1,000,000 yuan
+DEED_TAX_LAW = date(2024, 12, 1)  # 契税法 with 财政部 税务总局 住房城乡建设部公告2024年第16号
+
+
+def assess_deed_tax(db, clock: ShiftedClock, on: date, declared: dict[str, int]) -> NoticeLine:
+    """A deed-tax case accepted without values, assessed by window staff on `on` (the clock)."""
+    clock.set(datetime.combine(on, time(10), SHANGHAI))
+    case = new_case_number("FIN")
+    accept(db, case, fee_item_codes=("TAX-DEED",), department="FIN", item="FIN-001", accepted_at=clock.now())
+    _, [notice] = run(
+        db,
+        lambda s: assessment.assess(
+            s, case_number=case, declared_values={"declared_price_fen": PRICE, **declared}, fee_item_codes=[], actor="t"
+        ),
+    )
+    [line] = notice.lines
+    return line
+
+
+@pytest.mark.parametrize(
+    ("on", "declared", "amount", "reduced_rate", "version"),
+    [
+        # From 2024-12-01: the family's only home 1% up to 140 m2, 1.5% above; its second
+        # home 1% up to 140 m2, 2% above (outside the four first-tier cities); else 3%.
+        (
+            DEED_TAX_LAW,
+            {"first_home": 1, "floor_area_cm2": 1_400_000},
+            1_000_000,
+            "FIRST_HOME_UP_TO_140M2",
+            DEED_TAX_LAW,
+        ),
+        (
+            DEED_TAX_LAW,
+            {"first_home": 1, "floor_area_cm2": 1_400_001},
+            1_500_000,
+            "FIRST_HOME_OVER_140M2",
+            DEED_TAX_LAW,
+        ),
+        (
+            DEED_TAX_LAW,
+            {"first_home": 0, "second_home": 1, "floor_area_cm2": 1_400_000},
+            1_000_000,
+            "SECOND_HOME_UP_TO_140M2",
+            DEED_TAX_LAW,
+        ),
+        (
+            DEED_TAX_LAW,
+            {"first_home": 0, "second_home": 1, "floor_area_cm2": 2_000_000},
+            2_000_000,
+            "SECOND_HOME_OVER_140M2",
+            DEED_TAX_LAW,
+        ),
+        (DEED_TAX_LAW, {"first_home": 0, "second_home": 0, "floor_area_cm2": 500_000}, 3_000_000, None, DEED_TAX_LAW),
+        # The day before, the 2010 version: a first home over 90 m2 1.5%, no second-home rate.
+        (
+            date(2024, 11, 30),
+            {"first_home": 1, "floor_area_cm2": 1_000_000},
+            1_500_000,
+            "FIRST_HOME_OVER_90M2",
+            date(2010, 10, 1),
+        ),
+        (
+            date(2024, 11, 30),
+            {"first_home": 0, "second_home": 1, "floor_area_cm2": 1_000_000},
+            3_000_000,
+            None,
+            date(2010, 10, 1),
+        ),
+    ],
+)
+def test_the_deed_tax_follows_the_version_in_force_on_the_assessment_day(
+    fees_db, clock, on, declared, amount, reduced_rate, version
+):
+    line = assess_deed_tax(fees_db, clock, on, declared)
+    assert (line.assessed_fen, line.standard_effective_from) == (amount, version)
+    assert ("reduced rate" not in line.basis) if reduced_rate is None else line.basis.endswith(reduced_rate)
+
+
+def test_a_second_home_without_its_floor_area_is_refused(fees_db, clock):
+    with pytest.raises(InvalidArgument) as caught:
+        assess_deed_tax(fees_db, clock, DEED_TAX_LAW, {"first_home": 0, "second_home": 1})
+    assert [v.field for v in caught.value.violations] == ["declared_values.floor_area_cm2"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "named"),
+    [
+        ({"first_home": 1, "floor_area_cm2": 0}, "floor_area_cm2"),  # no area: not a small home
+        ({"first_home": 1, "floor_area_cm2": -500_000}, "floor_area_cm2"),
+        ({"first_home": 2, "second_home": 0, "floor_area_cm2": 800_000}, "first_home"),  # a flag is 0 or 1
+        ({"first_home": 0, "second_home": -1}, "second_home"),
+    ],
+)
+def test_a_value_a_condition_reads_outside_its_range_is_refused(fees_db, clock, declared, named):
+    # Issue 8's class: an impossible value used to fall through the conditions to some rate.
+    with pytest.raises(InvalidArgument) as caught:
+        assess_deed_tax(fees_db, clock, DEED_TAX_LAW, declared)
+    assert [v.field for v in caught.value.violations] == [f"declared_values.{named}"]
+
+
 # --- payments: idempotency and concurrency --------------------------------------------------
 
 
@@ -198,16 +353,132 @@ def test_receipt_numbers_are_gapless_under_concurrency_and_rollbacks(fees_db):
     def work(i: int):
         if i % 3 == 0:  # a transaction that takes a number and then fails gives it back
             with pytest.raises(RuntimeError), transaction(fees_db) as session:
-                ledger.next_value(session, f"receipt:{hall_today(session).year}")
+                ledger.next_receipt_serial(session, ledger.receipt_series(NON_TAX_RECEIPT, hall_today(session).year))
                 raise RuntimeError("printer jammed")
         return pay(fees_db, notices[i].notice_number, f"gap-{cases[i]}", cashier=f"C-{i % 3}")
 
     results = all_at_once(len(notices), work)
     assert all(isinstance(r, collection.PaymentOutcome) for r in results), results
     with fees_db() as session:
-        serials = queries.receipts_of_year(session, hall_today(session).year)
-    assert serials == list(range(1, len(notices) + 1))
+        year = hall_today(session).year
+        serials = queries.receipt_serials(session, range(year, year + 1))
+    assert serials == {f"NTR-{year}": list(range(1, len(notices) + 1))}
     assert ledger.missing_serials([1, 2, 4, 7]) == [3, 5, 6]
+
+
+def test_receipts_from_before_the_kinds_keep_their_numbers_and_take_their_notices_kind(database_url, clock):
+    """Revision 0004 on a database with receipts of the former shared sequence."""
+    url = database_url("fees")
+    migrate(url, FEES.migrations_dir, "0003")
+    engine = make_engine(url)
+    now = clock.now()
+    day = now.astimezone(SHANGHAI).date()
+    tables = sa.MetaData()
+    tables.reflect(engine)
+    t = tables.tables
+    with engine.begin() as connection:
+        connection.execute(
+            t["fee_cases"].insert(),
+            {
+                "case_number": "LAND-OLD-1",
+                "service_item_code": "LAND-001",
+                "department_code": "LAND",
+                "window_code": "LAND-01",
+                "fee_item_codes": ["FEE-LAND-REG", "TAX-DEED"],
+                "declared_values": {},
+                "zero_fee_items": [],
+                "query_code_sha256": "",
+                "applicant_name": "王五",
+                "accepted_at": now,
+                "assessment_error": "",
+                "created_at": now,
+            },
+        )
+        for serial, (department, fee_type, amount) in enumerate(
+            [("LAND", "administrative", 10_000), ("FIN", "deed_tax", 300_000), ("LAND", "administrative", 10_000)],
+            start=1,
+        ):
+            notice_number = f"PN-OLD-{serial}"
+            notice_id = connection.execute(
+                t["payment_notices"].insert().returning(t["payment_notices"].c.id),
+                {
+                    "notice_number": notice_number,
+                    "case_number": "LAND-OLD-1",
+                    "department_code": department,
+                    "fee_type": fee_type,
+                    "status": "paid",
+                    "assessed_on": day,
+                    "due_date": day,
+                    "issued_at": now,
+                    "issued_by": "system",
+                    "total_assessed_fen": amount,
+                },
+            ).scalar_one()
+            connection.execute(
+                t["payments"].insert(),
+                {
+                    "id": f"old-payment-{serial}",
+                    "notice_id": notice_id,
+                    "idempotency_key": f"old-{serial}",
+                    "request_fingerprint": "",
+                    "amount_fen": amount,
+                    "method": "cash",
+                    "reference": "",
+                    "cashier_staff_id": "C-old",
+                    "department_code": department,
+                    "fee_type": fee_type,
+                    "day": day,
+                    "paid_at": now,
+                },
+            )
+            receipt_id = connection.execute(
+                t["receipts"].insert().returning(t["receipts"].c.id),
+                {
+                    "receipt_number": f"{day.year}-{serial:08d}",
+                    "year": day.year,
+                    "serial": serial,
+                    "kind": "payment",
+                    "status": "valid",
+                    "payment_id": f"old-payment-{serial}",
+                    "notice_number": notice_number,
+                    "case_number": "LAND-OLD-1",
+                    "department_code": department,
+                    "fee_type": fee_type,
+                    "payer_name": "王五",
+                    "total_fen": amount,
+                    "cashier_staff_id": "C-old",
+                    "day": day,
+                    "issued_at": now,
+                    "related_receipt_number": "",
+                    "void_reason": "",
+                    "voided_by": "",
+                },
+            ).scalar_one()
+            connection.execute(
+                t["receipt_lines"].insert(),
+                {"receipt_id": receipt_id, "fee_item_code": "X", "fee_item_name": "X", "amount_fen": amount},
+            )
+        connection.execute(t["sequence_counters"].insert(), {"name": f"receipt:{day.year}", "value": 3})
+    migrate(url, FEES.migrations_dir)
+    factory = make_session_factory(engine, clock)
+    with factory() as session:
+        old = session.scalars(sa.select(Receipt).order_by(Receipt.serial)).all()
+        assert [(r.receipt_number, r.receipt_type) for r in old] == [
+            (f"{day.year}-00000001", "non_tax_receipt"),
+            (f"{day.year}-00000002", "tax_certificate"),
+            (f"{day.year}-00000003", "non_tax_receipt"),
+        ]
+    with transaction(factory) as session:
+        standards.seed(session)
+    case = new_case_number()
+    accept(factory, case)
+    paid = pay(factory, notice_of(factory, case).notice_number, f"new-{case}")
+    assert paid.receipt.receipt_number == f"NTR-{day.year}-00000001"  # the kind's own sequence starts
+    with factory() as session:
+        rows, missing = reporting.reconcile(session, period=reporting.Period(day, day, "x"))
+    # The former shared sequence (1, 2, 3) has no gap as a whole, the new one none either.
+    assert missing == [] and all(r.difference_fen == 0 for r in rows)
+    engine.dispose()
 
 
 # --- the ledger as a sequence of operations ---------------------------------------------------

@@ -81,15 +81,45 @@ DEED = Rule(
 
 @given(bases, st.sampled_from([None, 0, 1]), st.one_of(st.none(), st.integers(min_value=1, max_value=10**7)))
 def test_the_first_reduced_rate_whose_conditions_hold_applies(price, first_home, area):
+    # Changed with issue 8: a value a deciding condition reads may not be missing. It used
+    # to count as "condition false", so a first home without its area paid 1.5% and a case
+    # without first_home 3%; now the values that leave the rate undecided are named.
     declared = {"declared_price_fen": price}
     if first_home is not None:
         declared["first_home"] = first_home
     if area is not None:
         declared["floor_area_cm2"] = area
+    if first_home is None or (first_home == 1 and area is None):
+        with pytest.raises(rules.ValueProblem) as caught:
+            rules.compute(DEED, declared)
+        assert caught.value.value_name == ("first_home" if first_home is None else "floor_area_cm2")
+        return
     expected_rate = 300
     if first_home == 1:
         expected_rate = 100 if area is not None and area <= 900_000 else 150
     assert rules.compute(DEED, declared).amount_fen == rules.rate_amount(price, expected_rate)
+
+
+@pytest.mark.parametrize(
+    ("declared", "named"),
+    [
+        ({"first_home": 1}, "floor_area_cm2"),  # a first home: the area decides 1% or 1.5%
+        ({}, "first_home"),
+        ({"floor_area_cm2": 800_000}, "first_home"),
+    ],
+)
+def test_a_value_a_reduced_rate_needs_is_refused_when_missing(declared, named):
+    with pytest.raises(rules.ValueProblem) as caught:
+        rules.compute(DEED, {"declared_price_fen": 100_000_000, **declared})
+    assert caught.value.value_name == named
+
+
+def test_a_missing_value_no_deciding_condition_reads_is_not_needed():
+    # Not a first home: the area cannot change the rate, so it need not be declared.
+    assert rules.compute(DEED, {"declared_price_fen": 100_000_000, "first_home": 0}).amount_fen == 3_000_000
+    # A first home of 100 m2: the first reduced rate is out, the second holds.
+    amount = rules.compute(DEED, {"declared_price_fen": 100_000_000, "first_home": 1, "floor_area_cm2": 1_000_000})
+    assert amount.amount_fen == 1_500_000
 
 
 @given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=1, max_value=rules.MAX_QUANTITY))
@@ -131,3 +161,53 @@ def test_a_standard_is_checked_field_by_field():
         )
         == []
     )
+
+
+RANGED_DEED = Rule(
+    kind="rate",
+    rate_basis_points=300,
+    base_value="declared_price_fen",
+    reduced_rates=DEED.reduced_rates,
+    value_ranges=(Condition("first_home", 0, 1), Condition("floor_area_cm2", 1, None)),
+)
+
+
+def test_every_value_outside_its_range_is_named_at_once():
+    with pytest.raises(rules.ValueProblem) as caught:
+        rules.compute(RANGED_DEED, {"declared_price_fen": 0, "first_home": 3, "floor_area_cm2": 0})
+    assert sorted(caught.value.value_names) == ["declared_price_fen", "first_home", "floor_area_cm2"]
+    assert "at least 1" in str(caught.value) and "between 0 and 1" in str(caught.value)
+    # A value not declared is not out of range; it is needed only when a condition needs it.
+    assert rules.compute(RANGED_DEED, {"declared_price_fen": 100, "first_home": 0}).amount_fen == 3
+
+
+def test_value_ranges_are_checked_field_by_field():
+    rule = Rule(
+        kind="rate",
+        rate_basis_points=300,
+        base_value="declared_price_fen",
+        reduced_rates=DEED.reduced_rates,
+        value_ranges=(
+            Condition("first_home", 0, 1),
+            Condition("first_home", 0, 1),
+            Condition("unread_value", 0, 1),
+            Condition("floor_area_cm2"),
+            Condition("declared_price_fen", 5, 1),
+        ),
+    )
+    problems = rules.validate_standard(
+        code="TAX-X", name="契税", department_code="FIN", fee_type="deed_tax", legal_basis="条例", rule=rule
+    )
+    assert {p.field for p in problems} == {
+        "value_ranges[1].value",
+        "value_ranges[2].value",
+        "value_ranges[3]",
+        "value_ranges[4]",
+    }
+    fixed = Rule(kind="fixed", fixed_amount_fen=100, value_ranges=(Condition("quantity", 1, 2),))
+    assert [
+        p.field
+        for p in rules.validate_standard(
+            code="FEE-X", name="费", department_code="AIC", fee_type="administrative", legal_basis="文", rule=fixed
+        )
+    ] == ["value_ranges[0].value"]

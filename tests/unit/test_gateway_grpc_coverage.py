@@ -115,6 +115,7 @@ RENAMED: dict[str, dict[str, str]] = {
     "FeesService/CreateFeeStandard": {
         "standard": "",
         "standard.reduced_rates.conditions.value_name": "reduced_rates.conditions.value",
+        "standard.value_ranges.value_name": "value_ranges.value",
         "standard.": "",
     },
 }

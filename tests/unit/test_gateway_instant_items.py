@@ -35,7 +35,8 @@ SEAL_OF_WINDOW = {seal["window"]: seal["code"] for seal in CATALOG["seals"]}
 # What the fee rules of the demo standards read (services/fees/standards/demo_fee_standards.yaml).
 DECLARED_FOR_FEE = {
     "FEE-TRANS-PERMIT": {"quantity": 2},
-    "TAX-DEED": {"declared_price_fen": 60_000_000},
+    # Not a home (first_home and second_home 0): the general 3%; the rate needs both named.
+    "TAX-DEED": {"declared_price_fen": 60_000_000, "first_home": 0, "second_home": 0},
 }
 CASHIER = {"X-Staff-Id": "S-CASH-1", "X-Department": "FIN", "X-Roles": "cashier"}
 

@@ -145,23 +145,25 @@ class GetCaseRequest(_message.Message):
     def __init__(self, case_number: _Optional[str] = ...) -> None: ...
 
 class JointTask(_message.Message):
-    __slots__ = ("department_code", "item_code", "status", "due_on", "decided_by", "reason")
+    __slots__ = ("department_code", "item_code", "status", "due_on", "decided_by", "reason", "due_provisional")
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     DUE_ON_FIELD_NUMBER: _ClassVar[int]
     DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    DUE_PROVISIONAL_FIELD_NUMBER: _ClassVar[int]
     department_code: str
     item_code: str
     status: str
     due_on: str
     decided_by: str
     reason: str
-    def __init__(self, department_code: _Optional[str] = ..., item_code: _Optional[str] = ..., status: _Optional[str] = ..., due_on: _Optional[str] = ..., decided_by: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    due_provisional: bool
+    def __init__(self, department_code: _Optional[str] = ..., item_code: _Optional[str] = ..., status: _Optional[str] = ..., due_on: _Optional[str] = ..., decided_by: _Optional[str] = ..., reason: _Optional[str] = ..., due_provisional: _Optional[bool] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("case_number", "query_code", "service_item", "applicant", "status", "submitted_at", "remarks", "accepted_on", "promised_due", "statutory_due", "due_provisional", "supervision_level", "joint_tasks", "clock_paused", "fees_settled", "sealed_at", "concluded_at", "materials_supplied", "form_code")
+    __slots__ = ("case_number", "query_code", "service_item", "applicant", "status", "submitted_at", "remarks", "accepted_on", "promised_due", "statutory_due", "due_provisional", "supervision_level", "joint_tasks", "clock_paused", "fees_settled", "sealed_at", "concluded_at", "materials_supplied", "form_code", "due_note")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     QUERY_CODE_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ITEM_FIELD_NUMBER: _ClassVar[int]
@@ -181,6 +183,7 @@ class Case(_message.Message):
     CONCLUDED_AT_FIELD_NUMBER: _ClassVar[int]
     MATERIALS_SUPPLIED_FIELD_NUMBER: _ClassVar[int]
     FORM_CODE_FIELD_NUMBER: _ClassVar[int]
+    DUE_NOTE_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     query_code: str
     service_item: ServiceItem
@@ -200,7 +203,8 @@ class Case(_message.Message):
     concluded_at: _timestamp_pb2.Timestamp
     materials_supplied: _containers.RepeatedScalarFieldContainer[str]
     form_code: str
-    def __init__(self, case_number: _Optional[str] = ..., query_code: _Optional[str] = ..., service_item: _Optional[_Union[ServiceItem, _Mapping]] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., remarks: _Optional[str] = ..., accepted_on: _Optional[str] = ..., promised_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., due_provisional: _Optional[bool] = ..., supervision_level: _Optional[str] = ..., joint_tasks: _Optional[_Iterable[_Union[JointTask, _Mapping]]] = ..., clock_paused: _Optional[bool] = ..., fees_settled: _Optional[bool] = ..., sealed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., concluded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., form_code: _Optional[str] = ...) -> None: ...
+    due_note: str
+    def __init__(self, case_number: _Optional[str] = ..., query_code: _Optional[str] = ..., service_item: _Optional[_Union[ServiceItem, _Mapping]] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., remarks: _Optional[str] = ..., accepted_on: _Optional[str] = ..., promised_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., due_provisional: _Optional[bool] = ..., supervision_level: _Optional[str] = ..., joint_tasks: _Optional[_Iterable[_Union[JointTask, _Mapping]]] = ..., clock_paused: _Optional[bool] = ..., fees_settled: _Optional[bool] = ..., sealed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., concluded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., form_code: _Optional[str] = ..., due_note: _Optional[str] = ...) -> None: ...
 
 class ListCasesRequest(_message.Message):
     __slots__ = ("department_code", "status", "supervision_level", "window_code", "page_size", "page_token")
@@ -227,18 +231,20 @@ class ListCasesResponse(_message.Message):
     def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class Transition(_message.Message):
-    __slots__ = ("from_status", "to_status", "actor", "reason", "at")
+    __slots__ = ("from_status", "to_status", "actor", "reason", "at", "event")
     FROM_STATUS_FIELD_NUMBER: _ClassVar[int]
     TO_STATUS_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     AT_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
     from_status: str
     to_status: str
     actor: str
     reason: str
     at: _timestamp_pb2.Timestamp
-    def __init__(self, from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    event: str
+    def __init__(self, from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event: _Optional[str] = ...) -> None: ...
 
 class CaseHistory(_message.Message):
     __slots__ = ("case_number", "transitions")
@@ -311,14 +317,16 @@ class DecideJointTaskRequest(_message.Message):
     def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., approve: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class PauseClockRequest(_message.Message):
-    __slots__ = ("case_number", "reason", "note")
+    __slots__ = ("case_number", "reason", "note", "expected_end")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_END_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     reason: str
     note: str
-    def __init__(self, case_number: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    expected_end: str
+    def __init__(self, case_number: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ..., expected_end: _Optional[str] = ...) -> None: ...
 
 class GrantExtensionRequest(_message.Message):
     __slots__ = ("case_number", "extra_days", "reason")

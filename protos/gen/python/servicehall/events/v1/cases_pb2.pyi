@@ -126,8 +126,18 @@ class SupervisionOrdered(_message.Message):
     ordered_at: _timestamp_pb2.Timestamp
     def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., manager: _Optional[str] = ..., due_on: _Optional[str] = ..., note: _Optional[str] = ..., ordered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class DueDate(_message.Message):
+    __slots__ = ("day", "provisional", "provisional_years")
+    DAY_FIELD_NUMBER: _ClassVar[int]
+    PROVISIONAL_FIELD_NUMBER: _ClassVar[int]
+    PROVISIONAL_YEARS_FIELD_NUMBER: _ClassVar[int]
+    day: str
+    provisional: bool
+    provisional_years: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, day: _Optional[str] = ..., provisional: _Optional[bool] = ..., provisional_years: _Optional[_Iterable[int]] = ...) -> None: ...
+
 class ExtensionGranted(_message.Message):
-    __slots__ = ("case_number", "department_code", "extra_days", "approver", "reason", "statutory_due", "promised_due", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256", "window_code")
+    __slots__ = ("case_number", "department_code", "extra_days", "approver", "reason", "statutory_due", "promised_due", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256", "window_code", "clock_paused", "statutory", "promised", "voucher_number")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     EXTRA_DAYS_FIELD_NUMBER: _ClassVar[int]
@@ -140,6 +150,10 @@ class ExtensionGranted(_message.Message):
     APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
     QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
     WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_PAUSED_FIELD_NUMBER: _ClassVar[int]
+    STATUTORY_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_FIELD_NUMBER: _ClassVar[int]
+    VOUCHER_NUMBER_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     department_code: str
     extra_days: int
@@ -152,7 +166,85 @@ class ExtensionGranted(_message.Message):
     applicant_email: str
     query_code_sha256: str
     window_code: str
-    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., extra_days: _Optional[int] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., statutory_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ..., window_code: _Optional[str] = ...) -> None: ...
+    clock_paused: bool
+    statutory: DueDate
+    promised: DueDate
+    voucher_number: str
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., extra_days: _Optional[int] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., statutory_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ..., window_code: _Optional[str] = ..., clock_paused: _Optional[bool] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., voucher_number: _Optional[str] = ...) -> None: ...
+
+class ClockPaused(_message.Message):
+    __slots__ = ("case_number", "department_code", "window_code", "reason", "reason_label", "note", "started_on", "expected_end", "voucher_number", "actor", "paused_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REASON_LABEL_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    STARTED_ON_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_END_FIELD_NUMBER: _ClassVar[int]
+    VOUCHER_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_AT_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    department_code: str
+    window_code: str
+    reason: str
+    reason_label: str
+    note: str
+    started_on: str
+    expected_end: str
+    voucher_number: str
+    actor: str
+    paused_at: _timestamp_pb2.Timestamp
+    applicant_name: str
+    applicant_phone: str
+    applicant_email: str
+    query_code_sha256: str
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., reason: _Optional[str] = ..., reason_label: _Optional[str] = ..., note: _Optional[str] = ..., started_on: _Optional[str] = ..., expected_end: _Optional[str] = ..., voucher_number: _Optional[str] = ..., actor: _Optional[str] = ..., paused_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
+
+class ClockResumed(_message.Message):
+    __slots__ = ("case_number", "department_code", "window_code", "reason", "reason_label", "started_on", "ended_on", "resumed_on", "promised", "statutory", "clock_paused", "voucher_number", "actor", "resumed_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REASON_LABEL_FIELD_NUMBER: _ClassVar[int]
+    STARTED_ON_FIELD_NUMBER: _ClassVar[int]
+    ENDED_ON_FIELD_NUMBER: _ClassVar[int]
+    RESUMED_ON_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_FIELD_NUMBER: _ClassVar[int]
+    STATUTORY_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_PAUSED_FIELD_NUMBER: _ClassVar[int]
+    VOUCHER_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    RESUMED_AT_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    department_code: str
+    window_code: str
+    reason: str
+    reason_label: str
+    started_on: str
+    ended_on: str
+    resumed_on: str
+    promised: DueDate
+    statutory: DueDate
+    clock_paused: bool
+    voucher_number: str
+    actor: str
+    resumed_at: _timestamp_pb2.Timestamp
+    applicant_name: str
+    applicant_phone: str
+    applicant_email: str
+    query_code_sha256: str
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., reason: _Optional[str] = ..., reason_label: _Optional[str] = ..., started_on: _Optional[str] = ..., ended_on: _Optional[str] = ..., resumed_on: _Optional[str] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ..., clock_paused: _Optional[bool] = ..., voucher_number: _Optional[str] = ..., actor: _Optional[str] = ..., resumed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
 
 class SealUsed(_message.Message):
     __slots__ = ("seal_code", "window_code", "department_code", "case_number", "staff_id", "used_at")
@@ -171,7 +263,7 @@ class SealUsed(_message.Message):
     def __init__(self, seal_code: _Optional[str] = ..., window_code: _Optional[str] = ..., department_code: _Optional[str] = ..., case_number: _Optional[str] = ..., staff_id: _Optional[str] = ..., used_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeadlineRecomputed(_message.Message):
-    __slots__ = ("case_number", "department_code", "window_code", "old_promised_due", "promised_due", "old_statutory_due", "statutory_due", "old_due_provisional", "due_provisional", "reason", "arrangement_year", "recomputed_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256")
+    __slots__ = ("case_number", "department_code", "window_code", "old_promised_due", "promised_due", "old_statutory_due", "statutory_due", "old_due_provisional", "due_provisional", "reason", "arrangement_year", "recomputed_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256", "promised", "statutory")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -188,6 +280,8 @@ class DeadlineRecomputed(_message.Message):
     APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
     APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
     QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_FIELD_NUMBER: _ClassVar[int]
+    STATUTORY_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     department_code: str
     window_code: str
@@ -204,4 +298,6 @@ class DeadlineRecomputed(_message.Message):
     applicant_phone: str
     applicant_email: str
     query_code_sha256: str
-    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., old_promised_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., old_statutory_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., old_due_provisional: _Optional[bool] = ..., due_provisional: _Optional[bool] = ..., reason: _Optional[str] = ..., arrangement_year: _Optional[int] = ..., recomputed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
+    promised: DueDate
+    statutory: DueDate
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., old_promised_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., old_statutory_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., old_due_provisional: _Optional[bool] = ..., due_provisional: _Optional[bool] = ..., reason: _Optional[str] = ..., arrangement_year: _Optional[int] = ..., recomputed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ...) -> None: ...

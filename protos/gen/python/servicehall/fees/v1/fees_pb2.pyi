@@ -45,6 +45,12 @@ class ReceiptKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RECEIPT_KIND_PAYMENT: _ClassVar[ReceiptKind]
     RECEIPT_KIND_REFUND: _ClassVar[ReceiptKind]
 
+class ReceiptType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RECEIPT_TYPE_UNSPECIFIED: _ClassVar[ReceiptType]
+    RECEIPT_TYPE_NON_TAX_RECEIPT: _ClassVar[ReceiptType]
+    RECEIPT_TYPE_TAX_CERTIFICATE: _ClassVar[ReceiptType]
+
 class ReceiptStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     RECEIPT_STATUS_UNSPECIFIED: _ClassVar[ReceiptStatus]
@@ -70,6 +76,9 @@ PAYMENT_METHOD_QR: PaymentMethod
 RECEIPT_KIND_UNSPECIFIED: ReceiptKind
 RECEIPT_KIND_PAYMENT: ReceiptKind
 RECEIPT_KIND_REFUND: ReceiptKind
+RECEIPT_TYPE_UNSPECIFIED: ReceiptType
+RECEIPT_TYPE_NON_TAX_RECEIPT: ReceiptType
+RECEIPT_TYPE_TAX_CERTIFICATE: ReceiptType
 RECEIPT_STATUS_UNSPECIFIED: ReceiptStatus
 RECEIPT_STATUS_VALID: ReceiptStatus
 RECEIPT_STATUS_VOIDED: ReceiptStatus
@@ -97,7 +106,7 @@ class ReducedRate(_message.Message):
     def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., rate_basis_points: _Optional[int] = ..., conditions: _Optional[_Iterable[_Union[ValueCondition, _Mapping]]] = ...) -> None: ...
 
 class FeeStandard(_message.Message):
-    __slots__ = ("code", "name", "department_code", "fee_type", "legal_basis", "fixed_amount_fen", "rate_basis_points", "effective_from", "rule", "unit_price_fen", "quantity_value", "base_value", "minimum_fen", "maximum_fen", "reduced_rates")
+    __slots__ = ("code", "name", "department_code", "fee_type", "legal_basis", "fixed_amount_fen", "rate_basis_points", "effective_from", "rule", "unit_price_fen", "quantity_value", "base_value", "minimum_fen", "maximum_fen", "reduced_rates", "value_ranges")
     CODE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -113,6 +122,7 @@ class FeeStandard(_message.Message):
     MINIMUM_FEN_FIELD_NUMBER: _ClassVar[int]
     MAXIMUM_FEN_FIELD_NUMBER: _ClassVar[int]
     REDUCED_RATES_FIELD_NUMBER: _ClassVar[int]
+    VALUE_RANGES_FIELD_NUMBER: _ClassVar[int]
     code: str
     name: str
     department_code: str
@@ -128,7 +138,8 @@ class FeeStandard(_message.Message):
     minimum_fen: int
     maximum_fen: int
     reduced_rates: _containers.RepeatedCompositeFieldContainer[ReducedRate]
-    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., legal_basis: _Optional[str] = ..., fixed_amount_fen: _Optional[int] = ..., rate_basis_points: _Optional[int] = ..., effective_from: _Optional[str] = ..., rule: _Optional[_Union[FeeRule, str]] = ..., unit_price_fen: _Optional[int] = ..., quantity_value: _Optional[str] = ..., base_value: _Optional[str] = ..., minimum_fen: _Optional[int] = ..., maximum_fen: _Optional[int] = ..., reduced_rates: _Optional[_Iterable[_Union[ReducedRate, _Mapping]]] = ...) -> None: ...
+    value_ranges: _containers.RepeatedCompositeFieldContainer[ValueCondition]
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., legal_basis: _Optional[str] = ..., fixed_amount_fen: _Optional[int] = ..., rate_basis_points: _Optional[int] = ..., effective_from: _Optional[str] = ..., rule: _Optional[_Union[FeeRule, str]] = ..., unit_price_fen: _Optional[int] = ..., quantity_value: _Optional[str] = ..., base_value: _Optional[str] = ..., minimum_fen: _Optional[int] = ..., maximum_fen: _Optional[int] = ..., reduced_rates: _Optional[_Iterable[_Union[ReducedRate, _Mapping]]] = ..., value_ranges: _Optional[_Iterable[_Union[ValueCondition, _Mapping]]] = ...) -> None: ...
 
 class ListFeeStandardsRequest(_message.Message):
     __slots__ = ("department_code", "on", "all_versions")
@@ -338,7 +349,7 @@ class ReceiptLine(_message.Message):
     def __init__(self, fee_item_code: _Optional[str] = ..., fee_item_name: _Optional[str] = ..., amount_fen: _Optional[int] = ...) -> None: ...
 
 class Receipt(_message.Message):
-    __slots__ = ("receipt_number", "kind", "status", "notice_number", "case_number", "department_code", "fee_type", "payer_name", "lines", "total_fen", "cashier_staff_id", "issued_at", "day", "related_receipt_number", "void_reason")
+    __slots__ = ("receipt_number", "kind", "status", "notice_number", "case_number", "department_code", "fee_type", "payer_name", "lines", "total_fen", "cashier_staff_id", "issued_at", "day", "related_receipt_number", "void_reason", "receipt_type")
     RECEIPT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -354,6 +365,7 @@ class Receipt(_message.Message):
     DAY_FIELD_NUMBER: _ClassVar[int]
     RELATED_RECEIPT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     VOID_REASON_FIELD_NUMBER: _ClassVar[int]
+    RECEIPT_TYPE_FIELD_NUMBER: _ClassVar[int]
     receipt_number: str
     kind: ReceiptKind
     status: ReceiptStatus
@@ -369,7 +381,8 @@ class Receipt(_message.Message):
     day: str
     related_receipt_number: str
     void_reason: str
-    def __init__(self, receipt_number: _Optional[str] = ..., kind: _Optional[_Union[ReceiptKind, str]] = ..., status: _Optional[_Union[ReceiptStatus, str]] = ..., notice_number: _Optional[str] = ..., case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., payer_name: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[ReceiptLine, _Mapping]]] = ..., total_fen: _Optional[int] = ..., cashier_staff_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., day: _Optional[str] = ..., related_receipt_number: _Optional[str] = ..., void_reason: _Optional[str] = ...) -> None: ...
+    receipt_type: ReceiptType
+    def __init__(self, receipt_number: _Optional[str] = ..., kind: _Optional[_Union[ReceiptKind, str]] = ..., status: _Optional[_Union[ReceiptStatus, str]] = ..., notice_number: _Optional[str] = ..., case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., payer_name: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[ReceiptLine, _Mapping]]] = ..., total_fen: _Optional[int] = ..., cashier_staff_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., day: _Optional[str] = ..., related_receipt_number: _Optional[str] = ..., void_reason: _Optional[str] = ..., receipt_type: _Optional[_Union[ReceiptType, str]] = ...) -> None: ...
 
 class PaymentResult(_message.Message):
     __slots__ = ("payment_id", "notice", "receipt", "case_settled", "replayed")
@@ -444,7 +457,7 @@ class CloseDayRequest(_message.Message):
     def __init__(self, day: _Optional[str] = ..., cashier_staff_id: _Optional[str] = ...) -> None: ...
 
 class DayTotal(_message.Message):
-    __slots__ = ("day", "department_code", "fee_type", "payments_fen", "refunds_fen", "payment_count", "refund_count")
+    __slots__ = ("day", "department_code", "fee_type", "payments_fen", "refunds_fen", "payment_count", "refund_count", "receipt_type")
     DAY_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     FEE_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -452,6 +465,7 @@ class DayTotal(_message.Message):
     REFUNDS_FEN_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_COUNT_FIELD_NUMBER: _ClassVar[int]
     REFUND_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RECEIPT_TYPE_FIELD_NUMBER: _ClassVar[int]
     day: str
     department_code: str
     fee_type: FeeType
@@ -459,10 +473,38 @@ class DayTotal(_message.Message):
     refunds_fen: int
     payment_count: int
     refund_count: int
-    def __init__(self, day: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., payments_fen: _Optional[int] = ..., refunds_fen: _Optional[int] = ..., payment_count: _Optional[int] = ..., refund_count: _Optional[int] = ...) -> None: ...
+    receipt_type: ReceiptType
+    def __init__(self, day: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., payments_fen: _Optional[int] = ..., refunds_fen: _Optional[int] = ..., payment_count: _Optional[int] = ..., refund_count: _Optional[int] = ..., receipt_type: _Optional[_Union[ReceiptType, str]] = ...) -> None: ...
+
+class DayReceiptTypeTotal(_message.Message):
+    __slots__ = ("receipt_type", "payments_fen", "refunds_fen", "net_by_method_fen", "receipts_issued", "receipts_voided", "first_receipt_number", "last_receipt_number")
+    class NetByMethodFenEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    RECEIPT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAYMENTS_FEN_FIELD_NUMBER: _ClassVar[int]
+    REFUNDS_FEN_FIELD_NUMBER: _ClassVar[int]
+    NET_BY_METHOD_FEN_FIELD_NUMBER: _ClassVar[int]
+    RECEIPTS_ISSUED_FIELD_NUMBER: _ClassVar[int]
+    RECEIPTS_VOIDED_FIELD_NUMBER: _ClassVar[int]
+    FIRST_RECEIPT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    LAST_RECEIPT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    receipt_type: ReceiptType
+    payments_fen: int
+    refunds_fen: int
+    net_by_method_fen: _containers.ScalarMap[str, int]
+    receipts_issued: int
+    receipts_voided: int
+    first_receipt_number: str
+    last_receipt_number: str
+    def __init__(self, receipt_type: _Optional[_Union[ReceiptType, str]] = ..., payments_fen: _Optional[int] = ..., refunds_fen: _Optional[int] = ..., net_by_method_fen: _Optional[_Mapping[str, int]] = ..., receipts_issued: _Optional[int] = ..., receipts_voided: _Optional[int] = ..., first_receipt_number: _Optional[str] = ..., last_receipt_number: _Optional[str] = ...) -> None: ...
 
 class DayClose(_message.Message):
-    __slots__ = ("day", "cashier_staff_id", "closed_at", "closed_by", "totals", "net_by_method_fen", "already_closed")
+    __slots__ = ("day", "cashier_staff_id", "closed_at", "closed_by", "totals", "net_by_method_fen", "already_closed", "receipts")
     class NetByMethodFenEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -477,6 +519,7 @@ class DayClose(_message.Message):
     TOTALS_FIELD_NUMBER: _ClassVar[int]
     NET_BY_METHOD_FEN_FIELD_NUMBER: _ClassVar[int]
     ALREADY_CLOSED_FIELD_NUMBER: _ClassVar[int]
+    RECEIPTS_FIELD_NUMBER: _ClassVar[int]
     day: str
     cashier_staff_id: str
     closed_at: _timestamp_pb2.Timestamp
@@ -484,7 +527,8 @@ class DayClose(_message.Message):
     totals: _containers.RepeatedCompositeFieldContainer[DayTotal]
     net_by_method_fen: _containers.ScalarMap[str, int]
     already_closed: bool
-    def __init__(self, day: _Optional[str] = ..., cashier_staff_id: _Optional[str] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_by: _Optional[str] = ..., totals: _Optional[_Iterable[_Union[DayTotal, _Mapping]]] = ..., net_by_method_fen: _Optional[_Mapping[str, int]] = ..., already_closed: _Optional[bool] = ...) -> None: ...
+    receipts: _containers.RepeatedCompositeFieldContainer[DayReceiptTypeTotal]
+    def __init__(self, day: _Optional[str] = ..., cashier_staff_id: _Optional[str] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_by: _Optional[str] = ..., totals: _Optional[_Iterable[_Union[DayTotal, _Mapping]]] = ..., net_by_method_fen: _Optional[_Mapping[str, int]] = ..., already_closed: _Optional[bool] = ..., receipts: _Optional[_Iterable[_Union[DayReceiptTypeTotal, _Mapping]]] = ...) -> None: ...
 
 class ReconcileRequest(_message.Message):
     __slots__ = ("period", "department_code")
@@ -495,7 +539,7 @@ class ReconcileRequest(_message.Message):
     def __init__(self, period: _Optional[str] = ..., department_code: _Optional[str] = ...) -> None: ...
 
 class ReconciliationRow(_message.Message):
-    __slots__ = ("day", "department_code", "fee_type", "receipts_fen", "payments_fen", "refunds_fen", "difference_fen")
+    __slots__ = ("day", "department_code", "fee_type", "receipts_fen", "payments_fen", "refunds_fen", "difference_fen", "receipt_type")
     DAY_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     FEE_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -503,6 +547,7 @@ class ReconciliationRow(_message.Message):
     PAYMENTS_FEN_FIELD_NUMBER: _ClassVar[int]
     REFUNDS_FEN_FIELD_NUMBER: _ClassVar[int]
     DIFFERENCE_FEN_FIELD_NUMBER: _ClassVar[int]
+    RECEIPT_TYPE_FIELD_NUMBER: _ClassVar[int]
     day: str
     department_code: str
     fee_type: FeeType
@@ -510,17 +555,36 @@ class ReconciliationRow(_message.Message):
     payments_fen: int
     refunds_fen: int
     difference_fen: int
-    def __init__(self, day: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., receipts_fen: _Optional[int] = ..., payments_fen: _Optional[int] = ..., refunds_fen: _Optional[int] = ..., difference_fen: _Optional[int] = ...) -> None: ...
+    receipt_type: ReceiptType
+    def __init__(self, day: _Optional[str] = ..., department_code: _Optional[str] = ..., fee_type: _Optional[_Union[FeeType, str]] = ..., receipts_fen: _Optional[int] = ..., payments_fen: _Optional[int] = ..., refunds_fen: _Optional[int] = ..., difference_fen: _Optional[int] = ..., receipt_type: _Optional[_Union[ReceiptType, str]] = ...) -> None: ...
+
+class ReceiptTypeReconciliation(_message.Message):
+    __slots__ = ("receipt_type", "receipts_fen", "payments_fen", "refunds_fen", "difference_fen", "missing_receipt_numbers")
+    RECEIPT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    RECEIPTS_FEN_FIELD_NUMBER: _ClassVar[int]
+    PAYMENTS_FEN_FIELD_NUMBER: _ClassVar[int]
+    REFUNDS_FEN_FIELD_NUMBER: _ClassVar[int]
+    DIFFERENCE_FEN_FIELD_NUMBER: _ClassVar[int]
+    MISSING_RECEIPT_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    receipt_type: ReceiptType
+    receipts_fen: int
+    payments_fen: int
+    refunds_fen: int
+    difference_fen: int
+    missing_receipt_numbers: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, receipt_type: _Optional[_Union[ReceiptType, str]] = ..., receipts_fen: _Optional[int] = ..., payments_fen: _Optional[int] = ..., refunds_fen: _Optional[int] = ..., difference_fen: _Optional[int] = ..., missing_receipt_numbers: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ReconcileResponse(_message.Message):
-    __slots__ = ("rows", "balanced", "missing_receipt_numbers")
+    __slots__ = ("rows", "balanced", "missing_receipt_numbers", "receipt_types")
     ROWS_FIELD_NUMBER: _ClassVar[int]
     BALANCED_FIELD_NUMBER: _ClassVar[int]
     MISSING_RECEIPT_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    RECEIPT_TYPES_FIELD_NUMBER: _ClassVar[int]
     rows: _containers.RepeatedCompositeFieldContainer[ReconciliationRow]
     balanced: bool
     missing_receipt_numbers: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, rows: _Optional[_Iterable[_Union[ReconciliationRow, _Mapping]]] = ..., balanced: _Optional[bool] = ..., missing_receipt_numbers: _Optional[_Iterable[str]] = ...) -> None: ...
+    receipt_types: _containers.RepeatedCompositeFieldContainer[ReceiptTypeReconciliation]
+    def __init__(self, rows: _Optional[_Iterable[_Union[ReconciliationRow, _Mapping]]] = ..., balanced: _Optional[bool] = ..., missing_receipt_numbers: _Optional[_Iterable[str]] = ..., receipt_types: _Optional[_Iterable[_Union[ReceiptTypeReconciliation, _Mapping]]] = ...) -> None: ...
 
 class ExportLedgerRequest(_message.Message):
     __slots__ = ("period", "department_code")

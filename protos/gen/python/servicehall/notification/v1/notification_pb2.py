@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n.servicehall/notification/v1/notification.proto\x12\x1bservicehall.notification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd5\x01\n\x06Notice\x12\x11\n\tnotice_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x11\n\trecipient\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fsource_event_id\x18\x08 \x01(\t\x12\x17\n\x0f\x64\x65livery_status\x18\t \x01(\t\")\n\x12ListNoticesRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"K\n\x13ListNoticesResponse\x12\x34\n\x07notices\x18\x01 \x03(\x0b\x32#.servicehall.notification.v1.Notice\"%\n\x10GetNoticeRequest\x12\x11\n\tnotice_id\x18\x01 \x01(\t2\xe8\x01\n\x13NotificationService\x12p\n\x0bListNotices\x12/.servicehall.notification.v1.ListNoticesRequest\x1a\x30.servicehall.notification.v1.ListNoticesResponse\x12_\n\tGetNotice\x12-.servicehall.notification.v1.GetNoticeRequest\x1a#.servicehall.notification.v1.Noticeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n.servicehall/notification/v1/notification.proto\x12\x1bservicehall.notification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x81\x02\n\x06Notice\x12\x11\n\tnotice_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x11\n\trecipient\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fsource_event_id\x18\x08 \x01(\t\x12\x17\n\x0f\x64\x65livery_status\x18\t \x01(\t\x12\x1c\n\x14supersedes_notice_id\x18\n \x01(\t\x12\x0c\n\x04kind\x18\x0b \x01(\t\")\n\x12ListNoticesRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\"K\n\x13ListNoticesResponse\x12\x34\n\x07notices\x18\x01 \x03(\x0b\x32#.servicehall.notification.v1.Notice\"%\n\x10GetNoticeRequest\x12\x11\n\tnotice_id\x18\x01 \x01(\t2\xe8\x01\n\x13NotificationService\x12p\n\x0bListNotices\x12/.servicehall.notification.v1.ListNoticesRequest\x1a\x30.servicehall.notification.v1.ListNoticesResponse\x12_\n\tGetNotice\x12-.servicehall.notification.v1.GetNoticeRequest\x1a#.servicehall.notification.v1.Noticeb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,13 +33,13 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'servicehall.notification.v1
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_NOTICE']._serialized_start=113
-  _globals['_NOTICE']._serialized_end=326
-  _globals['_LISTNOTICESREQUEST']._serialized_start=328
-  _globals['_LISTNOTICESREQUEST']._serialized_end=369
-  _globals['_LISTNOTICESRESPONSE']._serialized_start=371
-  _globals['_LISTNOTICESRESPONSE']._serialized_end=446
-  _globals['_GETNOTICEREQUEST']._serialized_start=448
-  _globals['_GETNOTICEREQUEST']._serialized_end=485
-  _globals['_NOTIFICATIONSERVICE']._serialized_start=488
-  _globals['_NOTIFICATIONSERVICE']._serialized_end=720
+  _globals['_NOTICE']._serialized_end=370
+  _globals['_LISTNOTICESREQUEST']._serialized_start=372
+  _globals['_LISTNOTICESREQUEST']._serialized_end=413
+  _globals['_LISTNOTICESRESPONSE']._serialized_start=415
+  _globals['_LISTNOTICESRESPONSE']._serialized_end=490
+  _globals['_GETNOTICEREQUEST']._serialized_start=492
+  _globals['_GETNOTICEREQUEST']._serialized_end=529
+  _globals['_NOTIFICATIONSERVICE']._serialized_start=532
+  _globals['_NOTIFICATIONSERVICE']._serialized_end=764
 # @@protoc_insertion_point(module_scope)
