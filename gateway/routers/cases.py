@@ -21,6 +21,7 @@ from gateway.schemas.cases import (
     History,
     JointDecision,
     Materials,
+    MaterialWaiverIn,
     NoticeList,
     OnTheSpot,
     PauseIn,
@@ -99,6 +100,7 @@ async def submit_form(
             applicant=applicant_in(submission.applicant),
             form_data=submission.form_data,
             remarks=submission.remarks,
+            materials_supplied=submission.materials_supplied,
         ),
     )
     response.headers["Location"] = f"/api/v1/cases/{case.case_number}"
@@ -195,6 +197,17 @@ async def supply_materials(case_number: CaseNumber, body: SuppliedMaterials, cli
                 case_number=case_number,
                 materials=body.materials,
             ),
+        )
+    )
+
+
+@router.post("/cases/{case_number}/materials/waivers", response_model=CaseOut)
+async def waive_material(case_number: CaseNumber, body: MaterialWaiverIn, clients: Clients, call: Call) -> CaseOut:
+    """The chief representative of the case's department waives one required material."""
+    return case_out(
+        await call(
+            clients.cases.WaiveMaterial,
+            cases_pb2.WaiveMaterialRequest(case_number=case_number, material=body.material, reason=body.reason),
         )
     )
 

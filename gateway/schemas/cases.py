@@ -32,6 +32,9 @@ class FormSubmission(Strict):
     applicant: ApplicantIn
     form_data: dict[str, str] = Field(default_factory=dict)
     remarks: str = Field("", max_length=2000)
+    materials_supplied: list[str] = Field(
+        default_factory=list, max_length=50, description="the form item's materials handed in with the form"
+    )
 
 
 class Reason(Strict):
@@ -59,6 +62,13 @@ class SuppliedMaterials(Strict):
     """Materials handed in after a correction notice (SupplyMaterials carries no note)."""
 
     materials: list[str] = Field(default_factory=list, max_length=50)
+
+
+class MaterialWaiverIn(Strict):
+    """A chief representative's waiver of one required material, before acceptance."""
+
+    material: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class JointDecision(Strict):
@@ -124,6 +134,13 @@ class JointTaskOut(BaseModel):
     due_provisional: bool = False
 
 
+class MaterialWaiverOut(BaseModel):
+    material: str
+    waived_by: str
+    reason: str
+    waived_at: datetime
+
+
 class ApplicantOut(BaseModel):
     name: str
     id_card_number: str = Field(description="masked")
@@ -151,6 +168,8 @@ class CaseOut(BaseModel):
     concluded_at: datetime | None = None
     joint_tasks: list[JointTaskOut] = []
     form_code: str | None = None
+    materials_missing: list[str] = Field([], description="required materials neither supplied nor waived")
+    material_waivers: list[MaterialWaiverOut] = []
 
 
 class CaseList(BaseModel):
@@ -283,6 +302,11 @@ def case_out(case: cases_pb2.Case) -> CaseOut:
             for t in case.joint_tasks
         ],
         form_code=case.form_code or None,
+        materials_missing=list(case.materials_missing),
+        material_waivers=[
+            MaterialWaiverOut(material=w.material, waived_by=w.waived_by, reason=w.reason, waived_at=shown(w.waived_at))
+            for w in case.material_waivers
+        ],
     )
 
 

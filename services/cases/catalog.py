@@ -15,7 +15,8 @@ Import rules
 - An item's rules are versioned. A new version (version + 1) is written only when the rules
   differ from the item's newest version; an unchanged re-import writes nothing. A change of
   `effective_from` alone is not a change of rules. A new version cannot take effect before
-  the version it follows.
+  the version it follows, nor before today (by the session's clock): the rules in force on a
+  day that has passed are what the cases of that day were decided by.
 - `service_items` holds an item's identity and the headline of its newest version; what is
   shown of an item is always one of its versions: the listing and the guide show the version
   in force today (queries.find_version_in_force), and a case takes the version in force on
@@ -104,6 +105,14 @@ def _check_effective_date(
                 f"{where}.effective_from",
                 f"a new version cannot take effect before version {newest.version} "
                 f"(in force from {newest.effective_from.isoformat()})",
+            )
+        )
+    elif definition.effective_from < today(session):
+        # The days that have passed were decided by the rules then in force: not rewritten.
+        problems.append(
+            FieldViolation(
+                f"{where}.effective_from",
+                f"a new version takes effect today ({today(session).isoformat()}) or later, not in the past",
             )
         )
 

@@ -6,6 +6,13 @@ department; roles), raises shared.errors, and writes the history, the voucher an
 in the caller's transaction. The moves themselves (_accept, _approve, _deny) check nobody;
 deem_accepted is the scanner's (Art. 32), acting as `system`.
 
+Acceptance follows the materials record: staff accept a case only when every required
+material of its item version was supplied or waived (waive_material: the chief representative
+of the case's department, with a reason, before acceptance); otherwise the refusal names each
+missing material. After a one-time notice the way to acceptance is the supply (or waiver) of
+what it listed, which accepts the case; accepting it directly is refused. Deemed acceptance
+is the law's consequence of the hall's silence and does not wait for materials.
+
 A joint case is approved when every department has approved its task; one denial denies the
 case (the others' pending tasks are closed as moot). A decision locks the case row (SELECT
 ... FOR UPDATE on PostgreSQL) and bumps its version, so two departments approving at the same
@@ -25,9 +32,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from services.cases import clock, events, joint, lifecycle, seals
 from services.cases.access import acts_for_applicant
 from services.cases.lifecycle import move
-from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, JointTask, SealUse
+from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, JointTask, MaterialWaiver, SealUse
 from services.cases.numbering import issue_voucher
-from services.cases.queries import case_version, find_case
+from services.cases.queries import case_version, find_case, material_waivers, materials_missing
 from shared.auth import Caller
 from shared.clock import now, today
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied
@@ -52,8 +59,38 @@ def _reason(reason: str, *, required: bool) -> str:
 
 
 def accept(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
+    """Staff accept a case whose materials record is complete (see _require_materials)."""
     case = _staff_case(session, case_number, caller)
+    _require_materials(session, case)
     return _accept(session, case, actor=caller.staff_id, reason=_reason(reason, required=False))
+
+
+def _missing(name: str) -> FieldViolation:
+    return FieldViolation("materials", f"'{name[:60]}' was neither supplied nor waived")
+
+
+def _require_materials(session: Session, case: Case) -> None:
+    """Refuse to accept a case with a required material neither supplied nor waived, naming
+    each; and a case awaiting its one-time notice's materials (SupplyMaterials accepts it when
+    they are complete). Other states are left to the state table's refusal."""
+    if case.status == lifecycle.CORRECTION_REQUESTED:
+        notice = session.scalar(sa.select(CorrectionNotice).where(CorrectionNotice.case_id == case.id))
+        listed = set(notice.missing_materials) if notice else set()
+        awaited = [m for m in materials_missing(session, case) if m in listed] or materials_missing(session, case)
+        raise FailedPrecondition(
+            f"case {case.case_number} awaits the materials its one-time notice listed: record them with "
+            "SupplyMaterials (the case is accepted when they are complete), or have them waived",
+            [_missing(m) for m in awaited],
+        )
+    if case.status != lifecycle.RECEIVED:
+        return
+    missing = materials_missing(session, case)
+    if missing:
+        raise FailedPrecondition(
+            f"case {case.case_number} lacks required materials: {', '.join(missing)}; "
+            "give the one-time notice, have the chief representative waive them, or reject the case",
+            [_missing(m) for m in missing],
+        )
 
 
 def deem_accepted(session: Session, case: Case) -> Case:
@@ -85,7 +122,10 @@ def _accept(session: Session, case: Case, *, actor: str, accepted_on: date | Non
             else "办结期限待定"
         )
     )
-    issue_voucher(session, case, "acceptance", actor=actor, body=f"您申请的“{version.name}”，本机关决定受理。{limit}。")
+    waived = "".join(f"\n免交材料：{w.material}（{w.reason}）" for w in material_waivers(session, case))
+    issue_voucher(
+        session, case, "acceptance", actor=actor, body=f"您申请的“{version.name}”，本机关决定受理。{limit}。{waived}"
+    )
     events.case_accepted(session, case, list(version.fee_item_codes or []))
     if joint.has_tasks(session, case):
         joint.schedule(session, case)
@@ -111,11 +151,13 @@ def request_correction(
     if session.scalar(sa.select(CorrectionNotice).where(CorrectionNotice.case_id == case.id)) is not None:
         raise FailedPrecondition(f"case {case.case_number} already had its one-time notice; a second is not allowed")
     required = {m["name"] for m in version.materials or []}
-    missing = required - set(case.materials_supplied or [])
+    waived = {w.material for w in material_waivers(session, case)}
+    missing = required - set(case.materials_supplied or []) - waived
     named = set(materials) or missing
     problems = [
         FieldViolation("materials", f"'{m[:60]}' is not a material of this item") for m in sorted(named - required)
     ]
+    problems += [FieldViolation("materials", f"'{m[:60]}' was waived") for m in sorted(named & waived)]
     problems += [
         FieldViolation("materials", f"'{m[:60]}' was not supplied and must be named") for m in sorted(missing - named)
     ]
@@ -151,10 +193,53 @@ def supply_materials(session: Session, case_number: str, caller: Caller, *, mate
             [FieldViolation("materials", f"'{m[:60]}' was not asked for") for m in sorted(unknown)],
         )
     case.materials_supplied = sorted(set(case.materials_supplied or []) | set(materials))
-    if set(notice.missing_materials) <= set(case.materials_supplied):
-        notice.supplied_at = now(session)
-        _accept(session, case, actor=caller.staff_id, reason="补正材料齐全")
+    _accept_if_corrected(session, case, notice, actor=caller.staff_id)
     return case
+
+
+def _accept_if_corrected(session: Session, case: Case, notice: CorrectionNotice, *, actor: str) -> None:
+    """The notice's list is complete (each supplied or waived) and nothing required is
+    missing: the correction is done and the case accepted."""
+    present = set(case.materials_supplied or []) | {w.material for w in material_waivers(session, case)}
+    if set(notice.missing_materials) <= present and not materials_missing(session, case):
+        notice.supplied_at = now(session)
+        _accept(session, case, actor=actor, reason="补正材料齐全")
+
+
+def waive_material(session: Session, case_number: str, caller: Caller, *, material: str, reason: str) -> MaterialWaiver:
+    """The chief representative (首席代表) of the case's department waives one required
+    material before acceptance, with a reason: recorded (who, when, why), once per material.
+    A waiver that completes a one-time notice's list accepts the case, as a supply would."""
+    caller.require_role("chief_representative")
+    case = find_case(session, case_number, for_update=True)
+    if caller.department_code != case.department_code:
+        raise PermissionDenied("only the chief representative of the case's own department waives its materials")
+    if case.status not in (lifecycle.RECEIVED, lifecycle.CORRECTION_REQUESTED):
+        raise FailedPrecondition(
+            f"case {case.case_number} is {case.status}; materials are waived only before acceptance"
+        )
+    reason = _reason(reason, required=True)
+    required = {m["name"] for m in case_version(session, case).materials or []}
+    if material not in required:
+        raise InvalidArgument(
+            "only a required material of the case's item is waived",
+            [FieldViolation("material", f"'{material[:60]}' is not a material of this item")],
+        )
+    if material in (case.materials_supplied or []):
+        raise FailedPrecondition(f"'{material}' was supplied for case {case.case_number}; there is nothing to waive")
+    earlier = next((w for w in material_waivers(session, case) if w.material == material), None)
+    if earlier is not None:
+        raise FailedPrecondition(f"'{material}' was already waived for case {case.case_number} by {earlier.waived_by}")
+    waiver = MaterialWaiver(
+        case_id=case.id, material=material, waived_by=caller.staff_id, reason=reason, waived_at=now(session)
+    )
+    session.add(waiver)
+    session.flush()
+    if case.status == lifecycle.CORRECTION_REQUESTED:
+        notice = session.scalar(sa.select(CorrectionNotice).where(CorrectionNotice.case_id == case.id))
+        if notice is not None:
+            _accept_if_corrected(session, case, notice, actor=caller.staff_id)
+    return waiver
 
 
 def _end_correction(session: Session, case: Case) -> None:
@@ -252,6 +337,7 @@ def conclude_on_the_spot(
     # An instant item with fees is accepted first (the notice is assessed on acceptance and
     # paid at the cashier), then concluded on the spot from `accepted`.
     if case.status == lifecycle.RECEIVED:
+        _require_materials(session, case)
         _accept(session, case, actor=caller.staff_id)
     move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id)
     _approve(session, case, actor=caller.staff_id)

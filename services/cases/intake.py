@@ -103,9 +103,11 @@ def submit_form(
     form_data: dict[str, Any],
     remarks: str,
     caller: Caller,
+    materials_supplied: list[str] | None = None,
 ) -> tuple[Case, str]:
     """One form (一表制): one joint case under the form's lead item, a task per item's
-    department carrying that department's projection of the form."""
+    department carrying that department's projection of the form. The materials handed in
+    are the form item's; the form itself counts as supplied when it is one of them."""
     form = forms.form_definition(form_code)  # NotFound names form_code
     projections = forms.project(form, form_data)  # InvalidArgument names each missing field
     day = shanghai_day(now(session))
@@ -116,12 +118,15 @@ def submit_form(
             raise FailedPrecondition(f"form {form_code} names item {code}, which is not in force")
         departments[code] = version.department_code
     # Filed under the form's own joint item: its limits (45 working days) and departments.
+    lead = find_version_in_force(session, form.item_code, day)
+    the_form = [form.name] if lead is not None and form.name in {m["name"] for m in lead.materials or []} else []
     case, _item, query_code = submit_application(
         session,
         service_item_code=form.item_code,
         applicant=applicant,
         remarks=remarks,
         caller=caller,
+        materials_supplied=sorted(set(materials_supplied or []) | set(the_form)),
         form_data=dict(form_data),
     )
     case.form_code = form_code

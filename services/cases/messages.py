@@ -29,6 +29,7 @@ from services.cases.models import (
     Voucher,
     WindowSeal,
 )
+from services.cases.queries import material_waivers, materials_missing
 from services.cases.seals import SealReconciliation
 from shared.auth import Caller, caller_from_metadata
 from shared.errors import FieldViolation, InvalidArgument
@@ -71,7 +72,7 @@ def day(value: str, field: str) -> date:
 
 
 def optional_day(value: str, field: str) -> date | None:
-    """An empty field is no day (the use case's default, e.g. today)."""
+    """An empty field is no day (the use case's default)."""
     return day(value, field) if value else None
 
 
@@ -190,6 +191,7 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
     version = session.get(ServiceItemVersion, case.item_version_id) if case.item_version_id else None
     version = version or newest_version(session, case.service_item_code)
     assert version is not None  # an item is written with its first version
+    waivers = material_waivers(session, case)
     paused = session.scalar(
         sa.select(sa.func.count())
         .select_from(ClockPause)
@@ -231,6 +233,13 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
         materials_supplied=list(case.materials_supplied or []),
         form_code=case.form_code,
         due_note=clock.due_note(session, case),
+        material_waivers=[
+            cases_pb2.MaterialWaiver(
+                material=w.material, waived_by=w.waived_by, reason=w.reason, waived_at=to_timestamp(w.waived_at)
+            )
+            for w in waivers
+        ],
+        materials_missing=materials_missing(session, case, waivers),
     )
     if case.sealed_at:
         message.sealed_at.CopyFrom(to_timestamp(case.sealed_at))

@@ -165,6 +165,22 @@ class CorrectionNotice(Base):
     supplied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
+class MaterialWaiver(Base):
+    """A required material the chief representative (首席代表) of the case's department waived
+    for this case before acceptance, and why: a recorded fact, once per material. Database
+    triggers refuse UPDATE and DELETE on this table."""
+
+    __tablename__ = "material_waivers"
+    __table_args__ = (sa.UniqueConstraint("case_id", "material", name="uq_waiver_once"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    material: Mapped[str] = mapped_column(sa.String(200))
+    waived_by: Mapped[str] = mapped_column(sa.String(40))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    waived_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
 class ClockPause(Base):
     """A period the deadline clock stands still: correction, or Art. 45 exclusions.
 

@@ -1,6 +1,7 @@
 """Read-only lookups that several modules of the cases service use: a case by its number, the
-item and the item version it was received under, and the version of an item in force on a
-day. Nothing here checks who asks (the use cases do) and nothing here writes."""
+item and the item version it was received under, its materials record (required, waived,
+missing), and the version of an item in force on a day. Nothing here checks who asks (the
+use cases do) and nothing here writes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.cases.models import Case, ServiceItem, ServiceItemVersion
+from services.cases.models import Case, MaterialWaiver, ServiceItem, ServiceItemVersion
 from shared.errors import FailedPrecondition, FieldViolation, NotFound
 
 
@@ -35,6 +36,27 @@ def case_version(session: Session, case: Case) -> ServiceItemVersion:
     if version is None:
         raise FailedPrecondition(f"case {case.case_number} has no item version")
     return version
+
+
+def material_waivers(session: Session, case: Case) -> list[MaterialWaiver]:
+    """The materials waived for the case (MaterialWaiver rows), in the order they were."""
+    return list(
+        session.scalars(sa.select(MaterialWaiver).where(MaterialWaiver.case_id == case.id).order_by(MaterialWaiver.id))
+    )
+
+
+def required_materials(session: Session, case: Case) -> list[str]:
+    """The names of the materials the case's item version requires (all of its materials)."""
+    version = session.get(ServiceItemVersion, case.item_version_id) if case.item_version_id else None
+    return [m["name"] for m in (version.materials or [])] if version else []
+
+
+def materials_missing(session: Session, case: Case, waivers: list[MaterialWaiver] | None = None) -> list[str]:
+    """The required materials neither supplied nor waived, in the catalog's order (`waivers`:
+    the case's, when the caller has read them already)."""
+    waived = material_waivers(session, case) if waivers is None else waivers
+    present = set(case.materials_supplied or []) | {w.material for w in waived}
+    return [name for name in required_materials(session, case) if name not in present]
 
 
 def find_version_in_force(session: Session, code: str, on: date) -> ServiceItemVersion | None:

@@ -91,6 +91,7 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
                 form_data=dict(request.form_data),
                 remarks=request.remarks,
                 caller=caller,
+                materials_supplied=list(request.materials_supplied),
             )
             session.flush()
             return case_message(session, case, query_code=query_code)
@@ -167,6 +168,19 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         return await self._change(
             context,
             lambda s, c: decisions.supply_materials(s, request.case_number, c, materials=list(request.materials)),
+        )
+
+    async def WaiveMaterial(
+        self, request: cases_pb2.WaiveMaterialRequest, context: grpc.aio.ServicerContext
+    ) -> cases_pb2.Case:
+        return await self._change(
+            context,
+            _case_after(
+                request.case_number,
+                lambda s, c: decisions.waive_material(
+                    s, request.case_number, c, material=request.material, reason=request.reason
+                ),
+            ),
         )
 
     async def StartReview(
@@ -280,11 +294,11 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         self, request: cases_pb2.RunSupervisionScanRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.RunSupervisionScanResponse:
         caller = caller_of(context)
-        today = messages.optional_day(request.today, "today")
-        # The scan commits case by case (as the periodic job does): not one transaction.
+        # The scan commits case by case (as the periodic job does): not one transaction. It runs
+        # at the service's clock: the request has no day to choose.
         raised = await self.runtime.write_each(
             lambda sessions: supervision.run_scan(
-                sessions, caller, today=today, warning_days=self.runtime.settings.supervision_warning_days
+                sessions, caller, warning_days=self.runtime.settings.supervision_warning_days
             )
         )
         return messages.scan_message(raised)

@@ -9,11 +9,15 @@ The scanner also applies deemed acceptance (Art. 32) to cases left unanswered.
 
 `scan` is the periodic job's (each replica runs it; see server.py); `run_scan` is the same
 pass ordered by a manager (RunSupervisionScan), and `order` a manager's supervision order.
+A scan runs at the moment it runs: every day it compares with is today by the session's clock
+(shared.clock), so a fact is never recorded ahead of its time; there is no parameter for
+another day (running the rules as of another day is an operator's audited replay, not this).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session, sessionmaker
@@ -25,7 +29,7 @@ from services.cases.queries import find_case
 from shared.auth import Caller
 from shared.clock import now
 from shared.clock import today as hall_today
-from shared.db import table_of, transaction, upsert
+from shared.db import run_in_transaction, table_of, upsert
 from shared.errors import FieldViolation, InvalidArgument
 from shared.timeutil import shanghai_day
 
@@ -77,7 +81,8 @@ def _raise_once(session: Session, case: Case, level: str, order_due: date | None
 
 
 def due_levels(case: Case, today: date, order_due: date | None, warning_days: int) -> list[str]:
-    """Which levels a case deserves today (pure; the scanner raises those not raised yet)."""
+    """Which levels a case deserves on `today` (pure; the scan asks it only for the day of its
+    own clock, and raises those not raised yet)."""
     levels: list[str] = []
     if case.status not in lifecycle.OPEN or case.promised_due is None:
         return levels
@@ -91,48 +96,65 @@ def due_levels(case: Case, today: date, order_due: date | None, warning_days: in
     return levels
 
 
-def run_scan(
-    session_factory: sessionmaker[Session], caller: Caller, *, today: date | None = None, warning_days: int = 1
-) -> dict[str, int]:
-    """The scan now, ordered by a manager or the efficiency office (it also runs on a timer)."""
+def run_scan(session_factory: sessionmaker[Session], caller: Caller, *, warning_days: int = 1) -> dict[str, int]:
+    """The scan now, ordered by a manager or the efficiency office (it also runs on a timer).
+    Now is the service's clock: no caller chooses the day the facts are recorded for."""
     caller.require_role("manager", "efficiency_office")
-    return scan(session_factory, today=today, warning_days=warning_days)
+    return scan(session_factory, warning_days=warning_days)
 
 
 # ------------------------------------------------------------------------------ the scan
-def scan(session_factory: sessionmaker[Session], *, today: date | None = None, warning_days: int = 1) -> dict[str, int]:
-    """One pass over the open cases; each case in its own transaction. Returns what was raised."""
+def scan(session_factory: sessionmaker[Session], *, warning_days: int = 1) -> dict[str, int]:
+    """One pass over the open cases at the moment it runs (each session's clock); each case in
+    its own transaction, retried when it loses a race, so a case another scanner (or a member
+    of staff) got to first is seen as done, not as an error. Returns what this pass raised."""
     raised = dict.fromkeys(LEVELS, 0) | {"deemed_accepted": 0}
     with session_factory() as session:
-        today = today or hall_today(session)
         ids = list(session.scalars(sa.select(Case.id).where(Case.status.in_(sorted(lifecycle.OPEN))).order_by(Case.id)))
     for case_id in ids:
-        with transaction(session_factory) as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                continue
-            if _deem_if_unanswered(session, case, today):
-                raised["deemed_accepted"] += 1
-            order_due = session.scalar(
-                sa.select(sa.func.max(SupervisionOrder.due_on)).where(SupervisionOrder.case_id == case.id)
-            )
-            for level in due_levels(case, today, order_due, warning_days):
-                if _raise_once(session, case, level, order_due):
-                    raised[level] += 1
+        for what in run_in_transaction(
+            session_factory, partial(_scan_case, case_id=case_id, warning_days=warning_days)
+        ):
+            raised[what] += 1
     return raised
 
 
-def _deem_if_unanswered(session: Session, case: Case, today: date) -> bool:
+def _scan_case(session: Session, *, case_id: int, warning_days: int) -> list[str]:
+    """What is due on one case today (the session clock's day), recorded; returns what was."""
+    case = session.get(Case, case_id)
+    if case is None:
+        return []
+    today = hall_today(session)
+    done = ["deemed_accepted"] if _deem_if_unanswered(session, case) else []
+    order_due = session.scalar(
+        sa.select(sa.func.max(SupervisionOrder.due_on)).where(SupervisionOrder.case_id == case.id)
+    )
+    done += [
+        level
+        for level in due_levels(case, today, order_due, warning_days)
+        if _raise_once(session, case, level, order_due)
+    ]
+    return done
+
+
+def _deem_if_unanswered(session: Session, case: Case) -> bool:
     if case.status != lifecycle.RECEIVED:
         return False
+    today = hall_today(session)
     received = shanghai_day(case.submitted_at)
+    if today <= received:  # received today (or, by a clock behind the receipt's, "later"): not due
+        return False
     if clock.calendar(session).working_days_between(received, today) <= DEEMED_ACCEPTANCE_DAYS:
         return False
     if session.scalar(sa.select(CorrectionNotice.id).where(CorrectionNotice.case_id == case.id)) is not None:
         return False
-    # Lock and re-check: a replica or a member of staff may have acted meanwhile.
+    # Lock and re-check (refreshing the row): a replica or a member of staff may have acted
+    # meanwhile; if one did, this finds nothing, or loses the write and is retried.
     locked = session.scalar(
-        sa.select(Case).where(Case.id == case.id, Case.status == lifecycle.RECEIVED).with_for_update(of=Case)
+        sa.select(Case)
+        .where(Case.id == case.id, Case.status == lifecycle.RECEIVED)
+        .with_for_update(of=Case)
+        .execution_options(populate_existing=True)
     )
     if locked is None:
         return False

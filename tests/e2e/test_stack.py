@@ -190,7 +190,17 @@ CASHIER = {"X-Staff-Id": "fin-cash-1", "X-Department": "FIN", "X-Roles": "cashie
 def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stack):
     """Issue 4's flow across services: accepted -> notice assessed (fees consumed CaseAccepted)
     -> paid at the one cashier -> receipt -> FeesSettled (cases consumed it) -> conclusion."""
-    case = submit(stack, {**APPLICATION, "service_item_code": "LAND-001"})  # fee FEE-LAND-REG, needs the seal
+    land_materials = [  # every material LAND-001 requires: a case is accepted only with all of them
+        "土地登记申请书",
+        "申请人身份证明",
+        "国有建设用地使用权出让合同",
+        "土地出让金缴纳凭证",
+        "地籍调查表及宗地图",
+        "契税完税证明",
+    ]
+    case = submit(  # fee FEE-LAND-REG, needs the seal
+        stack, {**APPLICATION, "service_item_code": "LAND-001", "materials_supplied": land_materials}
+    )
     number, applicant = case["case_number"], {"X-Query-Code": case["query_code"]}
 
     def act(action: str):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import grpc
 import pytest
 import sqlalchemy as sa
+import yaml
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -15,6 +16,7 @@ from prometheus_client import REGISTRY
 
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from servicehall.events.v1 import cases_pb2 as case_events
+from services.cases.catalog import DEMO_CATALOG
 from services.cases.models import OutboxMessage
 from services.cases.server import DEFINITION as CASES
 from services.evaluation.models import WindowDailyThroughput
@@ -44,12 +46,21 @@ def count(service, model, *where) -> int:
         return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
-async def submit(service, item: str = "AIC-002") -> cases_pb2.Case:
+def materials_of(item: str) -> list[str]:
+    """Every material the demo catalog's item lists: a case is accepted only with all of them."""
+    catalog = yaml.safe_load(DEMO_CATALOG.read_text(encoding="utf-8"))
+    return next([m["name"] for m in i["materials"]] for i in catalog["items"] if i["code"] == item)
+
+
+async def submit(service, item: str = "AIC-002", materials: tuple[str, ...] | None = None) -> cases_pb2.Case:
+    """An application for a demo item, by default with every material it lists."""
+    materials = tuple(materials_of(item)) if materials is None else materials
     async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as channel:
         return await cases_pb2_grpc.CasesServiceStub(channel).SubmitApplication(
             cases_pb2.SubmitApplicationRequest(
                 service_item_code=item,
                 applicant=cases_pb2.Applicant(name="王五", id_card_number=VALID_ID_CARD, phone="13912345678"),
+                materials_supplied=list(materials),
             )
         )
 

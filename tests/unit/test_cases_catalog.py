@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 MIGRATIONS = REPO / "services" / "cases" / "migrations"
 FEE_STANDARDS = REPO / "services" / "fees" / "standards" / "demo_fee_standards.yaml"
 MANAGER = Caller(staff_id="M-001", department_code="ZY", roles=frozenset({"manager"}))
+IN_2011 = datetime(2011, 1, 1, 2, 0, tzinfo=UTC)  # 10:00 in the hall on 1 Jan 2011
 CLERK = Caller(staff_id="S-001", department_code="AIC", roles=frozenset({"window_staff"}))
 
 BUSINESS_FORM = {
@@ -175,7 +176,8 @@ def test_a_new_effective_date_alone_is_not_a_new_version(cases_db, tmp_path):
 
 
 @pytest.mark.seeded
-def test_a_changed_item_becomes_version_2_and_the_date_picks_the_version(cases_db, tmp_path):
+def test_a_changed_item_becomes_version_2_and_the_date_picks_the_version(cases_db, tmp_path, clock):
+    clock.set(IN_2011)  # a change takes effect today or later: today is in 2011 here
     data = demo()
     changed = item_of(data, "AIC-002")
     changed["promised_days"] = 2
@@ -338,7 +340,8 @@ def test_the_import_command(cases_db, tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.seeded
-def test_a_manager_upserts_an_item_by_the_same_rules(cases_db):
+def test_a_manager_upserts_an_item_by_the_same_rules(cases_db, clock):
+    clock.set(IN_2011)  # a change takes effect today or later: today is in 2011 here
     with cases_db() as session:
         definition = definition_of(queries.version_in_force(session, "TRANS-001", date(2011, 1, 1)))
     with transaction(cases_db) as session:
@@ -373,7 +376,8 @@ def test_upsert_item_refuses_staff_and_invalid_rules(cases_db):
 
 
 @pytest.mark.seeded
-def test_the_guide_lists_exactly_the_materials_of_the_version_in_force(cases_db, tmp_path):
+def test_the_guide_lists_exactly_the_materials_of_the_version_in_force(cases_db, tmp_path, clock):
+    clock.set(IN_2011)  # a change takes effect today or later: today is in 2011 here
     data = demo()
     changed = item_of(data, "HCB-001")
     changed["materials"] = [m for m in changed["materials"] if m["name"] != "质量安全监督手续"]

@@ -4,8 +4,12 @@ metadata exactly as the gateway and department systems send it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import grpc
 import pytest
+import yaml
 from grpc_status import rpc_status
 
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
@@ -19,12 +23,27 @@ def staff(department: str, roles: str = "window_staff", staff_id: str | None = N
 
 
 APPLICANT = cases_pb2.Applicant(name="李四", id_card_number=VALID_ID_CARD, phone="13912345678")
+DEMO_CATALOG = yaml.safe_load(Path(CASES.migrations_dir.parent / "catalog" / "demo_catalog.yaml").read_text("utf-8"))
+
+
+def materials_of(code: str) -> list[str]:
+    """Every material the demo catalog's item requires: a case is accepted only with all of them."""
+    [item] = [i for i in DEMO_CATALOG["items"] if i["code"] == code]
+    return [m["name"] for m in item["materials"]]
+
+
+def application(code: str) -> cases_pb2.SubmitApplicationRequest:
+    return cases_pb2.SubmitApplicationRequest(
+        service_item_code=code, applicant=APPLICANT, materials_supplied=materials_of(code)
+    )
+
+
 MANAGER = staff("ZY", "manager", "zy-mgr")
 
 
 @pytest.fixture
-async def stubs(start_service):
-    service = await start_service(CASES)
+async def stubs(start_service, clock):
+    service = await start_service(CASES, clock=clock)
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.port}")
     yield {
         "cases": cases_pb2_grpc.CasesServiceStub(channel),
@@ -44,9 +63,7 @@ async def code_of(call) -> grpc.StatusCode:
 
 async def test_a_committed_case_from_receipt_to_conclusion(stubs):
     cases, seals = stubs["cases"], stubs["seals"]
-    submitted = await cases.SubmitApplication(
-        cases_pb2.SubmitApplicationRequest(service_item_code="PSB-002", applicant=APPLICANT)
-    )
+    submitted = await cases.SubmitApplication(application("PSB-002"))
     number, psb = submitted.case_number, staff("PSB")
     action = cases_pb2.CaseActionRequest(case_number=number)
 
@@ -80,9 +97,7 @@ async def test_a_committed_case_from_receipt_to_conclusion(stubs):
 
 async def test_an_instant_case_is_concluded_on_the_spot(stubs):
     cases = stubs["cases"]
-    submitted = await cases.SubmitApplication(
-        cases_pb2.SubmitApplicationRequest(service_item_code="AIC-003", applicant=APPLICANT)
-    )
+    submitted = await cases.SubmitApplication(application("AIC-003"))
     request = cases_pb2.CaseActionRequest(case_number=submitted.case_number)
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await cases.ConcludeOnTheSpot(request, metadata=staff("AIC"))
@@ -114,9 +129,13 @@ async def test_the_one_form_becomes_one_joint_case_with_a_task_per_department(st
         )
     fields = {v.field for v in field_violations(rpc_status.from_call(caught.value))}
     assert "form_data.legal_representative" in fields
+    handed_in = [m for m in materials_of("AIC-010") if m != "企业设立登记一表制申请表"]  # the form is one
     case = await cases.SubmitForm(
-        cases_pb2.SubmitFormRequest(form_code="business_registration", applicant=APPLICANT, form_data=form)
+        cases_pb2.SubmitFormRequest(
+            form_code="business_registration", applicant=APPLICANT, form_data=form, materials_supplied=handed_in
+        )
     )
+    assert list(case.materials_missing) == []
     assert case.service_item.code == "AIC-010" and case.service_item.case_kind == cases_pb2.CASE_KIND_JOINT
     assert {t.department_code for t in case.joint_tasks} == {"AIC", "STAX", "LTAX", "PSB"}
     accepted = await cases.AcceptCase(cases_pb2.CaseActionRequest(case_number=case.case_number), metadata=staff("AIC"))
@@ -133,11 +152,9 @@ async def test_the_one_form_becomes_one_joint_case_with_a_task_per_department(st
     assert last.status == cases_pb2.CASE_STATUS_APPROVED
 
 
-async def test_the_clock_and_supervision_over_grpc(stubs):
+async def test_the_clock_and_supervision_over_grpc(stubs, clock):
     cases = stubs["cases"]
-    submitted = await cases.SubmitApplication(
-        cases_pb2.SubmitApplicationRequest(service_item_code="HCB-002", applicant=APPLICANT)
-    )
+    submitted = await cases.SubmitApplication(application("HCB-002"))
     number, hcb = submitted.case_number, staff("HCB")
     await cases.AcceptCase(cases_pb2.CaseActionRequest(case_number=number), metadata=hcb)
     # Art. 45: the applicant is told in writing how long the inspection is expected to take.
@@ -160,9 +177,15 @@ async def test_the_clock_and_supervision_over_grpc(stubs):
     order = cases_pb2.IssueSupervisionOrderRequest(case_number=number, due_on="2099-01-01", note="请加快办理")
     assert await code_of(cases.IssueSupervisionOrder(order, metadata=hcb)) == grpc.StatusCode.PERMISSION_DENIED
     await cases.IssueSupervisionOrder(order, metadata=MANAGER)
-    scan = await cases.RunSupervisionScan(cases_pb2.RunSupervisionScanRequest(today="2099-01-02"), metadata=MANAGER)
-    assert (scan.warnings, scan.yellow_cards, scan.red_cards) == (1, 1, 1)
-    again = await cases.RunSupervisionScan(cases_pb2.RunSupervisionScanRequest(today="2099-01-03"), metadata=MANAGER)
+    scan = cases_pb2.RunSupervisionScanRequest()  # at the service's clock: no day to choose
+    assert await code_of(cases.RunSupervisionScan(scan, metadata=hcb)) == grpc.StatusCode.PERMISSION_DENIED
+    now = await cases.RunSupervisionScan(scan, metadata=MANAGER)
+    assert (now.warnings, now.yellow_cards, now.red_cards) == (0, 0, 0)  # nothing is due yet
+    clock.set(datetime(2099, 1, 2, 2, 0, tzinfo=UTC))
+    later = await cases.RunSupervisionScan(scan, metadata=MANAGER)
+    assert (later.warnings, later.yellow_cards, later.red_cards) == (1, 1, 1)
+    clock.advance(days=1)
+    again = await cases.RunSupervisionScan(scan, metadata=MANAGER)
     assert (again.warnings, again.yellow_cards, again.red_cards) == (0, 0, 0)
 
 

@@ -5,12 +5,12 @@ own connections) against the real database: PostgreSQL when TEST_DATABASE_URL is
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
-from services.cases import access, clock, decisions, joint, lifecycle, queries, supervision
+from services.cases import access, decisions, joint, lifecycle, queries, supervision
 from services.cases.models import JointTask, OutboxMessage, SupervisionAlert
 from shared.db import run_in_transaction
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
@@ -48,47 +48,55 @@ def supervision_events(hall: Hall, number: str) -> list[str]:
         return [decode(r.envelope)[1].level for r in rows if r.event_type.endswith("SupervisionRaised")]
 
 
+def hall_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 in the hall
+
+
 @pytest.mark.own_database
-def test_each_supervision_level_is_raised_once_even_with_two_scanners(hall):
+def test_each_supervision_level_is_raised_once_even_with_two_scanners(hall, clock):
+    clock.set(hall_day(date(2025, 11, 3)))  # Monday -> promised due Mon 17 Nov 2025
     number, _ = hall.submit("LAND-001")  # promised 10 working days
-
-    def accept(session):
-        case = decisions.accept(session, number, LAND)
-        case.accepted_on = date(2025, 11, 3)  # Monday -> promised due Mon 17 Nov 2025
-        clock.recompute(session, case, queries.case_version(session, case))
-
-    hall.do(accept)
+    hall.do(lambda s: decisions.accept(s, number, LAND))
     assert hall.case(number).promised_due == date(2025, 11, 17)
 
-    def scan_twice(today):
-        together(*(lambda: supervision.scan(hall.session_factory, today=today, warning_days=1) for _ in range(2)))
+    def scan_twice_on(day):
+        clock.set(hall_day(day))
+        together(*(lambda: supervision.scan(hall.session_factory, warning_days=1) for _ in range(2)))
 
-    scan_twice(date(2025, 11, 13))  # two working days left: nothing yet
+    scan_twice_on(date(2025, 11, 13))  # two working days left: nothing yet
     assert supervision_events(hall, number) == []
-    scan_twice(date(2025, 11, 14))  # one working day left: warning
+    scan_twice_on(date(2025, 11, 14))  # one working day left: warning
     assert supervision_events(hall, number) == ["warning"]
-    scan_twice(date(2025, 11, 18))  # promised deadline passed: yellow
+    scan_twice_on(date(2025, 11, 18))  # promised deadline passed: yellow
     assert supervision_events(hall, number) == ["warning", "yellow"]
     with pytest.raises(PermissionDenied):
-        hall.do(lambda s: supervision.order(s, number, LAND, due_on=date.today() + timedelta(days=3), note="加快"))
-    hall.do(
-        lambda s: supervision.order(s, number, MANAGER, due_on=date.today() + timedelta(days=3), note="请于三日内办结")
-    )
-    scan_twice(date.today() + timedelta(days=3))  # the order's deadline has not passed
+        hall.do(lambda s: supervision.order(s, number, LAND, due_on=date(2025, 11, 21), note="加快"))
+    hall.do(lambda s: supervision.order(s, number, MANAGER, due_on=date(2025, 11, 21), note="请于三日内办结"))
+    scan_twice_on(date(2025, 11, 21))  # the order's deadline has not passed
     assert supervision_events(hall, number) == ["warning", "yellow"]
-    scan_twice(date.today() + timedelta(days=4))
-    scan_twice(date.today() + timedelta(days=5))
+    scan_twice_on(date(2025, 11, 22))
+    scan_twice_on(date(2025, 11, 23))
     assert supervision_events(hall, number) == ["warning", "yellow", "red"]
     assert hall.case(number).supervision_level == "red"
     with hall.session_factory() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(SupervisionAlert)) == 3
 
 
-def test_a_concluded_case_is_no_longer_supervised(hall):
+def test_a_supervision_order_cannot_be_due_in_the_past(hall, clock):
+    clock.set(hall_day(date(2025, 11, 3)))
+    number, _ = hall.submit("LAND-001")
+    hall.do(lambda s: decisions.accept(s, number, LAND))
+    with pytest.raises(InvalidArgument) as caught:
+        hall.do(lambda s: supervision.order(s, number, MANAGER, due_on=date(2025, 11, 2), note="补记"))
+    assert [v.field for v in caught.value.violations] == ["due_on"]
+
+
+def test_a_concluded_case_is_no_longer_supervised(hall, clock):
     number, _ = hall.submit("LAND-001")
     hall.do(lambda s: decisions.accept(s, number, LAND))
     hall.do(lambda s: decisions.withdraw(s, number, LAND, reason="撤回"))
-    assert supervision.scan(hall.session_factory, today=date.today() + timedelta(days=400))["yellow"] == 0
+    clock.advance(days=400)
+    assert supervision.scan(hall.session_factory)["yellow"] == 0
 
 
 def _joint_case(hall: Hall) -> str:

@@ -143,3 +143,30 @@ async def test_metrics_use_route_templates_not_case_numbers(client):
     text = (await client.get("/metrics/")).text
     assert 'route="/api/v1/cases/{case_number}"' in text
     assert "AIC-20200101-99999" not in text
+
+
+async def test_the_chief_representative_waives_a_material_through_the_gateway(client):
+    chief = {"X-Staff-Id": "aic-09", "X-Department": "AIC", "X-Roles": "chief_representative"}
+    window = {"X-Staff-Id": "aic-01", "X-Department": "AIC", "X-Roles": "window_staff"}
+    submitted = await client.post(
+        "/api/v1/cases",
+        json={
+            "service_item_code": "AIC-002",
+            "applicant": {"name": "张三", "id_card_number": VALID_ID_CARD, "phone": "13812345678"},
+        },
+        headers=window,
+    )
+    assert submitted.status_code == 201, submitted.text
+    case = submitted.json()
+    missing = case["materials_missing"]
+    assert missing, "the test needs an item with required materials"
+    waiver = {"material": missing[0], "reason": "原件已在部门存档"}
+    refused = await client.post(f"/api/v1/cases/{case['case_number']}/materials/waivers", json=waiver, headers=window)
+    assert refused.status_code == 403  # window staff may not waive
+    waived = await client.post(f"/api/v1/cases/{case['case_number']}/materials/waivers", json=waiver, headers=chief)
+    assert waived.status_code == 200, waived.text
+    body = waived.json()
+    assert missing[0] not in body["materials_missing"]
+    assert [(w["material"], w["waived_by"], w["reason"]) for w in body["material_waivers"]] == [
+        (missing[0], "aic-09", "原件已在部门存档")
+    ]

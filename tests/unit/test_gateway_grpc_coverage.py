@@ -32,6 +32,7 @@ ACTIONS = "/api/v1/cases/{case_number}/actions/{action}"
 ROUTES: dict[str, list[tuple[str, str]]] = {
     "CasesService/SubmitApplication": [("post", "/api/v1/cases")],
     "CasesService/SubmitForm": [("post", "/api/v1/forms/{form_code}/applications")],
+    "CasesService/WaiveMaterial": [("post", "/api/v1/cases/{case_number}/materials/waivers")],
     "CasesService/GetCase": [("get", "/api/v1/cases/{case_number}")],
     "CasesService/ListCases": [("get", "/api/v1/cases")],
     "CasesService/GetCaseHistory": [("get", "/api/v1/cases/{case_number}/history")],
@@ -102,9 +103,6 @@ LEFT_OUT: dict[tuple[str, str], str] = {
     },
     ("CasesService/WithdrawCase", "seal_code"): _NOT_ON_THE_SPOT,
     ("CasesService/ResumeClock", "seal_code"): _NOT_ON_THE_SPOT,
-    ("CasesService/RunSupervisionScan", "today"): "a scan 'as of' another day: the service takes any date, and a "
-    "later one would raise yellow cards early and deem cases accepted (Art. 32) before their time; the HTTP scan "
-    "is always today's (Asia/Shanghai)",
 }
 
 # proto field path -> the name the gateway gives it; a key ending in "." renames a prefix.

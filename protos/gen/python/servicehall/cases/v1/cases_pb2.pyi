@@ -120,7 +120,7 @@ class SubmitApplicationRequest(_message.Message):
     def __init__(self, service_item_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., remarks: _Optional[str] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., declared_values: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
 class SubmitFormRequest(_message.Message):
-    __slots__ = ("form_code", "applicant", "form_data", "remarks")
+    __slots__ = ("form_code", "applicant", "form_data", "remarks", "materials_supplied")
     class FormDataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -132,11 +132,13 @@ class SubmitFormRequest(_message.Message):
     APPLICANT_FIELD_NUMBER: _ClassVar[int]
     FORM_DATA_FIELD_NUMBER: _ClassVar[int]
     REMARKS_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_SUPPLIED_FIELD_NUMBER: _ClassVar[int]
     form_code: str
     applicant: Applicant
     form_data: _containers.ScalarMap[str, str]
     remarks: str
-    def __init__(self, form_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., form_data: _Optional[_Mapping[str, str]] = ..., remarks: _Optional[str] = ...) -> None: ...
+    materials_supplied: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, form_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., form_data: _Optional[_Mapping[str, str]] = ..., remarks: _Optional[str] = ..., materials_supplied: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetCaseRequest(_message.Message):
     __slots__ = ("case_number",)
@@ -163,7 +165,7 @@ class JointTask(_message.Message):
     def __init__(self, department_code: _Optional[str] = ..., item_code: _Optional[str] = ..., status: _Optional[str] = ..., due_on: _Optional[str] = ..., decided_by: _Optional[str] = ..., reason: _Optional[str] = ..., due_provisional: _Optional[bool] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("case_number", "query_code", "service_item", "applicant", "status", "submitted_at", "remarks", "accepted_on", "promised_due", "statutory_due", "due_provisional", "supervision_level", "joint_tasks", "clock_paused", "fees_settled", "sealed_at", "concluded_at", "materials_supplied", "form_code", "due_note")
+    __slots__ = ("case_number", "query_code", "service_item", "applicant", "status", "submitted_at", "remarks", "accepted_on", "promised_due", "statutory_due", "due_provisional", "supervision_level", "joint_tasks", "clock_paused", "fees_settled", "sealed_at", "concluded_at", "materials_supplied", "form_code", "due_note", "material_waivers", "materials_missing")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     QUERY_CODE_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ITEM_FIELD_NUMBER: _ClassVar[int]
@@ -184,6 +186,8 @@ class Case(_message.Message):
     MATERIALS_SUPPLIED_FIELD_NUMBER: _ClassVar[int]
     FORM_CODE_FIELD_NUMBER: _ClassVar[int]
     DUE_NOTE_FIELD_NUMBER: _ClassVar[int]
+    MATERIAL_WAIVERS_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_MISSING_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     query_code: str
     service_item: ServiceItem
@@ -204,7 +208,21 @@ class Case(_message.Message):
     materials_supplied: _containers.RepeatedScalarFieldContainer[str]
     form_code: str
     due_note: str
-    def __init__(self, case_number: _Optional[str] = ..., query_code: _Optional[str] = ..., service_item: _Optional[_Union[ServiceItem, _Mapping]] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., remarks: _Optional[str] = ..., accepted_on: _Optional[str] = ..., promised_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., due_provisional: _Optional[bool] = ..., supervision_level: _Optional[str] = ..., joint_tasks: _Optional[_Iterable[_Union[JointTask, _Mapping]]] = ..., clock_paused: _Optional[bool] = ..., fees_settled: _Optional[bool] = ..., sealed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., concluded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., form_code: _Optional[str] = ..., due_note: _Optional[str] = ...) -> None: ...
+    material_waivers: _containers.RepeatedCompositeFieldContainer[MaterialWaiver]
+    materials_missing: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, case_number: _Optional[str] = ..., query_code: _Optional[str] = ..., service_item: _Optional[_Union[ServiceItem, _Mapping]] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., remarks: _Optional[str] = ..., accepted_on: _Optional[str] = ..., promised_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., due_provisional: _Optional[bool] = ..., supervision_level: _Optional[str] = ..., joint_tasks: _Optional[_Iterable[_Union[JointTask, _Mapping]]] = ..., clock_paused: _Optional[bool] = ..., fees_settled: _Optional[bool] = ..., sealed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., concluded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., form_code: _Optional[str] = ..., due_note: _Optional[str] = ..., material_waivers: _Optional[_Iterable[_Union[MaterialWaiver, _Mapping]]] = ..., materials_missing: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class MaterialWaiver(_message.Message):
+    __slots__ = ("material", "waived_by", "reason", "waived_at")
+    MATERIAL_FIELD_NUMBER: _ClassVar[int]
+    WAIVED_BY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    WAIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    material: str
+    waived_by: str
+    reason: str
+    waived_at: _timestamp_pb2.Timestamp
+    def __init__(self, material: _Optional[str] = ..., waived_by: _Optional[str] = ..., reason: _Optional[str] = ..., waived_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListCasesRequest(_message.Message):
     __slots__ = ("department_code", "status", "supervision_level", "window_code", "page_size", "page_token")
@@ -304,6 +322,16 @@ class SupplyMaterialsRequest(_message.Message):
     materials: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, case_number: _Optional[str] = ..., materials: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class WaiveMaterialRequest(_message.Message):
+    __slots__ = ("case_number", "material", "reason")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MATERIAL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    material: str
+    reason: str
+    def __init__(self, case_number: _Optional[str] = ..., material: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
 class DecideJointTaskRequest(_message.Message):
     __slots__ = ("case_number", "department_code", "approve", "reason")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
@@ -349,10 +377,8 @@ class IssueSupervisionOrderRequest(_message.Message):
     def __init__(self, case_number: _Optional[str] = ..., due_on: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class RunSupervisionScanRequest(_message.Message):
-    __slots__ = ("today",)
-    TODAY_FIELD_NUMBER: _ClassVar[int]
-    today: str
-    def __init__(self, today: _Optional[str] = ...) -> None: ...
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class RunSupervisionScanResponse(_message.Message):
     __slots__ = ("warnings", "yellow_cards", "red_cards", "deemed_accepted")

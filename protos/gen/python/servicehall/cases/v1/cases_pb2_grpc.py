@@ -84,6 +84,11 @@ class CasesServiceStub:
                 request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SupplyMaterialsRequest.SerializeToString,
                 response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
                 _registered_method=True)
+        self.WaiveMaterial = channel.unary_unary(
+                '/servicehall.cases.v1.CasesService/WaiveMaterial',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.WaiveMaterialRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
         self.StartReview = channel.unary_unary(
                 '/servicehall.cases.v1.CasesService/StartReview',
                 request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.CaseActionRequest.SerializeToString,
@@ -192,6 +197,10 @@ class CasesServiceServicer:
     def AcceptCase(self, request, context):
         """Decisions. A move the state table does not allow is FAILED_PRECONDITION, naming the
         current state.
+        Acceptance follows the materials record: every required material of the case's item
+        version supplied or waived, else FAILED_PRECONDITION with a field violation ("materials")
+        naming each missing one. A case under a one-time notice is accepted by SupplyMaterials
+        (or WaiveMaterial) completing the notice's list, not by AcceptCase.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -211,6 +220,14 @@ class CasesServiceServicer:
 
     def SupplyMaterials(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WaiveMaterial(self, request, context):
+        """The chief representative (首席代表) of the case's department waives one required material
+        before acceptance, with a reason; recorded (who, when, why), once per material.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -277,7 +294,8 @@ class CasesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def IssueSupervisionOrder(self, request, context):
-        """Supervision.
+        """Supervision. The scan (also run on a timer in every replica) records what is due now,
+        by the service's clock: deemed acceptances (Art. 32), warnings, yellow and red cards.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -340,6 +358,11 @@ def add_CasesServiceServicer_to_server(servicer, server):
             'SupplyMaterials': grpc.unary_unary_rpc_method_handler(
                     servicer.SupplyMaterials,
                     request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.SupplyMaterialsRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'WaiveMaterial': grpc.unary_unary_rpc_method_handler(
+                    servicer.WaiveMaterial,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.WaiveMaterialRequest.FromString,
                     response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
             ),
             'StartReview': grpc.unary_unary_rpc_method_handler(
@@ -672,6 +695,33 @@ class CasesService:
             target,
             '/servicehall.cases.v1.CasesService/SupplyMaterials',
             servicehall_dot_cases_dot_v1_dot_cases__pb2.SupplyMaterialsRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WaiveMaterial(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CasesService/WaiveMaterial',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.WaiveMaterialRequest.SerializeToString,
             servicehall_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
             options,
             channel_credentials,
