@@ -290,6 +290,8 @@ async def list_notices(case_number: CaseNumber, clients: Clients, call: Call) ->
 async def list_service_items(
     clients: Clients, call: PublicCall, department_code: Annotated[str, Query(max_length=20)] = ""
 ) -> ServiceItemList:
+    """The items that can be applied for today, each as the version in force today: the same
+    fees, seal, materials and time limits as its guide."""
     return service_item_list_out(
         await call(clients.catalog.ListServiceItems, cases_pb2.ListServiceItemsRequest(department_code=department_code))
     )

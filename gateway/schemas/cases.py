@@ -99,7 +99,16 @@ class SupervisionOrderIn(Strict):
     note: str = Field(min_length=1, max_length=2000)
 
 
+class MaterialOut(BaseModel):
+    name: str
+    form: str  # original | copy
+    count: int
+
+
 class ServiceItemOut(BaseModel):
+    """An item as one version of its rules says it: in the listing and the guide, the version
+    in force today; in a case, the version it was received under."""
+
     code: str
     name: str
     department_code: str
@@ -111,6 +120,8 @@ class ServiceItemOut(BaseModel):
     version: int
     fee_item_codes: list[str]
     needs_seal: bool
+    effective_from: str
+    materials: list[MaterialOut]
 
 
 class JointTaskOut(BaseModel):
@@ -249,6 +260,8 @@ def item_out(item: cases_pb2.ServiceItem) -> ServiceItemOut:
         version=item.version,
         fee_item_codes=list(item.fee_item_codes),
         needs_seal=item.needs_seal,
+        effective_from=item.effective_from,
+        materials=[MaterialOut(name=m.name, form=m.form, count=m.count) for m in item.materials],
     )
 
 

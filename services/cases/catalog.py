@@ -17,8 +17,12 @@ Import rules
   `effective_from` alone is not a change of rules. A new version cannot take effect before
   the version it follows, nor before today (by the session's clock): the rules in force on a
   day that has passed are what the cases of that day were decided by.
-- `service_items` holds the headline of the newest version (for listing); a case takes the
-  version in force on its day of receipt (queries.version_in_force) and keeps it.
+- `service_items` holds an item's identity and the headline of its newest version; what is
+  shown of an item is always one of its versions: the listing and the guide show the version
+  in force today (queries.find_version_in_force), and a case takes the version in force on
+  its day of receipt (queries.version_in_force) and keeps it.
+- A manager's UpsertServiceItem is one entry of the file, checked by the same rules
+  (catalog_rules.parse_item) and written the same way (_write_item).
 
 Where the rest lives: the rules of one item and their validation (ItemRules, parse_item) are
 in services.cases.catalog_rules; the one-form definitions (一表制) in services.cases.forms; the
@@ -55,6 +59,7 @@ from services.cases.catalog_rules import (
 )
 from services.cases.forms import check_forms, demo_forms
 from services.cases.models import Department, ServiceItem, ServiceItemVersion, Window, WindowSeal
+from services.cases.queries import find_version_in_force
 from shared.auth import Caller
 from shared.clock import today
 from shared.errors import FieldViolation, InvalidArgument, NotFound
@@ -320,20 +325,25 @@ def seed(session: Session) -> int:
 # --- use cases ---------------------------------------------------------------------------
 
 
-def list_service_items(session: Session, caller: Caller, *, department_code: str = "") -> list[ServiceItem]:
-    """The catalog's items (headline of the newest version), by code: public."""
-    query = sa.select(ServiceItem).order_by(ServiceItem.code)
-    if department_code:
-        query = query.where(ServiceItem.department_code == department_code)
-    return list(session.scalars(query))
+def list_service_items(session: Session, caller: Caller, *, department_code: str = "") -> list[ServiceItemVersion]:
+    """The items that can be applied for today, by code, each as the version in force today
+    (queries.find_version_in_force: the version the guide reads and a case submitted today
+    takes); optionally one department's (the version's department). An item whose first
+    version takes effect later is not listed yet (ListItemVersions shows it): public."""
+    day = today(session)
+    listed = []
+    for code in session.scalars(sa.select(ServiceItem.code).order_by(ServiceItem.code)):
+        version = find_version_in_force(session, code, day)
+        if version is not None and (not department_code or version.department_code == department_code):
+            listed.append(version)
+    return listed
 
 
-def list_item_versions(session: Session, caller: Caller, *, code: str) -> tuple[ServiceItem, list[ServiceItemVersion]]:
-    """An item and every version of its rules, oldest first: public."""
-    item = session.get(ServiceItem, code)
-    if item is None:
+def list_item_versions(session: Session, caller: Caller, *, code: str) -> list[ServiceItemVersion]:
+    """Every version of an item's rules, oldest first: public."""
+    if session.get(ServiceItem, code) is None:
         raise NotFound("no such service item", [FieldViolation("service_item_code", "not in the catalog")])
-    return item, list_versions(session, item.code)
+    return list_versions(session, code)
 
 
 def upsert_item(

@@ -124,9 +124,13 @@ def pause(
     return row
 
 
-def resume(session: Session, case_number: str, caller: Caller) -> Case:
+def resume(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
     """End the open pause the day before today: today counts again. A pause resumed the day it
-    began stopped no day (ended_on is then the day before started_on) and keeps its record."""
+    began stopped no day (ended_on is then the day before started_on) and keeps its record.
+    The reason staff give (optional) is kept in the resumption's history row."""
+    reason = (reason or "").strip()
+    if len(reason) > MAX_NOTE:
+        raise InvalidArgument("the reason is too long", [FieldViolation("reason", f"at most {MAX_NOTE} characters")])
     case = find_case(session, case_number, for_update=True)
     caller.require_department(case.department_code)
     row = clock.open_pause(session, case)
@@ -169,6 +173,7 @@ def resume(session: Session, case_number: str, caller: Caller) -> Case:
             )
             + f"；承诺办结期限 {_iso(due.promised)}，法定办结期限 {_iso(due.statutory)}"
             + (f"（{due.note}）" if due.note else "")
+            + (f"；{reason}" if reason else "")
             + f"（{voucher.number}）"
         ),
     )

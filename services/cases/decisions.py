@@ -249,9 +249,9 @@ def _end_correction(session: Session, case: Case) -> None:
         pause.ended_on = today(session)
 
 
-def start_review(session: Session, case_number: str, caller: Caller) -> Case:
+def start_review(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
     case = _staff_case(session, case_number, caller)
-    move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id)
+    move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id, reason=_reason(reason, required=False))
     return case
 
 
@@ -285,9 +285,10 @@ def _deny(session: Session, case: Case, *, actor: str, reason: str) -> Case:
     return case
 
 
-def conclude(session: Session, case_number: str, caller: Caller) -> Case:
+def conclude(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
     """Deliver the result. A sealed item concludes at its sealing time and not before it is
     sealed; an item with fees not before the fees service reported them settled."""
+    reason = _reason(reason, required=False)
     case = _staff_case(session, case_number, caller)
     version = case_version(session, case)
     if case.status == lifecycle.APPROVED:
@@ -295,7 +296,9 @@ def conclude(session: Session, case_number: str, caller: Caller) -> Case:
             # The seal goes on the approved result: a use before the approval does not count.
             approved_at = session.scalar(
                 sa.select(sa.func.max(CaseTransition.at)).where(
-                    CaseTransition.case_id == case.id, CaseTransition.to_status == lifecycle.APPROVED
+                    CaseTransition.case_id == case.id,
+                    CaseTransition.to_status == lifecycle.APPROVED,
+                    CaseTransition.from_status != lifecycle.APPROVED,  # the move, not a row in the state
                 )
             )
             used_at = session.scalar(
@@ -308,15 +311,20 @@ def conclude(session: Session, case_number: str, caller: Caller) -> Case:
             case.sealed_at = used_at
         if version.fee_item_codes and case.fees_settled_at is None:
             raise FailedPrecondition(f"case {case.case_number} has fees that are not settled yet")
-    move(session, case, lifecycle.CONCLUDED, actor=caller.staff_id)
+    move(session, case, lifecycle.CONCLUDED, actor=caller.staff_id, reason=reason)
     case.concluded_at = case.sealed_at if version.needs_seal and case.sealed_at else now(session)
     return case
 
 
-def conclude_on_the_spot(session: Session, case_number: str, caller: Caller, *, seal_code: str = "") -> Case:
+def conclude_on_the_spot(
+    session: Session, case_number: str, caller: Caller, *, seal_code: str = "", reason: str = ""
+) -> Case:
     """An instant case (即办件): accepted, reviewed, approved, sealed when its item needs the
-    window seal, and concluded at the window, each step in the history; the fee rule still
-    applies. Any refusal leaves nothing written (one transaction)."""
+    window seal, and concluded at the window, each step in the history (the reason on the
+    conclusion's row); the fee rule still applies. Any refusal leaves nothing written (one
+    transaction). A use of the named seal already logged for the case (SealService.UseSeal:
+    the stamping was recorded first) is the seal on the result: nothing new is logged."""
+    reason = _reason(reason, required=False)
     case = _staff_case(session, case_number, caller)
     if case.case_kind != "instant":
         raise FailedPrecondition(f"case {case.case_number} is {case.case_kind}, not an instant case")
@@ -333,7 +341,10 @@ def conclude_on_the_spot(session: Session, case_number: str, caller: Caller, *, 
         _accept(session, case, actor=caller.staff_id)
     move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id)
     _approve(session, case, actor=caller.staff_id)
-    if version.needs_seal:
+    earlier = _seal_use_since_receipt(session, case, seal_code) if version.needs_seal else None
+    if earlier is not None:
+        case.sealed_at = earlier.used_at  # one stamping, logged (and published) once
+    elif version.needs_seal:
         use = seals.use_seal(
             session,
             seal_code=seal_code,
@@ -351,7 +362,21 @@ def conclude_on_the_spot(session: Session, case_number: str, caller: Caller, *, 
             staff_id=caller.staff_id,
         )
     session.flush()
-    return conclude(session, case_number, caller)
+    return conclude(session, case_number, caller, reason=reason)
+
+
+def _seal_use_since_receipt(session: Session, case: Case, seal_code: str) -> SealUse | None:
+    """The newest use of a seal logged for the case since it was received, if any."""
+    return session.scalar(
+        sa.select(SealUse)
+        .where(
+            SealUse.case_number == case.case_number,
+            SealUse.seal_code == seal_code,
+            SealUse.used_at >= case.submitted_at,
+        )
+        .order_by(SealUse.used_at.desc(), SealUse.id.desc())
+        .limit(1)
+    )
 
 
 def withdraw(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:

@@ -29,7 +29,11 @@ def service_guide(session: Session, code: str, on: date | None = None) -> dict[s
     """The guide of an item on a day (today in the hall by default): what to bring, how
     long it takes, what it costs, where to go. Plain JSON-ready values."""
     day = on or today(session)
-    version = version_in_force(session, code, day)
+    return guide_of(session, version_in_force(session, code, day), day)
+
+
+def guide_of(session: Session, version: ServiceItemVersion, day: date) -> dict[str, Any]:
+    """The guide of one version of an item's rules, as of a day (service_guide's answer)."""
     department = session.get(Department, version.department_code)
     window = session.get(Window, version.window_code)
     joint = []
@@ -125,15 +129,17 @@ def format_guide(guide: dict[str, Any]) -> str:
 # ------------------------------------------------------------------------- use cases
 @dataclass(frozen=True)
 class ServiceGuide:
-    item: ServiceItem
-    version: ServiceItemVersion  # in force today
+    version: ServiceItemVersion  # in force today: what the listing shows of the item too
     text: str
 
 
 def get_service_guide(session: Session, caller: Caller, *, code: str) -> ServiceGuide:
-    """An item's guide as it applies today: public (anyone may ask what to bring)."""
+    """An item's guide as it applies today: public (anyone may ask what to bring). The item
+    shown with it and its text are one version, the one in force today, as in the listing
+    (catalog.list_service_items)."""
     item = session.get(ServiceItem, code)
     if item is None:
         raise NotFound("no such service item", [FieldViolation("service_item_code", "not in the catalog")])
-    version = version_in_force(session, item.code, today(session))
-    return ServiceGuide(item=item, version=version, text=render_guide_text(session, item.code))
+    day = today(session)
+    version = version_in_force(session, item.code, day)
+    return ServiceGuide(version=version, text=format_guide(guide_of(session, version, day)))

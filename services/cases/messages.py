@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import cast
+from typing import Any, cast
 
 import grpc
 import sqlalchemy as sa
-from google.protobuf import json_format
 from sqlalchemy.orm import Session
 
 from servicehall.cases.v1 import cases_pb2
 from services.cases import clock, joint, lifecycle
 from services.cases.access import CaseFilter
+from services.cases.catalog import newest_version
 from services.cases.consultations import ConsultationView
 from services.cases.guide import ServiceGuide
 from services.cases.intake import ApplicantInput
@@ -23,13 +23,13 @@ from services.cases.models import (
     Case,
     CaseTransition,
     ClockPause,
+    Department,
     SealUse,
-    ServiceItem,
     ServiceItemVersion,
     Voucher,
     WindowSeal,
 )
-from services.cases.queries import case_item, material_waivers, materials_missing
+from services.cases.queries import material_waivers, materials_missing
 from services.cases.seals import SealReconciliation
 from shared.auth import Caller, caller_from_metadata
 from shared.errors import FieldViolation, InvalidArgument
@@ -111,9 +111,35 @@ def case_filter(request: cases_pb2.ListCasesRequest) -> CaseFilter:
     )
 
 
-def item_definition(request: cases_pb2.UpsertServiceItemRequest) -> dict[str, object]:
-    """The definition as a catalog entry (the keys of an item in the catalog file)."""
-    return json_format.MessageToDict(request.definition, preserving_proto_field_name=True)
+def item_definition(request: cases_pb2.UpsertServiceItemRequest) -> dict[str, Any]:
+    """The item as an entry of the catalog file (the same keys), for the file's rules
+    (catalog_rules.parse_item). A text left empty is left out, so that the rules call it
+    required; a number or a flag is always there (0 and false are values); a material's
+    count left out (0) is 1, as in the file."""
+    item = request.item
+    entry: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("code", item.code),
+            ("name", item.name),
+            ("department", item.department),
+            ("window", item.window),
+            ("type", item.type),
+            ("kind", item.kind),
+            ("effective_from", item.effective_from),
+        )
+        if value
+    }
+    entry.update(
+        statutory_days=item.statutory_days,
+        promised_days=item.promised_days,
+        needs_seal=item.needs_seal,
+        materials=[{"name": m.name, "form": m.form, **({"count": m.count} if m.count else {})} for m in item.materials],
+        fees=list(item.fees),
+        form_fields=[{"name": f.name, "label": f.label, "required": f.required} for f in item.form_fields],
+        joint_departments=list(item.joint_departments),
+    )
+    return entry
 
 
 # ------------------------------------------------------------------------ rows -> messages
@@ -126,45 +152,45 @@ def kind_name(kind: cases_pb2.CaseKind) -> str:
     return cases_pb2.CaseKind.Name(kind).removeprefix("CASE_KIND_").lower()
 
 
-def item_message(item: ServiceItem, version: ServiceItemVersion | None = None) -> cases_pb2.ServiceItem:
-    source = version or item
+def item_message(session: Session, version: ServiceItemVersion) -> cases_pb2.ServiceItem:
+    """An item as one version of its rules says it: the listing and the guide (the version in
+    force), a case (the version it was received under), the versions of an item, an upsert."""
+    department = session.get(Department, version.department_code)
     return cases_pb2.ServiceItem(
-        code=item.code,
-        name=source.name,
-        department_code=item.department_code,
-        department_name=item.department.name,
-        window_code=source.window_code,
-        case_kind=KINDS[source.case_kind],
-        statutory_days=source.statutory_days,
-        promised_days=source.promised_days,
-        version=version.version if version else item.current_version,
-        fee_item_codes=list(version.fee_item_codes or []) if version else [],
-        needs_seal=bool(version.needs_seal) if version else False,
+        code=version.code,
+        name=version.name,
+        department_code=version.department_code,
+        department_name=department.name if department else version.department_code,
+        window_code=version.window_code,
+        case_kind=KINDS[version.case_kind],
+        statutory_days=version.statutory_days,
+        promised_days=version.promised_days,
+        version=version.version,
+        fee_item_codes=list(version.fee_item_codes or []),
+        needs_seal=bool(version.needs_seal),
+        effective_from=version.effective_from.isoformat(),
+        materials=[
+            cases_pb2.Material(name=str(m["name"]), form=str(m["form"]), count=int(m.get("count", 1)))
+            for m in version.materials or []
+        ],
     )
 
 
-def items_message(items: Iterable[ServiceItem]) -> cases_pb2.ListServiceItemsResponse:
-    return cases_pb2.ListServiceItemsResponse(items=[item_message(i) for i in items])
+def items_message(session: Session, versions: Iterable[ServiceItemVersion]) -> cases_pb2.ListServiceItemsResponse:
+    """Items, each as one version of it (the listing: the version in force; ListItemVersions:
+    every version of one item)."""
+    return cases_pb2.ListServiceItemsResponse(items=[item_message(session, v) for v in versions])
 
 
-def versions_message(item: ServiceItem, versions: Iterable[ServiceItemVersion]) -> cases_pb2.ListServiceItemsResponse:
-    return cases_pb2.ListServiceItemsResponse(items=[item_message(item, v) for v in versions])
-
-
-def version_message(session: Session, version: ServiceItemVersion) -> cases_pb2.ServiceItem:
-    """An item as one of its versions says (e.g. the version an upsert left newest)."""
-    item = session.get(ServiceItem, version.code)
-    assert item is not None  # foreign key
-    return item_message(item, version)
-
-
-def guide_message(guide: ServiceGuide) -> cases_pb2.ServiceGuide:
-    return cases_pb2.ServiceGuide(item=item_message(guide.item, guide.version), text=guide.text)
+def guide_message(session: Session, guide: ServiceGuide) -> cases_pb2.ServiceGuide:
+    return cases_pb2.ServiceGuide(item=item_message(session, guide.version), text=guide.text)
 
 
 def case_message(session: Session, case: Case, *, query_code: str = "") -> cases_pb2.Case:
-    item = case_item(session, case)
+    # The version the case was received under (a case without one: its item's newest).
     version = session.get(ServiceItemVersion, case.item_version_id) if case.item_version_id else None
+    version = version or newest_version(session, case.service_item_code)
+    assert version is not None  # an item is written with its first version
     waivers = material_waivers(session, case)
     paused = session.scalar(
         sa.select(sa.func.count())
@@ -174,7 +200,7 @@ def case_message(session: Session, case: Case, *, query_code: str = "") -> cases
     message = cases_pb2.Case(
         case_number=case.case_number,
         query_code=query_code,
-        service_item=item_message(item, version),
+        service_item=item_message(session, version),
         applicant=cases_pb2.Applicant(
             name=case.applicant_name,
             id_card_number=mask_id_card(case.applicant_id_card_number),

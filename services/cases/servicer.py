@@ -186,7 +186,9 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
     async def StartReview(
         self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
-        return await self._change(context, lambda s, c: decisions.start_review(s, request.case_number, c))
+        return await self._change(
+            context, lambda s, c: decisions.start_review(s, request.case_number, c, reason=request.reason)
+        )
 
     async def ApproveCase(
         self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
@@ -203,13 +205,18 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
     async def ConcludeCase(
         self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
-        return await self._change(context, lambda s, c: decisions.conclude(s, request.case_number, c))
+        return await self._change(
+            context, lambda s, c: decisions.conclude(s, request.case_number, c, reason=request.reason)
+        )
 
     async def ConcludeOnTheSpot(
         self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
         return await self._change(
-            context, lambda s, c: decisions.conclude_on_the_spot(s, request.case_number, c, seal_code=request.seal_code)
+            context,
+            lambda s, c: decisions.conclude_on_the_spot(
+                s, request.case_number, c, seal_code=request.seal_code, reason=request.reason
+            ),
         )
 
     async def WithdrawCase(
@@ -254,7 +261,9 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
     async def ResumeClock(
         self, request: cases_pb2.CaseActionRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
-        return await self._change(context, lambda s, c: deadlines.resume(s, request.case_number, c))
+        return await self._change(
+            context, lambda s, c: deadlines.resume(s, request.case_number, c, reason=request.reason)
+        )
 
     async def GrantExtension(
         self, request: cases_pb2.GrantExtensionRequest, context: grpc.aio.ServicerContext

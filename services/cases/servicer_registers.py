@@ -25,7 +25,7 @@ class CatalogServicer(cases_pb2_grpc.CatalogServiceServicer):
         caller = caller_of(context)
         return await self.runtime.read(
             lambda s: messages.items_message(
-                catalog.list_service_items(s, caller, department_code=request.department_code)
+                s, catalog.list_service_items(s, caller, department_code=request.department_code)
             )
         )
 
@@ -34,7 +34,7 @@ class CatalogServicer(cases_pb2_grpc.CatalogServiceServicer):
     ) -> cases_pb2.ServiceGuide:
         caller = caller_of(context)
         return await self.runtime.read(
-            lambda s: messages.guide_message(guide.get_service_guide(s, caller, code=request.service_item_code))
+            lambda s: messages.guide_message(s, guide.get_service_guide(s, caller, code=request.service_item_code))
         )
 
     async def UpsertServiceItem(
@@ -46,7 +46,7 @@ class CatalogServicer(cases_pb2_grpc.CatalogServiceServicer):
         def write(session: Session) -> cases_pb2.ServiceItem:
             version = catalog.upsert_item(session, definition=definition, actor=caller)
             session.flush()
-            return messages.version_message(session, version)
+            return messages.item_message(session, version)
 
         return await self.runtime.write(write)
 
@@ -55,7 +55,7 @@ class CatalogServicer(cases_pb2_grpc.CatalogServiceServicer):
     ) -> cases_pb2.ListServiceItemsResponse:
         caller = caller_of(context)
         return await self.runtime.read(
-            lambda s: messages.versions_message(*catalog.list_item_versions(s, caller, code=request.service_item_code))
+            lambda s: messages.items_message(s, catalog.list_item_versions(s, caller, code=request.service_item_code))
         )
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import grpc
 import pytest
 import yaml
-from google.protobuf import struct_pb2
 from grpc_status import rpc_status
 
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
@@ -225,9 +224,7 @@ async def test_registers_over_grpc(stubs):
     guide = await catalog.GetServiceGuide(cases_pb2.GetServiceGuideRequest(service_item_code="LAND-001"))
     assert guide.item.code == "LAND-001" and "FEE-LAND-REG" in list(guide.item.fee_item_codes)
     assert guide.text
-    definition = struct_pb2.Struct()
-    definition.update({"code": "ZY-001"})
-    upsert = cases_pb2.UpsertServiceItemRequest(definition=definition)
+    upsert = cases_pb2.UpsertServiceItemRequest(item=cases_pb2.ServiceItemDefinition(code="ZY-001"))
     assert await code_of(catalog.UpsertServiceItem(upsert, metadata=staff("AIC"))) == grpc.StatusCode.PERMISSION_DENIED
     assert await code_of(catalog.UpsertServiceItem(upsert, metadata=MANAGER)) == grpc.StatusCode.INVALID_ARGUMENT
     versions = await catalog.ListItemVersions(cases_pb2.ListItemVersionsRequest(service_item_code="LAND-001"))

@@ -89,8 +89,10 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
 }
 
 GRPC_ONLY = {
-    "CatalogService/UpsertServiceItem": "catalog maintenance by managers with the catalog tools, not a window's "
-    "work: a free-form definition (google.protobuf.Struct) that docs/cases.md documents as gRPC only",
+    "CatalogService/UpsertServiceItem": "catalog maintenance by managers with their tools (grpcurl, a script, "
+    "the catalog file's import), not a window's or a browser's work: a typed ServiceItemDefinition with the keys "
+    "of the catalog file, documented in docs/cases.md as gRPC only and tested over the wire with grpcurl "
+    "(tests/unit/test_cases_catalog_api.py)",
 }
 
 _NOT_ON_THE_SPOT = "read only by ConcludeOnTheSpot, which has its own route"

@@ -1,6 +1,5 @@
 import datetime
 
-from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -46,7 +45,7 @@ CASE_STATUS_CONCLUDED: CaseStatus
 CASE_STATUS_WITHDRAWN: CaseStatus
 
 class ServiceItem(_message.Message):
-    __slots__ = ("code", "name", "department_code", "department_name", "window_code", "case_kind", "statutory_days", "promised_days", "version", "fee_item_codes", "needs_seal")
+    __slots__ = ("code", "name", "department_code", "department_name", "window_code", "case_kind", "statutory_days", "promised_days", "version", "fee_item_codes", "needs_seal", "effective_from", "materials")
     CODE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -58,6 +57,8 @@ class ServiceItem(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     FEE_ITEM_CODES_FIELD_NUMBER: _ClassVar[int]
     NEEDS_SEAL_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_FIELD_NUMBER: _ClassVar[int]
     code: str
     name: str
     department_code: str
@@ -69,7 +70,19 @@ class ServiceItem(_message.Message):
     version: int
     fee_item_codes: _containers.RepeatedScalarFieldContainer[str]
     needs_seal: bool
-    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department_code: _Optional[str] = ..., department_name: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[_Union[CaseKind, str]] = ..., statutory_days: _Optional[int] = ..., promised_days: _Optional[int] = ..., version: _Optional[int] = ..., fee_item_codes: _Optional[_Iterable[str]] = ..., needs_seal: _Optional[bool] = ...) -> None: ...
+    effective_from: str
+    materials: _containers.RepeatedCompositeFieldContainer[Material]
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department_code: _Optional[str] = ..., department_name: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[_Union[CaseKind, str]] = ..., statutory_days: _Optional[int] = ..., promised_days: _Optional[int] = ..., version: _Optional[int] = ..., fee_item_codes: _Optional[_Iterable[str]] = ..., needs_seal: _Optional[bool] = ..., effective_from: _Optional[str] = ..., materials: _Optional[_Iterable[_Union[Material, _Mapping]]] = ...) -> None: ...
+
+class Material(_message.Message):
+    __slots__ = ("name", "form", "count")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FORM_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    form: str
+    count: int
+    def __init__(self, name: _Optional[str] = ..., form: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
 
 class Applicant(_message.Message):
     __slots__ = ("name", "id_card_number", "phone", "email", "enterprise_code")
@@ -406,10 +419,52 @@ class ServiceGuide(_message.Message):
     def __init__(self, item: _Optional[_Union[ServiceItem, _Mapping]] = ..., text: _Optional[str] = ...) -> None: ...
 
 class UpsertServiceItemRequest(_message.Message):
-    __slots__ = ("definition",)
-    DEFINITION_FIELD_NUMBER: _ClassVar[int]
-    definition: _struct_pb2.Struct
-    def __init__(self, definition: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    __slots__ = ("item",)
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    item: ServiceItemDefinition
+    def __init__(self, item: _Optional[_Union[ServiceItemDefinition, _Mapping]] = ...) -> None: ...
+
+class ServiceItemDefinition(_message.Message):
+    __slots__ = ("code", "name", "department", "window", "type", "kind", "statutory_days", "promised_days", "effective_from", "needs_seal", "materials", "fees", "form_fields", "joint_departments")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATUTORY_DAYS_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_DAYS_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_SEAL_FIELD_NUMBER: _ClassVar[int]
+    MATERIALS_FIELD_NUMBER: _ClassVar[int]
+    FEES_FIELD_NUMBER: _ClassVar[int]
+    FORM_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    JOINT_DEPARTMENTS_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    name: str
+    department: str
+    window: str
+    type: str
+    kind: str
+    statutory_days: int
+    promised_days: int
+    effective_from: str
+    needs_seal: bool
+    materials: _containers.RepeatedCompositeFieldContainer[Material]
+    fees: _containers.RepeatedScalarFieldContainer[str]
+    form_fields: _containers.RepeatedCompositeFieldContainer[FormField]
+    joint_departments: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., department: _Optional[str] = ..., window: _Optional[str] = ..., type: _Optional[str] = ..., kind: _Optional[str] = ..., statutory_days: _Optional[int] = ..., promised_days: _Optional[int] = ..., effective_from: _Optional[str] = ..., needs_seal: _Optional[bool] = ..., materials: _Optional[_Iterable[_Union[Material, _Mapping]]] = ..., fees: _Optional[_Iterable[str]] = ..., form_fields: _Optional[_Iterable[_Union[FormField, _Mapping]]] = ..., joint_departments: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class FormField(_message.Message):
+    __slots__ = ("name", "label", "required")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    label: str
+    required: bool
+    def __init__(self, name: _Optional[str] = ..., label: _Optional[str] = ..., required: _Optional[bool] = ...) -> None: ...
 
 class ListItemVersionsRequest(_message.Message):
     __slots__ = ("service_item_code",)

@@ -1067,15 +1067,15 @@ class CatalogServiceStub:
         Args:
             channel: A grpc.Channel.
         """
-        self.ListServiceItems = channel.unary_unary(
-                '/servicehall.cases.v1.CatalogService/ListServiceItems',
-                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.SerializeToString,
-                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
-                _registered_method=True)
         self.GetServiceGuide = channel.unary_unary(
                 '/servicehall.cases.v1.CatalogService/GetServiceGuide',
                 request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.SerializeToString,
                 response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.FromString,
+                _registered_method=True)
+        self.ListServiceItems = channel.unary_unary(
+                '/servicehall.cases.v1.CatalogService/ListServiceItems',
+                request_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.SerializeToString,
+                response_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
                 _registered_method=True)
         self.UpsertServiceItem = channel.unary_unary(
                 '/servicehall.cases.v1.CatalogService/UpsertServiceItem',
@@ -1092,12 +1092,6 @@ class CatalogServiceStub:
 class CatalogServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
-    def ListServiceItems(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
     def GetServiceGuide(self, request, context):
         """The service guide (办事指南), generated from the item version in force.
         """
@@ -1105,9 +1099,19 @@ class CatalogServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListServiceItems(self, request, context):
+        """The items that can be applied for today, each as the version in force today (what the
+        guide says). An item whose first version takes effect later is not listed yet.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def UpsertServiceItem(self, request, context):
         """Managers: create an item or change it; a change becomes a new version (cases keep theirs).
-        The definition has the keys of an item in the catalog file (services/cases/catalog).
+        The item has the keys of an entry of the catalog file (services/cases/catalog) and is
+        checked by the same rules (services/cases/catalog_rules.py). Answers with the item's
+        newest version (a new one only when its rules changed).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -1122,15 +1126,15 @@ class CatalogServiceServicer:
 
 def add_CatalogServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
-            'ListServiceItems': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListServiceItems,
-                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.FromString,
-                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.SerializeToString,
-            ),
             'GetServiceGuide': grpc.unary_unary_rpc_method_handler(
                     servicer.GetServiceGuide,
                     request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.FromString,
                     response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.SerializeToString,
+            ),
+            'ListServiceItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListServiceItems,
+                    request_deserializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.FromString,
+                    response_serializer=servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.SerializeToString,
             ),
             'UpsertServiceItem': grpc.unary_unary_rpc_method_handler(
                     servicer.UpsertServiceItem,
@@ -1154,33 +1158,6 @@ class CatalogService:
     """Missing associated documentation comment in .proto file."""
 
     @staticmethod
-    def ListServiceItems(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/servicehall.cases.v1.CatalogService/ListServiceItems',
-            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.SerializeToString,
-            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
     def GetServiceGuide(request,
             target,
             options=(),
@@ -1197,6 +1174,33 @@ class CatalogService:
             '/servicehall.cases.v1.CatalogService/GetServiceGuide',
             servicehall_dot_cases_dot_v1_dot_cases__pb2.GetServiceGuideRequest.SerializeToString,
             servicehall_dot_cases_dot_v1_dot_cases__pb2.ServiceGuide.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListServiceItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/servicehall.cases.v1.CatalogService/ListServiceItems',
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsRequest.SerializeToString,
+            servicehall_dot_cases_dot_v1_dot_cases__pb2.ListServiceItemsResponse.FromString,
             options,
             channel_credentials,
             insecure,
