@@ -46,8 +46,9 @@ class OnTheSpot(Reason):
         "",
         max_length=40,
         examples=["SEAL-AIC-01"],
-        description="the window approval seal put on the result: required when the item needs the seal "
-        "(the use is logged with the case); see GET /api/v1/windows/{window_code}/seals",
+        description="the window approval seal put on the result: required when the item needs the seal; "
+        "a use of it already recorded for the case (POST /api/v1/seals/{code}/uses) is taken, else the use is "
+        "logged now; see GET /api/v1/windows/{window_code}/seals",
     )
 
 

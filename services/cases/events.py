@@ -10,7 +10,7 @@ from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
 from servicehall.events.v1 import cases_pb2 as case_events
-from services.cases.models import Case, CaseTransition, ClockPause, OutboxMessage, ServiceItem
+from services.cases.models import Case, CaseTransition, ClockPause, OutboxMessage, ServiceItemVersion
 from shared.clock import now
 from shared.kafka.outbox import add_event
 from shared.kafka.topics import CASES_EVENTS
@@ -36,14 +36,15 @@ def due_date(day: date | None, provisional_years: Sequence[int] = ()) -> case_ev
     )
 
 
-def case_submitted(session: Session, case: Case, item: ServiceItem) -> str:
+def case_submitted(session: Session, case: Case, version: ServiceItemVersion) -> str:
+    """The receipt, told with the rules the case was received under (its item version)."""
     return _publish(
         session,
         case,
         case_events.CaseSubmitted(
             case_number=case.case_number,
-            service_item_code=item.code,
-            service_item_name=item.name,
+            service_item_code=version.code,
+            service_item_name=version.name,
             department_code=case.department_code,
             window_code=case.window_code,
             case_kind=case.case_kind,
@@ -51,7 +52,7 @@ def case_submitted(session: Session, case: Case, item: ServiceItem) -> str:
             applicant_phone=case.applicant_phone,
             applicant_email=case.applicant_email,
             submitted_at=to_timestamp(case.submitted_at),
-            promised_days=item.promised_days,
+            promised_days=version.promised_days,
             query_code_sha256=case.query_code_sha256,
         ),
     )

@@ -59,17 +59,19 @@ def submit_application(
     item = session.get(ServiceItem, service_item_code) if service_item_code else None
     version = find_version_in_force(session, service_item_code, shanghai_day(moment)) if item else None
     _validate(service_item_code, item, applicant, remarks, version, materials_supplied or [], declared_values or {})
-    assert item is not None
-    case_number = next_number(session, item.department_code, shanghai_day(moment), digits=5)
+    assert item is not None and version is not None
+    # Everything the case is decided by comes from the version in force, not the item's headline
+    # row, which shows the newest version even before its day.
+    case_number = next_number(session, version.department_code, shanghai_day(moment), digits=5)
     query_code = f"{secrets.randbelow(10**6):06d}"
     case = Case(
         case_number=case_number,
         query_code_sha256=query_code_digest(case_number, query_code),
         service_item_code=item.code,
-        item_version_id=version.id if version else None,
-        department_code=item.department_code,
-        window_code=item.window_code,
-        case_kind=item.case_kind,
+        item_version_id=version.id,
+        department_code=version.department_code,
+        window_code=version.window_code,
+        case_kind=version.case_kind,
         status=lifecycle.RECEIVED,
         applicant_name=applicant.name.strip(),
         applicant_id_card_number=applicant.id_card_number.upper(),
@@ -89,9 +91,9 @@ def submit_application(
         case.agent_staff_id = assignment.agent_staff_id if assignment else ""
     session.add(case)
     session.flush()
-    if version is not None and version.joint_departments and not form_data:
+    if version.joint_departments and not form_data:
         joint.open_item_tasks(session, case, version)
-    events.case_submitted(session, case, item)
+    events.case_submitted(session, case, version)
     return case, item, query_code
 
 
@@ -148,6 +150,9 @@ def _validate(
         problems.append(FieldViolation("service_item_code", "is required"))
     elif item is None:
         problems.append(FieldViolation("service_item_code", f"no service item with code '{code[:40]}' in the catalog"))
+    elif version is None:
+        # The headline row already shows a version that takes effect later: nothing to apply under yet.
+        problems.append(FieldViolation("service_item_code", f"service item {code[:40]} is not in force yet"))
     name = applicant.name.strip()
     if not name:
         problems.append(FieldViolation("applicant.name", "is required"))
