@@ -96,7 +96,6 @@ class EventConsumer:
 
     def _consume(self) -> None:
         self._consumer = KafkaConsumer(
-            *self.topics,
             bootstrap_servers=self.bootstrap_servers,
             group_id=self.group_id,
             client_id=f"{self.group_id}-consumer",
@@ -104,6 +103,13 @@ class EventConsumer:
             auto_offset_reset="earliest",
             max_poll_records=50,
         )
+        # Join the group only once this client's metadata knows every topic: a member that
+        # joins while a just-created topic is missing from it is assigned no partitions until
+        # the next metadata refresh, minutes later, and the events wait that long.
+        while not all(self._consumer.partitions_for_topic(topic) for topic in self.topics):
+            if self._stop.wait(0.2):
+                return
+        self._consumer.subscribe(self.topics)
         while not self._stop.is_set():
             batches = self._consumer.poll(timeout_ms=500)
             for partition, records in batches.items():
