@@ -26,7 +26,7 @@ def setup_tracing(
         trace.set_tracer_provider(_provider)
         if otlp_endpoint:
             # Loaded only when traces are exported: the exporter brings its own gRPC client stack.
-            from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter  # noqa: PLC0415
+            from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter  # noqa: PLC0415 (see above)
 
             _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint, insecure=True)))
     if extra_processor is not None:

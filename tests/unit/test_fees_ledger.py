@@ -76,10 +76,10 @@ def count(factory, model, *where) -> int:
         return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
-def all_at_once(n: int, work: Callable[[int], T]) -> list[T | BaseException]:
+def all_at_once(n: int, work: Callable[[int], T]) -> list[T | BaseException | None]:
     """Run work(i) in n threads released together; results or exceptions, by i."""
     barrier = threading.Barrier(n)
-    results: list[T | BaseException] = [None] * n  # type: ignore[list-item]
+    results: list[T | BaseException | None] = [None] * n
 
     def target(i: int) -> None:
         barrier.wait()
