@@ -13,6 +13,8 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import grpc
+
 from shared.errors import PermissionDenied
 
 STAFF_ID = "x-staff-id"
@@ -65,6 +67,11 @@ def caller_from_metadata(metadata: Iterable[tuple[str, str | bytes]] | None) -> 
         roles=roles,
         query_code=values.get(QUERY_CODE, "").strip()[:12],
     )
+
+
+def caller_of(context: grpc.aio.ServicerContext) -> Caller:
+    """Who is calling a servicer method (every service's servicers read it this way)."""
+    return caller_from_metadata(context.invocation_metadata())
 
 
 def query_code_digest(case_number: str, query_code: str) -> str:

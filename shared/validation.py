@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from shared.errors import FieldViolation, InvalidArgument
 from shared.timeutil import shanghai_day, utcnow
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -36,3 +37,11 @@ def is_mobile_phone(number: str) -> bool:
 
 def is_email(address: str) -> bool:
     return len(address) <= 200 and bool(_EMAIL.match(address))
+
+
+def parse_day(value: str, field: str = "day") -> date:
+    """A YYYY-MM-DD request field, or INVALID_ARGUMENT naming it."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument(f"{field} must be YYYY-MM-DD", [FieldViolation(field, "must be YYYY-MM-DD")]) from None

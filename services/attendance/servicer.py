@@ -10,7 +10,7 @@ from servicehall.attendance.v1 import attendance_pb2, attendance_pb2_grpc
 from services.attendance import messages, punches
 from services.attendance.metrics import PUNCHES_RECORDED
 from services.attendance.settings import AttendanceSettings
-from shared.auth import caller_from_metadata
+from shared.auth import caller_of
 from shared.runtime import Runtime
 
 
@@ -21,7 +21,7 @@ class AttendanceServicer(attendance_pb2_grpc.AttendanceServiceServicer):
     async def RecordPunch(
         self, request: attendance_pb2.RecordPunchRequest, context: grpc.aio.ServicerContext
     ) -> attendance_pb2.Punch:
-        caller = caller_from_metadata(context.invocation_metadata())
+        caller = caller_of(context)
         max_skew = timedelta(seconds=self.runtime.settings.max_clock_skew_seconds)
         message = await self.runtime.write(
             lambda session: messages.punch_message(
@@ -42,7 +42,7 @@ class AttendanceServicer(attendance_pb2_grpc.AttendanceServiceServicer):
     async def ListPunches(
         self, request: attendance_pb2.ListPunchesRequest, context: grpc.aio.ServicerContext
     ) -> attendance_pb2.ListPunchesResponse:
-        caller = caller_from_metadata(context.invocation_metadata())
+        caller = caller_of(context)
         return await self.runtime.read(
             lambda session: attendance_pb2.ListPunchesResponse(
                 punches=[

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any, cast
 
-import grpc
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -31,10 +30,10 @@ from services.cases.models import (
 )
 from services.cases.queries import material_waivers, materials_missing
 from services.cases.seals import SealReconciliation
-from shared.auth import Caller, caller_from_metadata
 from shared.errors import FieldViolation, InvalidArgument
 from shared.masking import mask_email, mask_id_card, mask_phone
 from shared.timeutil import SHANGHAI, to_timestamp
+from shared.validation import parse_day
 
 KINDS = {
     "instant": cases_pb2.CASE_KIND_INSTANT,
@@ -49,11 +48,6 @@ STATUSES = {
 
 
 # ---------------------------------------------------------------------- requests -> inputs
-def caller_of(context: grpc.aio.ServicerContext) -> Caller:
-    """Who is calling, from the call's metadata (shared.auth: staff or an applicant)."""
-    return caller_from_metadata(context.invocation_metadata())
-
-
 def applicant_input(message: cases_pb2.Applicant) -> ApplicantInput:
     return ApplicantInput(
         name=message.name,
@@ -64,16 +58,9 @@ def applicant_input(message: cases_pb2.Applicant) -> ApplicantInput:
     )
 
 
-def day(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidArgument(f"{field} must be YYYY-MM-DD", [FieldViolation(field, "must be YYYY-MM-DD")]) from None
-
-
 def optional_day(value: str, field: str) -> date | None:
     """An empty field is no day (the use case's default)."""
-    return day(value, field) if value else None
+    return parse_day(value, field) if value else None
 
 
 def period(since: str, until: str) -> tuple[datetime, datetime]:

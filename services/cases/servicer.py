@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from services.cases import access, deadlines, decisions, intake, messages, supervision
-from services.cases.messages import caller_of, case_message
+from services.cases.messages import case_message
 from services.cases.metrics import CASES_SUBMITTED, Outcome, outcomes
 from services.cases.models import Case
 from services.cases.queries import find_case
 from services.cases.settings import CasesSettings
-from shared.auth import Caller
+from shared.auth import Caller, caller_of
 from shared.runtime import Runtime
+from shared.validation import parse_day
 
 CaseWork = Callable[[Session, Caller], Case]
 
@@ -281,7 +282,7 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
     async def IssueSupervisionOrder(
         self, request: cases_pb2.IssueSupervisionOrderRequest, context: grpc.aio.ServicerContext
     ) -> cases_pb2.Case:
-        due_on = messages.day(request.due_on, "due_on")
+        due_on = parse_day(request.due_on, "due_on")
         return await self._change(
             context,
             _case_after(

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from services.cases import agency, catalog, consultations, guide, messages, seals
-from services.cases.messages import caller_of
 from services.cases.settings import CasesSettings
+from shared.auth import caller_of
 from shared.runtime import Runtime
 
 

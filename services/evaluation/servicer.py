@@ -7,7 +7,7 @@ import grpc
 from servicehall.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from services.evaluation import messages, throughput
 from services.evaluation.settings import EvaluationSettings
-from shared.auth import caller_from_metadata
+from shared.auth import caller_of
 from shared.runtime import Runtime
 
 
@@ -18,7 +18,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     async def GetWindowThroughput(
         self, request: evaluation_pb2.GetWindowThroughputRequest, context: grpc.aio.ServicerContext
     ) -> evaluation_pb2.GetWindowThroughputResponse:
-        caller = caller_from_metadata(context.invocation_metadata())
+        caller = caller_of(context)
         return await self.runtime.read(
             lambda session: evaluation_pb2.GetWindowThroughputResponse(
                 windows=[

@@ -5,7 +5,7 @@ use case takes the caller so that a rule added later has one home."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from services.evaluation.models import WindowDailyThroughput
 from shared.auth import Caller
 from shared.db import table_of, upsert
-from shared.errors import FieldViolation, InvalidArgument
 from shared.timeutil import shanghai_day
+from shared.validation import parse_day
 
 
 def count_case_received(session: Session, *, department_code: str, window_code: str, submitted_at: datetime) -> None:
@@ -55,10 +55,3 @@ def totals_by_window(session: Session) -> list[tuple[str, str, int]]:
         table.department_code, table.window_code
     )
     return [(d, w, int(n)) for d, w, n in session.execute(query)]
-
-
-def parse_day(day: str) -> date:
-    try:
-        return date.fromisoformat(day)
-    except ValueError:
-        raise InvalidArgument("day must be YYYY-MM-DD", [FieldViolation("day", "must be YYYY-MM-DD")]) from None

@@ -13,6 +13,7 @@ from services.fees.collection import PaymentOutcome, RefundOutcome
 from services.fees.models import CashierDay, FeeCase, FeeStandard, PaymentNotice, Receipt
 from services.fees.reporting import LedgerExport, Period, Reconciliation, ReconciliationReport, RevenueSummary
 from services.fees.standards import StandardInput
+from shared import validation
 from shared.errors import FieldViolation, InvalidArgument
 from shared.timeutil import to_timestamp
 
@@ -46,12 +47,7 @@ RECEIPT_TYPES = {
 
 def parse_day(text: str, field_name: str = "day") -> date | None:
     """A YYYY-MM-DD field; None when it is empty (the use case takes today)."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidArgument(f"{field_name} is not a day", [FieldViolation(field_name, "YYYY-MM-DD")]) from None
+    return validation.parse_day(text, field_name) if text else None
 
 
 def parse_period(text: str, field_name: str = "period", *, month_only: bool = False) -> Period:

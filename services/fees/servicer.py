@@ -10,12 +10,8 @@ import grpc
 from servicehall.fees.v1 import fees_pb2, fees_pb2_grpc
 from services.fees import messages, use_cases
 from services.fees.settings import FeesSettings
-from shared.auth import Caller, caller_from_metadata
+from shared.auth import caller_of
 from shared.runtime import Runtime
-
-
-def _caller(context: grpc.aio.ServicerContext) -> Caller:
-    return caller_from_metadata(context.invocation_metadata())
 
 
 class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
@@ -27,7 +23,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def ListFeeStandards(
         self, request: fees_pb2.ListFeeStandardsRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.ListFeeStandardsResponse:
-        caller = _caller(context)
+        caller = caller_of(context)
         on = messages.parse_day(request.on, "on")
         return await self.runtime.read(
             lambda session: messages.standards_response(
@@ -40,7 +36,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def CreateFeeStandard(
         self, request: fees_pb2.CreateFeeStandardRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.FeeStandard:
-        caller = _caller(context)
+        caller = caller_of(context)
         standard = messages.standard_input(request.standard)
         return await self.runtime.write(
             lambda session: messages.standard_message(use_cases.create_fee_standard(session, caller, standard))
@@ -49,7 +45,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def ImportFeeStandards(
         self, request: fees_pb2.ImportFeeStandardsRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.ImportFeeStandardsResponse:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.write(
             lambda session: messages.import_response(
                 *use_cases.import_fee_standards(session, caller, request.yaml_document)
@@ -61,7 +57,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def AssessFees(
         self, request: fees_pb2.AssessFeesRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.AssessFeesResponse:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.write(
             lambda session: messages.assess_response(
                 *use_cases.assess_fees(
@@ -77,7 +73,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def GetPaymentNotice(
         self, request: fees_pb2.GetPaymentNoticeRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.PaymentNotice:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.read(
             lambda session: messages.notice_message(
                 session, use_cases.get_payment_notice(session, caller, notice_number=request.notice_number)
@@ -87,7 +83,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def ListPaymentNotices(
         self, request: fees_pb2.ListPaymentNoticesRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.ListPaymentNoticesResponse:
-        caller = _caller(context)
+        caller = caller_of(context)
         status = messages.notice_status(request.status)
         return await self.runtime.read(
             lambda session: messages.notices_response(
@@ -105,7 +101,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def ReduceFee(
         self, request: fees_pb2.ReduceFeeRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.PaymentNotice:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.write(
             lambda session: messages.notice_message(
                 session,
@@ -123,7 +119,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def WaivePaymentNotice(
         self, request: fees_pb2.WaivePaymentNoticeRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.PaymentNotice:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.write(
             lambda session: messages.notice_message(
                 session,
@@ -136,7 +132,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def VoidPaymentNotice(
         self, request: fees_pb2.VoidPaymentNoticeRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.PaymentNotice:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.write(
             lambda session: messages.notice_message(
                 session,
@@ -151,7 +147,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def RecordPayment(
         self, request: fees_pb2.RecordPaymentRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.PaymentResult:
-        caller = _caller(context)
+        caller = caller_of(context)
         method = messages.payment_method(request.method)
         return await self.runtime.write(
             lambda session: messages.payment_result(
@@ -170,7 +166,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def RecordRefund(
         self, request: fees_pb2.RecordRefundRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.RefundResult:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.write(
             lambda session: messages.refund_result(
                 session,
@@ -190,7 +186,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def VoidReceipt(
         self, request: fees_pb2.VoidReceiptRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.VoidReceiptResponse:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.write(
             lambda session: messages.void_receipt_response(
                 *use_cases.void_receipt(session, caller, receipt_number=request.receipt_number, reason=request.reason)
@@ -200,7 +196,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def GetReceipt(
         self, request: fees_pb2.GetReceiptRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.Receipt:
-        caller = _caller(context)
+        caller = caller_of(context)
         return await self.runtime.read(
             lambda session: messages.receipt_message(
                 use_cases.get_receipt(session, caller, receipt_number=request.receipt_number)
@@ -210,7 +206,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     # --- day close and reports --------------------------------------------------------------
 
     async def CloseDay(self, request: fees_pb2.CloseDayRequest, context: grpc.aio.ServicerContext) -> fees_pb2.DayClose:
-        caller = _caller(context)
+        caller = caller_of(context)
         day = messages.parse_day(request.day)
         return await self.runtime.write(
             lambda session: messages.day_close_message(
@@ -221,7 +217,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def Reconcile(
         self, request: fees_pb2.ReconcileRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.ReconcileResponse:
-        caller = _caller(context)
+        caller = caller_of(context)
         period = messages.parse_period(request.period)
         return await self.runtime.read(
             lambda session: messages.reconcile_response(
@@ -232,7 +228,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def ExportLedger(
         self, request: fees_pb2.ExportLedgerRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.ExportLedgerResponse:
-        caller = _caller(context)
+        caller = caller_of(context)
         period = messages.parse_period(request.period)
         return await self.runtime.read(
             lambda session: messages.ledger_export_response(
@@ -243,7 +239,7 @@ class FeesServicer(fees_pb2_grpc.FeesServiceServicer):
     async def GetRevenueSummary(
         self, request: fees_pb2.GetRevenueSummaryRequest, context: grpc.aio.ServicerContext
     ) -> fees_pb2.RevenueSummary:
-        caller = _caller(context)
+        caller = caller_of(context)
         month = messages.parse_period(request.month, "month", month_only=True)
         return await self.runtime.read(
             lambda session: messages.revenue_summary_message(
