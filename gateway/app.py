@@ -9,11 +9,14 @@ from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import make_asgi_app
 
+from gateway.audit import AuditMiddleware
 from gateway.clients import open_clients
 from gateway.errors import install_error_handlers
+from gateway.identity.tokens import Tokens
 from gateway.middleware import BodyLimitMiddleware, MetricsMiddleware
-from gateway.routers import cases, fees, health, registers
+from gateway.routers import admin, auth, cases, fees, health, registers
 from gateway.settings import GatewaySettings
+from shared.db import make_engine, make_session_factory
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
@@ -24,6 +27,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             yield
         finally:
             await app.state.clients.close()
+            engine.dispose()
 
     app = FastAPI(
         title="servicehall gateway",
@@ -32,12 +36,20 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # The gateway's own database (accounts, keys, idempotency, audit); migrated beforehand
+    # by `python -m gateway migrate`, like the services'.
+    engine = make_engine(settings.resolved_database_url())
+    session_factory = make_session_factory(engine)
+    app.state.tokens = Tokens(settings, session_factory)
     install_error_handlers(app)
+    app.include_router(auth.router)
+    app.include_router(admin.router)
     app.include_router(cases.router)
     app.include_router(fees.router)
     app.include_router(registers.router)
     app.include_router(health.router)
     app.mount("/metrics", make_asgi_app())
+    app.add_middleware(AuditMiddleware, session_factory=session_factory)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from grpc_status import rpc_status
 from starlette.exceptions import HTTPException
 
-from shared.errors import field_violations
+from shared.errors import DomainError, TooManyAttempts, field_violations
 from shared.masking import mask_text
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,9 @@ GRPC_TO_HTTP = {
     grpc.StatusCode.UNAUTHENTICATED: 401,
     grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
     grpc.StatusCode.UNAVAILABLE: 503,
-    grpc.StatusCode.DEADLINE_EXCEEDED: 503,
+    # The call may have done its work before the deadline fired: no Retry-After here, a
+    # client retries only with the same Idempotency-Key (or after reading the state).
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
 }
 
 TITLES = {
@@ -45,6 +47,7 @@ TITLES = {
     429: "Too many requests",
     500: "Internal error",
     503: "Service unavailable",
+    504: "Gateway timeout",
 }
 
 
@@ -69,7 +72,10 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> JSONResponse:
         log.error("unexpected gRPC error", extra={"grpc_code": code.name, "detail": error.details()})
         return problem(500, "internal error")
     if status == 503:
+        # UNAVAILABLE: the call did not reach the service, so a retry is safe.
         return problem(503, "a backing service is unavailable; try again", headers={"Retry-After": "1"})
+    if status == 504:
+        return problem(504, "the service did not answer in time; the request may have been carried out")
     errors: list[dict[str, str]] = []
     details = rpc_status.from_call(error)
     if details is not None:
@@ -103,7 +109,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail))
+        return problem(error.status_code, str(error.detail), headers=dict(error.headers or {}))
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, error: DomainError) -> JSONResponse:
+        # The gateway's own use cases (sign-in, administration) raise what the services do.
+        status = GRPC_TO_HTTP.get(error.code, 500)
+        headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, TooManyAttempts) else None
+        errors = [{"field": v.field, "message": v.description} for v in error.violations]
+        return problem(status, mask_text(error.message), errors, headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, error: Exception) -> JSONResponse:

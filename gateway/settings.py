@@ -1,6 +1,8 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.config import default_sqlite_url
+
 
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
@@ -18,3 +20,21 @@ class GatewaySettings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, gt=0)
     otel_exporter_otlp_endpoint: str = ""
     log_level: str = "INFO"
+
+    # The gateway's own database: accounts, clients, signing keys, idempotency, audit.
+    gateway_database_url: str = ""
+    auth_issuer: str = "servicehall"
+    staff_token_seconds: int = Field(15 * 60, gt=0, le=3600)
+    system_token_seconds: int = Field(10 * 60, gt=0, le=3600)
+    # A retired key stays published this long after its last token could have been signed.
+    key_retire_grace_seconds: int = Field(3600, ge=0)
+    # Sign-in: after this many wrong attempts the login name is locked, 30 s doubling to 15 min.
+    sign_in_failures_before_lock: int = Field(5, ge=1)
+    # Single sign-on; off while oidc_issuer is empty.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_redirect_uri: str = ""
+
+    def resolved_database_url(self) -> str:
+        return self.gateway_database_url or default_sqlite_url("gateway")

@@ -1,45 +1,66 @@
-"""Who is calling: staff (id, department, roles) or an applicant (case number + query code).
+"""Who is calling: staff, a department system, or an applicant (case number + query code).
 
-The identity travels as gRPC metadata, set by the gateway from the HTTP headers of the same
-names (X-Staff-Id, ...) or by a department system. Authenticating those headers (SSO, mTLS)
-happens in front of the platform; the services trust them and enforce what each caller may
-do, so a rule holds whichever way a request comes in.
+The services never take an identity on trust: the interceptor of shared/grpc_server.py
+verifies the caller's signed token (shared/identity.py) and puts the resulting `Caller`
+in a context variable for the call; `caller_of(context)` reads it. Only the applicant's
+query code travels as plain metadata (`x-query-code`), and the cases service checks it,
+with a lockout, against the case. What each caller may do is decided in the use cases.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import hmac
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import grpc
 
 from shared.errors import PermissionDenied
 
-STAFF_ID = "x-staff-id"
-DEPARTMENT = "x-department"
-ROLES = "x-roles"  # comma-separated
+AUTHORIZATION = "authorization"  # "Bearer <token>"
 QUERY_CODE = "x-query-code"
-METADATA_KEYS = (STAFF_ID, DEPARTMENT, ROLES, QUERY_CODE)
+# Where the gateway saw the request come from, for the audit log; a claim, not a proof.
+CLIENT_ADDRESS = "x-client-address"
 
-# 窗口工作人员, 首席代表, 中心管理人员, 收费员, 审批人 (waivers, refunds, extensions), 县效能办
-KNOWN_ROLES = frozenset({"window_staff", "chief_representative", "manager", "cashier", "approver", "efficiency_office"})
+# 窗口工作人员, 首席代表, 中心管理人员, 收费员, 审批人 (waivers, refunds, extensions), 县效能办,
+# and the administrator of accounts (the gateway's; no service grants it anything).
+KNOWN_ROLES = frozenset(
+    {"window_staff", "chief_representative", "manager", "cashier", "approver", "efficiency_office", "administrator"}
+)
+# Who reads every department's matters (and decides none of them for being so).
+OVERSIGHT_ROLES = ("manager", "efficiency_office")
 
 
 @dataclass(frozen=True)
 class Caller:
-    staff_id: str = ""
-    department_code: str = ""
+    staff_id: str = ""  # the actor: a staff id, or client:<id> for a department system
+    department_code: str = ""  # a staff member's department (the first, for a system)
     roles: frozenset[str] = field(default_factory=frozenset)
     query_code: str = ""
+    kind: str = ""  # staff | system | anonymous (default: staff when staff_id is set)
+    departments: frozenset[str] = field(default_factory=frozenset)
+    client_address: str = ""
+
+    def __post_init__(self) -> None:
+        # One department given either way fills the other, so tests and tokens read alike.
+        departments = self.departments | ({self.department_code} if self.department_code else set())
+        object.__setattr__(self, "departments", frozenset(departments))
+        if not self.department_code and departments:
+            object.__setattr__(self, "department_code", sorted(departments)[0])
+        if not self.kind:
+            object.__setattr__(self, "kind", "staff" if self.staff_id else "anonymous")
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.staff_id)
+        """Acts for the hall: a signed-in staff member or a department system."""
+        return self.kind in ("staff", "system") and bool(self.staff_id)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def acts_for(self, department_code: str) -> bool:
+        return department_code in self.departments
 
     def require_role(self, *roles: str) -> None:
         if not self.is_staff or not self.has_role(*roles):
@@ -49,29 +70,39 @@ class Caller:
         """Staff act on their own department's matters; managers on every department's."""
         if not self.is_staff:
             raise PermissionDenied("staff only")
-        if self.has_role("manager", "efficiency_office"):
+        if self.has_role(*OVERSIGHT_ROLES):
             return
-        if self.department_code != department_code:
+        if not self.acts_for(department_code):
             raise PermissionDenied("staff act only on their own department's cases")
 
 
-def caller_from_metadata(metadata: Iterable[tuple[str, str | bytes]] | None) -> Caller:
-    values: dict[str, str] = {}
-    for key, value in metadata or ():
-        if key in METADATA_KEYS:
-            values[key] = value.decode() if isinstance(value, bytes) else value
-    roles = frozenset(r.strip() for r in values.get(ROLES, "").split(",") if r.strip() in KNOWN_ROLES)
-    return Caller(
-        staff_id=values.get(STAFF_ID, "").strip()[:40],
-        department_code=values.get(DEPARTMENT, "").strip()[:20],
-        roles=roles,
-        query_code=values.get(QUERY_CODE, "").strip()[:12],
-    )
+ANONYMOUS = Caller()
+_current: contextvars.ContextVar[Caller] = contextvars.ContextVar("servicehall_caller", default=ANONYMOUS)
+
+
+def set_current_caller(caller: Caller) -> contextvars.Token[Caller]:
+    return _current.set(caller)
+
+
+def reset_current_caller(token: contextvars.Token[Caller]) -> None:
+    _current.reset(token)
+
+
+def current_caller() -> Caller:
+    return _current.get()
 
 
 def caller_of(context: grpc.aio.ServicerContext) -> Caller:
-    """Who is calling a servicer method (every service's servicers read it this way)."""
-    return caller_from_metadata(context.invocation_metadata())
+    """Who is calling a servicer method, as the interceptor verified it (every service's
+    servicers read it this way; without the interceptor it is anonymous)."""
+    return _current.get()
+
+
+def metadata_value(metadata: object, key: str) -> str:
+    for item_key, value in metadata or ():  # type: ignore[attr-defined]
+        if item_key == key:
+            return value.decode() if isinstance(value, bytes) else str(value)
+    return ""
 
 
 def query_code_digest(case_number: str, query_code: str) -> str:

@@ -37,6 +37,10 @@ class ServiceSettings(BaseSettings):
     otel_exporter_otlp_endpoint: str = Field("", description="OTLP gRPC endpoint; empty = no export")
     log_level: str = Field("INFO")
     shutdown_grace_seconds: float = Field(10.0, ge=0, description="In-flight calls get this long on SIGTERM")
+    auth_issuer: str = Field("servicehall", description="The `iss` every token must carry")
+    auth_jwks_url: str = Field("", description="The gateway's JWKS (/.well-known/jwks.json)")
+    auth_jwks: str = Field("", description="A JWKS given inline instead of the URL (tests, make up)")
+    grpc_reflection: bool = Field(False, description="Server reflection (describes the API to anyone)")
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_sqlite_url(self.service_name)

@@ -77,3 +77,16 @@ def field_violations(rpc_status: status_pb2.Status) -> list[FieldViolation]:
             detail.Unpack(bad_request)
             found += [FieldViolation(v.field, v.description) for v in bad_request.field_violations]
     return found
+
+
+class Unauthenticated(DomainError):
+    code = grpc.StatusCode.UNAUTHENTICATED
+
+
+@dataclass
+class TooManyAttempts(DomainError):
+    """Locked after repeated failures; `retry_after_seconds` says when to try again."""
+
+    retry_after_seconds: int = 60
+
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED

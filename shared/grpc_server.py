@@ -1,9 +1,12 @@
-"""The grpc.aio server every service runs: health, reflection, interceptors, metrics.
+"""The grpc.aio server every service runs: health, interceptors, metrics (reflection only
+when switched on: it tells a stranger the whole API).
 
 create_server() returns (server, port) without starting it, so tests bind port 0 and read
-the port back. The interceptor turns DomainError into a status with field details, counts
-every call (grpc_server_handled_total, grpc_server_handling_seconds) and hides unexpected
-exceptions behind INTERNAL.
+the port back. The interceptor verifies the caller's token before anything else (a call
+without a valid one is UNAUTHENTICATED, whatever else it sends; only health checks pass
+without), turns DomainError into a status with field details, counts every call
+(grpc_server_handled_total, grpc_server_handling_seconds) and hides unexpected exceptions
+behind INTERNAL.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from grpc_status import rpc_status
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from prometheus_client import Counter, Histogram
 
+from shared.auth import reset_current_caller, set_current_caller
 from shared.config import ServiceSettings
 from shared.errors import DomainError, to_rpc_status
+from shared.identity import Authenticator, TokenVerifier, Unauthenticated, remote_keys, static_keys
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,13 @@ HANDLING_SECONDS = Histogram(
     ["grpc_service", "grpc_method"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+REFUSED = Counter(
+    "servicehall_grpc_calls_refused_total",
+    "Calls refused before the method ran: no valid token, or a system token outside its scope",
+    ["grpc_service", "reason"],
+)
+# Probes of the orchestrator carry no token; they learn only SERVING or not.
+UNAUTHENTICATED_SERVICES = frozenset({"grpc.health.v1.Health"})
 
 
 @dataclass(frozen=True)
@@ -62,22 +74,45 @@ class ObservedServer:
 
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, authenticator: Authenticator) -> None:
+        self.authenticator = authenticator
+
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            return handler  # streaming calls (health Watch, reflection) pass through
         service, _, method = handler_call_details.method.lstrip("/").partition("/")
+        if handler is None or service in UNAUTHENTICATED_SERVICES:
+            return handler
+        if handler.unary_unary is None:
+            # Only reflection streams (when switched on): it describes the API, nothing more.
+            return handler
         inner = handler.unary_unary
+
+        authenticator = self.authenticator
 
         async def observed(request: Any, context: grpc.aio.ServicerContext) -> Any:
             STARTED.labels(service, method).inc()
             started = time.perf_counter()
             code = grpc.StatusCode.OK
+            caller_token = None
             try:
+                try:
+                    verified = await authenticator.authenticate(
+                        context.invocation_metadata(), handler_call_details.method
+                    )
+                except Unauthenticated as refusal:
+                    code = grpc.StatusCode.UNAUTHENTICATED
+                    REFUSED.labels(service, "unauthenticated").inc()
+                    log.warning("call refused", extra={"grpc_method": handler_call_details.method, "why": str(refusal)})
+                    await context.abort(code, "a valid bearer token is required (authorization metadata)")
+                if not verified.may_call(handler_call_details.method):
+                    code = grpc.StatusCode.PERMISSION_DENIED
+                    REFUSED.labels(service, "out_of_scope").inc()
+                    await context.abort(code, "this client may not call this method")
+                caller_token = set_current_caller(verified.caller)
                 return await inner(request, context)
             except DomainError as error:
                 code = error.code
@@ -90,6 +125,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 log.exception("unhandled error", extra={"grpc_method": handler_call_details.method})
                 await context.abort(grpc.StatusCode.INTERNAL, "internal error")
             finally:
+                if caller_token is not None:
+                    reset_current_caller(caller_token)
                 elapsed = time.perf_counter() - started
                 HANDLED.labels(service, method, code.name).inc()
                 HANDLING_SECONDS.labels(service, method).observe(elapsed)
@@ -112,14 +149,27 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
 def create_server(settings: ServiceSettings, registrations: list[Registration]) -> tuple[ObservedServer, int]:
     """Build (not start) the server; returns it and the bound port (useful with port 0)."""
-    server = grpc.aio.server(interceptors=[aio_server_interceptor(), CallInterceptor()])
+    server = grpc.aio.server(interceptors=[aio_server_interceptor(), CallInterceptor(authenticator_for(settings))])
     for registration in registrations:
         registration.add_to_server(registration.servicer, server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [r.service_name for r in registrations]
-    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    if settings.grpc_reflection:
+        reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     port = server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
     if port == 0:
         raise RuntimeError(f"cannot bind gRPC port {settings.grpc_host}:{settings.grpc_port}")
     return ObservedServer(server, health_servicer, names), port
+
+
+def authenticator_for(settings: ServiceSettings) -> Authenticator:
+    """Keys inline (tests, `make up`) or from the gateway's JWKS URL; neither is a mistake
+    of the deployment, so the service refuses to start rather than to trust anyone."""
+    if settings.auth_jwks:
+        source = static_keys(settings.auth_jwks)
+    elif settings.auth_jwks_url:
+        source = remote_keys(settings.auth_jwks_url)
+    else:
+        raise RuntimeError("set AUTH_JWKS_URL (the gateway's /.well-known/jwks.json) or AUTH_JWKS")
+    return Authenticator(TokenVerifier(source, issuer=settings.auth_issuer))

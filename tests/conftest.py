@@ -22,13 +22,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.identity import keys as signing_keys
 from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
 from services.notification.server import DEFINITION as NOTIFICATION
 from shared.clock import SYSTEM_CLOCK, Clock, ShiftedClock, session_info
-from shared.db import make_engine, make_session_factory, migrate
+from shared.db import make_engine, make_session_factory, migrate, transaction
 from shared.runtime import RunningService, ServiceDefinition, run_seed
+from shared.timeutil import utcnow
 from tests.cases_hall import Hall, build_hall
+from tests.identity import GATEWAY_DB, TEST_JWKS, TEST_KEY
 from tests.support import free_port
 from tools.kafka.broker import KafkaBroker, ensure_jars
 
@@ -136,6 +139,19 @@ def migrated_database(databases: Databases) -> Callable[..., str]:
 
 
 @pytest.fixture
+def gateway_database_url(databases: Databases) -> str:
+    """A gateway database at head whose signing key is the test key (tests/identity.py)."""
+    url = databases.copy_of_migrated(GATEWAY_DB)  # type: ignore[arg-type]
+    engine = make_engine(url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            signing_keys.install(session, TEST_KEY, utcnow())
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
 def clock() -> ShiftedClock:
     """The test's clock: the database fixtures below hand it to every session they make."""
     return ShiftedClock()
@@ -233,6 +249,7 @@ async def start_service(databases: Databases) -> AsyncIterator[Callable[..., Awa
             "kafka_bootstrap_servers": kafka or "",
             "outbox_poll_seconds": 0.05,
             "shutdown_grace_seconds": 1,
+            "auth_jwks": TEST_JWKS,  # tokens of tests/identity.py
         }
         settings = definition.settings_class(**{**options, **overrides})
         service = RunningService(definition, settings, kafka=kafka is not None, clock=clock)

@@ -18,6 +18,7 @@ from services.fees import handlers
 from shared.auth import query_code_digest
 from shared.db import transaction
 from shared.kafka.envelope import new_envelope
+from tests.identity import applicant_metadata, staff_metadata
 
 QUERY_CODE = "246810"
 
@@ -62,15 +63,11 @@ def new_case_number(department: str = "LAND") -> str:
 
 
 def staff(role: str, department: str = "FIN", staff_id: str = "") -> tuple[tuple[str, str], ...]:
-    return (
-        ("x-staff-id", staff_id or f"S-{role.upper()}-1"),
-        ("x-department", department),
-        ("x-roles", role),
-    )
+    return staff_metadata(department, *role.split(","), staff_id=staff_id or f"S-{role.upper()}-1")
 
 
 def applicant(query_code: str = QUERY_CODE) -> tuple[tuple[str, str], ...]:
-    return (("x-query-code", query_code),)
+    return applicant_metadata(query_code)
 
 
 CASHIER = staff("cashier", "FIN", "S-CASH-1")

@@ -36,13 +36,20 @@ def next_revision_id(config: Config) -> str:
     return f"{max(numbers, default=0) + 1:04d}"
 
 
+def migrations_dir_of(name: str) -> Path:
+    """A service's migrations, or the gateway's (its accounts, keys, idempotency records)."""
+    if name == "gateway":
+        return Path(__file__).resolve().parent.parent / "gateway" / "migrations"
+    return definition_of(name).migrations_dir
+
+
 def new_revision(service: str, message: str) -> Path:
-    definition = definition_of(service)
+    migrations_dir = migrations_dir_of(service)
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{Path(scratch) / 'head.db'}"
-        migrate(url, definition.migrations_dir)
+        migrate(url, migrations_dir)
         config = Config()
-        config.set_main_option("script_location", str(definition.migrations_dir))
+        config.set_main_option("script_location", str(migrations_dir))
         config.attributes["database_url"] = url
         # Alembic names the file <rev>_<slug>.py, like the hand-written ones: 0004_what_changes.py.
         script = command.revision(config, message=message, autogenerate=True, rev_id=next_revision_id(config))
@@ -52,7 +59,7 @@ def new_revision(service: str, message: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tools.migration", description=__doc__.splitlines()[0])
-    parser.add_argument("service", help="cases, fees, attendance, evaluation or notification")
+    parser.add_argument("service", help="cases, fees, attendance, evaluation, notification or gateway")
     parser.add_argument("message", help="what the revision changes")
     options = parser.parse_args(argv)
     print(new_revision(options.service, options.message))

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from gateway.dependencies import Call, Clients, PublicCall
+from gateway.dependencies import Call, Clients, Principal, PublicCall, StaffCall, not_signed_in
 from gateway.schemas.cases import (
     CaseList,
     CaseOut,
@@ -110,7 +110,7 @@ async def submit_form(
 @router.get("/cases", response_model=CaseList)
 async def list_cases(
     clients: Clients,
-    call: Call,
+    call: StaffCall,
     status_: Annotated[str, Query(alias="status", max_length=30)] = "",
     department_code: Annotated[str, Query(max_length=20)] = "",
     supervision_level: Annotated[str, Query(max_length=10)] = "",
@@ -152,7 +152,7 @@ async def list_vouchers(case_number: CaseNumber, clients: Clients, call: Call) -
 # Before the generic action route, which would otherwise match "conclude-on-the-spot" first.
 @router.post("/cases/{case_number}/actions/conclude-on-the-spot", response_model=CaseOut)
 async def conclude_on_the_spot(
-    case_number: CaseNumber, clients: Clients, call: Call, body: OnTheSpot | None = None
+    case_number: CaseNumber, clients: Clients, call: StaffCall, body: OnTheSpot | None = None
 ) -> CaseOut:
     """An instant case (即办件) accepted, reviewed, approved and concluded at the window in one
     step; `seal_code` names the window approval seal used when the item needs one."""
@@ -166,15 +166,23 @@ async def conclude_on_the_spot(
 
 @router.post("/cases/{case_number}/actions/{action}", response_model=CaseOut)
 async def act(
-    case_number: CaseNumber, action: SimpleAction, clients: Clients, call: Call, body: Reason | None = None
+    case_number: CaseNumber,
+    action: SimpleAction,
+    clients: Clients,
+    call: Call,
+    principal: Principal,
+    body: Reason | None = None,
 ) -> CaseOut:
-    """A decision on the case; `reason` is required for reject and deny."""
+    """A decision on the case; `reason` is required for reject and deny. An applicant (with
+    the query code) may only withdraw."""
+    if action != "withdraw" and (principal is None or not principal.caller.is_staff):
+        raise not_signed_in()
     request = cases_pb2.CaseActionRequest(case_number=case_number, reason=body.reason if body else "")
     return case_out(await call(getattr(clients.cases, _ACTIONS[action]), request))
 
 
 @router.post("/cases/{case_number}/correction", response_model=CaseOut)
-async def request_correction(case_number: CaseNumber, body: Materials, clients: Clients, call: Call) -> CaseOut:
+async def request_correction(case_number: CaseNumber, body: Materials, clients: Clients, call: StaffCall) -> CaseOut:
     """The one-time notice: every missing material at once (empty list: the service names them)."""
     return case_out(
         await call(
@@ -202,7 +210,7 @@ async def supply_materials(case_number: CaseNumber, body: SuppliedMaterials, cli
 
 
 @router.post("/cases/{case_number}/materials/waivers", response_model=CaseOut)
-async def waive_material(case_number: CaseNumber, body: MaterialWaiverIn, clients: Clients, call: Call) -> CaseOut:
+async def waive_material(case_number: CaseNumber, body: MaterialWaiverIn, clients: Clients, call: StaffCall) -> CaseOut:
     """The chief representative of the case's department waives one required material."""
     return case_out(
         await call(
@@ -214,7 +222,7 @@ async def waive_material(case_number: CaseNumber, body: MaterialWaiverIn, client
 
 @router.post("/cases/{case_number}/joint-tasks/{department_code}/decision", response_model=CaseOut)
 async def decide_joint_task(
-    case_number: CaseNumber, department_code: Code, body: JointDecision, clients: Clients, call: Call
+    case_number: CaseNumber, department_code: Code, body: JointDecision, clients: Clients, call: StaffCall
 ) -> CaseOut:
     return case_out(
         await call(
@@ -230,7 +238,7 @@ async def decide_joint_task(
 
 
 @router.post("/cases/{case_number}/pauses", response_model=CaseOut)
-async def pause_clock(case_number: CaseNumber, body: PauseIn, clients: Clients, call: Call) -> CaseOut:
+async def pause_clock(case_number: CaseNumber, body: PauseIn, clients: Clients, call: StaffCall) -> CaseOut:
     return case_out(
         await call(
             clients.cases.PauseClock,
@@ -245,7 +253,7 @@ async def pause_clock(case_number: CaseNumber, body: PauseIn, clients: Clients, 
 
 
 @router.post("/cases/{case_number}/extensions", response_model=CaseOut)
-async def grant_extension(case_number: CaseNumber, body: ExtensionIn, clients: Clients, call: Call) -> CaseOut:
+async def grant_extension(case_number: CaseNumber, body: ExtensionIn, clients: Clients, call: StaffCall) -> CaseOut:
     return case_out(
         await call(
             clients.cases.GrantExtension,
@@ -259,7 +267,9 @@ async def grant_extension(case_number: CaseNumber, body: ExtensionIn, clients: C
 
 
 @router.post("/cases/{case_number}/supervision-orders", response_model=CaseOut)
-async def order_supervision(case_number: CaseNumber, body: SupervisionOrderIn, clients: Clients, call: Call) -> CaseOut:
+async def order_supervision(
+    case_number: CaseNumber, body: SupervisionOrderIn, clients: Clients, call: StaffCall
+) -> CaseOut:
     return case_out(
         await call(
             clients.cases.IssueSupervisionOrder,
@@ -273,7 +283,7 @@ async def order_supervision(case_number: CaseNumber, body: SupervisionOrderIn, c
 
 
 @router.post("/supervision/scans", response_model=ScanResult)
-async def run_scan(clients: Clients, call: Call) -> ScanResult:
+async def run_scan(clients: Clients, call: StaffCall) -> ScanResult:
     """Managers: run the electronic supervision now (it also runs on a timer)."""
     return scan_result_out(await call(clients.cases.RunSupervisionScan, cases_pb2.RunSupervisionScanRequest()))
 

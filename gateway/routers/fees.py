@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from gateway.dependencies import Call, Clients, PublicCall
+from gateway.dependencies import Call, Clients, PublicCall, StaffCall
 from gateway.schemas.fees import (
     METHODS,
     NOTICE_STATUSES,
@@ -89,7 +89,7 @@ async def list_standards(
 
 
 @router.post("/fees/standards", status_code=status.HTTP_201_CREATED, response_model=FeeStandardModel)
-async def create_standard(body: FeeStandardModel, clients: Clients, call: Call) -> FeeStandardModel:
+async def create_standard(body: FeeStandardModel, clients: Clients, call: StaffCall) -> FeeStandardModel:
     """A new version of a standard (manager)."""
     return standard_out(
         await call(clients.fees.CreateFeeStandard, fees_pb2.CreateFeeStandardRequest(standard=standard_in(body)))
@@ -97,7 +97,7 @@ async def create_standard(body: FeeStandardModel, clients: Clients, call: Call) 
 
 
 @router.post("/fees/standards/import", response_model=StandardsImported)
-async def import_standards(body: StandardsImport, clients: Clients, call: Call) -> StandardsImported:
+async def import_standards(body: StandardsImport, clients: Clients, call: StaffCall) -> StandardsImported:
     """Import versions from a YAML document, all or nothing (manager)."""
     return standards_imported_out(
         await call(
@@ -118,7 +118,7 @@ async def case_notices(case_number: CaseNumber, clients: Clients, call: Call) ->
 
 
 @router.post("/cases/{case_number}/assessment", response_model=AssessmentOut)
-async def assess(case_number: CaseNumber, body: AssessmentIn, clients: Clients, call: Call) -> AssessmentOut:
+async def assess(case_number: CaseNumber, body: AssessmentIn, clients: Clients, call: StaffCall) -> AssessmentOut:
     """Assess what is left of an accepted case (window staff of its department)."""
     return assessment_out(
         await call(
@@ -135,7 +135,7 @@ async def assess(case_number: CaseNumber, body: AssessmentIn, clients: Clients, 
 @router.get("/fees/notices", response_model=NoticeList)
 async def list_notices(
     clients: Clients,
-    call: Call,
+    call: StaffCall,
     department_code: str = "",
     status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$")] = "",
 ) -> NoticeList:
@@ -160,7 +160,7 @@ async def get_notice(notice_number: NoticeNumber, clients: Clients, call: Call) 
 
 
 @router.post("/fees/notices/{notice_number}/reductions", response_model=NoticeOut)
-async def reduce_fee(notice_number: NoticeNumber, body: ReductionIn, clients: Clients, call: Call) -> NoticeOut:
+async def reduce_fee(notice_number: NoticeNumber, body: ReductionIn, clients: Clients, call: StaffCall) -> NoticeOut:
     """Reduce a line of an unpaid notice (approver, with a reason)."""
     return notice_out(
         await call(
@@ -176,7 +176,7 @@ async def reduce_fee(notice_number: NoticeNumber, body: ReductionIn, clients: Cl
 
 
 @router.post("/fees/notices/{notice_number}/waiver", response_model=NoticeOut)
-async def waive_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clients, call: Call) -> NoticeOut:
+async def waive_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clients, call: StaffCall) -> NoticeOut:
     return notice_out(
         await call(
             clients.fees.WaivePaymentNotice,
@@ -186,7 +186,7 @@ async def waive_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Cli
 
 
 @router.post("/fees/notices/{notice_number}/void", response_model=NoticeOut)
-async def void_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clients, call: Call) -> NoticeOut:
+async def void_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clients, call: StaffCall) -> NoticeOut:
     return notice_out(
         await call(
             clients.fees.VoidPaymentNotice,
@@ -204,7 +204,7 @@ async def record_payment(
     body: PaymentIn,
     idempotency_key: IdempotencyKey,
     clients: Clients,
-    call: Call,
+    call: StaffCall,
     response: Response,
 ) -> PaymentOut:
     """Pay a notice in full at the cashier; the answer carries the receipt."""
@@ -225,7 +225,7 @@ async def record_payment(
 
 
 @router.get("/fees/receipts/{receipt_number}", response_model=ReceiptOut)
-async def get_receipt(receipt_number: ReceiptNumber, clients: Clients, call: Call) -> ReceiptOut:
+async def get_receipt(receipt_number: ReceiptNumber, clients: Clients, call: StaffCall) -> ReceiptOut:
     return receipt_out(await call(clients.fees.GetReceipt, fees_pb2.GetReceiptRequest(receipt_number=receipt_number)))
 
 
@@ -235,7 +235,7 @@ async def record_refund(
     body: RefundIn,
     idempotency_key: IdempotencyKey,
     clients: Clients,
-    call: Call,
+    call: StaffCall,
     response: Response,
 ) -> RefundOut:
     """Refund part or all of a payment (approver); a red-letter receipt is issued."""
@@ -256,7 +256,7 @@ async def record_refund(
 
 
 @router.post("/fees/receipts/{receipt_number}/void", response_model=VoidOut)
-async def void_receipt(receipt_number: ReceiptNumber, body: ReasonIn, clients: Clients, call: Call) -> VoidOut:
+async def void_receipt(receipt_number: ReceiptNumber, body: ReasonIn, clients: Clients, call: StaffCall) -> VoidOut:
     """Void today's receipt and issue its replacement (approver)."""
     return void_out(
         await call(
@@ -269,7 +269,7 @@ async def void_receipt(receipt_number: ReceiptNumber, body: ReasonIn, clients: C
 
 
 @router.post("/fees/day-closes", response_model=DayCloseOut)
-async def close_day(body: DayCloseIn, clients: Clients, call: Call) -> DayCloseOut:
+async def close_day(body: DayCloseIn, clients: Clients, call: StaffCall) -> DayCloseOut:
     """Close a cashier's till for a day (the caller's own, today, by default)."""
     return day_close_out(
         await call(
@@ -279,7 +279,7 @@ async def close_day(body: DayCloseIn, clients: Clients, call: Call) -> DayCloseO
 
 
 @router.get("/fees/reconciliation", response_model=ReconciliationOut)
-async def reconcile(period: Period, clients: Clients, call: Call, department_code: str = "") -> ReconciliationOut:
+async def reconcile(period: Period, clients: Clients, call: StaffCall, department_code: str = "") -> ReconciliationOut:
     """receipts = payments - refunds per day, department and fee type."""
     return reconciliation_out(
         await call(clients.fees.Reconcile, fees_pb2.ReconcileRequest(period=period, department_code=department_code))
@@ -287,7 +287,7 @@ async def reconcile(period: Period, clients: Clients, call: Call, department_cod
 
 
 @router.get("/fees/ledger.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-async def export_ledger(period: Period, clients: Clients, call: Call, department_code: str = "") -> Response:
+async def export_ledger(period: Period, clients: Clients, call: StaffCall, department_code: str = "") -> Response:
     """Every receipt line of a day or a month as CSV."""
     answer = await call(
         clients.fees.ExportLedger, fees_pb2.ExportLedgerRequest(period=period, department_code=department_code)
@@ -301,7 +301,7 @@ async def export_ledger(period: Period, clients: Clients, call: Call, department
 
 @router.get("/fees/revenue", response_model=RevenueOut)
 async def revenue(
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")], clients: Clients, call: Call, department_code: str = ""
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")], clients: Clients, call: StaffCall, department_code: str = ""
 ) -> RevenueOut:
     """A month's non-tax revenue and deed tax, net of refunds."""
     return revenue_out(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from gateway.dependencies import Call, Clients
+from gateway.dependencies import Clients, StaffCall
 from gateway.schemas.cases import CaseList
 from gateway.schemas.registers import (
     AssignmentIn,
@@ -36,12 +36,12 @@ Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-
 
 
 @router.get("/windows/{window_code}/seals", response_model=list[SealOut])
-async def list_seals(window_code: Code, clients: Clients, call: Call) -> list[SealOut]:
+async def list_seals(window_code: Code, clients: Clients, call: StaffCall) -> list[SealOut]:
     return seal_list_out(await call(clients.seals.ListSeals, cases_pb2.ListSealsRequest(window_code=window_code)))
 
 
 @router.post("/seals/{seal_code}/uses", status_code=status.HTTP_201_CREATED, response_model=SealUseOut)
-async def use_seal(seal_code: Code, body: SealUseIn, clients: Clients, call: Call) -> SealUseOut:
+async def use_seal(seal_code: Code, body: SealUseIn, clients: Clients, call: StaffCall) -> SealUseOut:
     """Log a use of the window approval seal (on a case's approved result, or with a note)."""
     return seal_use_out(
         await call(
@@ -56,14 +56,14 @@ async def use_seal(seal_code: Code, body: SealUseIn, clients: Clients, call: Cal
 
 
 @router.get("/seals/reconciliation", response_model=SealReconciliationOut)
-async def reconcile_seals(since: Day, until: Day, clients: Clients, call: Call) -> SealReconciliationOut:
+async def reconcile_seals(since: Day, until: Day, clients: Clients, call: StaffCall) -> SealReconciliationOut:
     return seal_reconciliation_out(
         await call(clients.seals.ReconcileSeals, cases_pb2.ReconcileSealsRequest(since=since, until=until))
     )
 
 
 @router.post("/consultations", status_code=status.HTTP_201_CREATED, response_model=ConsultationOut)
-async def record_consultation(body: ConsultationIn, clients: Clients, call: Call) -> ConsultationOut:
+async def record_consultation(body: ConsultationIn, clients: Clients, call: StaffCall) -> ConsultationOut:
     """The staff member who answers first owns the matter (首问负责制)."""
     return consultation_out(
         await call(
@@ -79,7 +79,7 @@ async def record_consultation(body: ConsultationIn, clients: Clients, call: Call
 
 @router.post("/consultations/{consultation_id}/handover", response_model=ConsultationOut)
 async def hand_over(
-    consultation_id: Annotated[int, Path(ge=1)], body: HandoverIn, clients: Clients, call: Call
+    consultation_id: Annotated[int, Path(ge=1)], body: HandoverIn, clients: Clients, call: StaffCall
 ) -> ConsultationOut:
     return consultation_out(
         await call(
@@ -94,7 +94,7 @@ async def hand_over(
 
 
 @router.get("/consultations/counts", response_model=dict[str, int])
-async def count_consultations(since: Day, until: Day, clients: Clients, call: Call) -> dict[str, int]:
+async def count_consultations(since: Day, until: Day, clients: Clients, call: StaffCall) -> dict[str, int]:
     return consultation_counts_out(
         await call(
             clients.consultations.CountConsultations, cases_pb2.CountConsultationsRequest(since=since, until=until)
@@ -103,7 +103,7 @@ async def count_consultations(since: Day, until: Day, clients: Clients, call: Ca
 
 
 @router.post("/agency/assignments", status_code=status.HTTP_201_CREATED, response_model=AssignmentOut)
-async def assign_agent(body: AssignmentIn, clients: Clients, call: Call) -> AssignmentOut:
+async def assign_agent(body: AssignmentIn, clients: Clients, call: StaffCall) -> AssignmentOut:
     """Full-process agency: the agent carries the enterprise's cases from now on."""
     return assignment_out(
         await call(
@@ -118,14 +118,14 @@ async def assign_agent(body: AssignmentIn, clients: Clients, call: Call) -> Assi
 
 
 @router.get("/agents/{agent_staff_id}/caseload", response_model=CaseList)
-async def agent_caseload(agent_staff_id: Code, clients: Clients, call: Call) -> CaseList:
+async def agent_caseload(agent_staff_id: Code, clients: Clients, call: StaffCall) -> CaseList:
     return caseload_out(
         await call(clients.agency.ListAgentCaseload, cases_pb2.ListAgentCaseloadRequest(agent_staff_id=agent_staff_id))
     )
 
 
 @router.get("/enterprises/{enterprise_code}/agency-history", response_model=list[AssignmentOut])
-async def agency_history(enterprise_code: Code, clients: Clients, call: Call) -> list[AssignmentOut]:
+async def agency_history(enterprise_code: Code, clients: Clients, call: StaffCall) -> list[AssignmentOut]:
     return assignment_history_out(
         await call(
             clients.agency.GetAssignmentHistory, cases_pb2.GetAssignmentHistoryRequest(enterprise_code=enterprise_code)

@@ -21,6 +21,7 @@ from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
 from shared.kafka.topics import CASES_EVENTS
 from tests.conftest import Databases
+from tests.identity import staff_headers
 from tests.support import VALID_ID_CARD, eventually, free_port, read_topic
 from tools.stack import SERVICES, Stack
 
@@ -183,8 +184,8 @@ def test_grpcurl_lists_every_service_and_health_is_serving(stack):
         assert json.loads(health.stdout) == {"status": "SERVING"}
 
 
-LAND_STAFF = {"X-Staff-Id": "land-01", "X-Department": "LAND", "X-Roles": "window_staff"}
-CASHIER = {"X-Staff-Id": "fin-cash-1", "X-Department": "FIN", "X-Roles": "cashier"}
+LAND_STAFF = staff_headers("LAND", "window_staff", staff_id="land-01")
+CASHIER = staff_headers("FIN", "cashier", staff_id="fin-cash-1")
 
 
 def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stack):

@@ -4,7 +4,6 @@ dead-letter topic, explicit topics, and the trace that crosses Kafka."""
 
 from __future__ import annotations
 
-import grpc
 import pytest
 import sqlalchemy as sa
 import yaml
@@ -29,6 +28,7 @@ from shared.kafka.outbox import add_event
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import CASES_EVENTS, dead_letter_topic
 from shared.telemetry import setup_tracing
+from tests.identity import gateway_channel, staff_metadata
 from tests.support import VALID_ID_CARD, eventually, read_topic
 
 pytestmark = pytest.mark.integration
@@ -55,7 +55,7 @@ def materials_of(item: str) -> list[str]:
 async def submit(service, item: str = "AIC-002", materials: tuple[str, ...] | None = None) -> cases_pb2.Case:
     """An application for a demo item, by default with every material it lists."""
     materials = tuple(materials_of(item)) if materials is None else materials
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as channel:
+    async with gateway_channel(f"127.0.0.1:{service.port}") as channel:
         return await cases_pb2_grpc.CasesServiceStub(channel).SubmitApplication(
             cases_pb2.SubmitApplicationRequest(
                 service_item_code=item,
@@ -205,8 +205,8 @@ async def test_the_applicant_is_told_of_an_extension_and_why(start_service, kafk
     cases = await start_service(CASES, kafka=bootstrap)
     notification = await start_service(NOTIFICATION, kafka=bootstrap)
     case = await submit(cases, "HCB-002")
-    hcb = (("x-staff-id", "hcb-01"), ("x-department", "HCB"), ("x-roles", "window_staff,approver"))
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{cases.port}") as channel:
+    hcb = staff_metadata("HCB", "window_staff", "approver", staff_id="hcb-01")
+    async with gateway_channel(f"127.0.0.1:{cases.port}") as channel:
         stub = cases_pb2_grpc.CasesServiceStub(channel)
         await stub.AcceptCase(cases_pb2.CaseActionRequest(case_number=case.case_number), metadata=hcb)
         await stub.GrantExtension(
@@ -227,8 +227,8 @@ async def test_the_applicant_is_told_of_a_pause_and_of_the_date_a_paused_extensi
     notification = await start_service(NOTIFICATION, kafka=bootstrap)
     case = await submit(cases, "HCB-002")
     number = case.case_number
-    hcb = (("x-staff-id", "hcb-01"), ("x-department", "HCB"), ("x-roles", "window_staff,approver"))
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{cases.port}") as channel:
+    hcb = staff_metadata("HCB", "window_staff", "approver", staff_id="hcb-01")
+    async with gateway_channel(f"127.0.0.1:{cases.port}") as channel:
         stub = cases_pb2_grpc.CasesServiceStub(channel)
         await stub.AcceptCase(cases_pb2.CaseActionRequest(case_number=number), metadata=hcb)
         await stub.PauseClock(

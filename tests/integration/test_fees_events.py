@@ -4,7 +4,6 @@ paying the notices publishes FeesSettled keyed by the case number."""
 
 from __future__ import annotations
 
-import grpc
 import pytest
 import sqlalchemy as sa
 
@@ -15,6 +14,7 @@ from shared.kafka.envelope import decode, new_envelope
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import CASES_EVENTS, FEES_EVENTS
 from tests.fees_support import CASHIER, case_accepted, new_case_number
+from tests.identity import gateway_channel
 from tests.support import eventually, read_topic
 
 pytestmark = pytest.mark.integration
@@ -46,7 +46,7 @@ async def test_an_accepted_case_is_assessed_and_paying_it_publishes_fees_settled
     eventually(lambda: count(fees, PaymentNotice, PaymentNotice.case_number == case_number) == 1, timeout=30)
     eventually(lambda: count(fees, FeeCase, FeeCase.case_number == case_number) == 1)
 
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{fees.port}") as channel:
+    async with gateway_channel(f"127.0.0.1:{fees.port}") as channel:
         stub = fees_pb2_grpc.FeesServiceStub(channel)
         [notice] = (
             await stub.ListPaymentNotices(fees_pb2.ListPaymentNoticesRequest(case_number=case_number), metadata=CASHIER)

@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import grpc
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
@@ -44,13 +43,14 @@ from services.notification.settings import NotificationSettings
 from shared.clock import SYSTEM_CLOCK, SystemClock
 from shared.db import make_engine, make_session_factory, migrate, run_in_transaction, transaction
 from shared.timeutil import utcnow
+from tests.identity import gateway_channel, staff_metadata
 from tests.support import eventually, free_port
 
 pytestmark = pytest.mark.integration
 
 PHONE = "13812345678"
 EMAIL = "zhang.san@example.cn"
-STAFF = (("x-staff-id", "aic-01"), ("x-department", "AIC"), ("x-roles", "window_staff"))
+STAFF = staff_metadata("AIC", "window_staff", staff_id="aic-01")
 
 
 # ------------------------------------------------------------------ the peers
@@ -513,7 +513,7 @@ def test_a_notice_whose_last_attempt_never_reported_back_is_given_up(notificatio
 
 # ------------------------------------------------------------------ the running service
 async def list_notices(service, case_number: str) -> list[notification_pb2.Notice]:
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as channel:
+    async with gateway_channel(f"127.0.0.1:{service.port}") as channel:
         answer = await notification_pb2_grpc.NotificationServiceStub(channel).ListNotices(
             notification_pb2.ListNoticesRequest(case_number=case_number), metadata=STAFF
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,28 +34,43 @@ from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from services.cases.models import OutboxMessage, SealUse
 from services.cases.server import DEFINITION as CASES
 from shared.clock import ShiftedClock
+from tests.identity import gateway_channel, staff_headers
 from tests.support import VALID_ID_CARD, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GRPCURL = shutil.which("grpcurl") or str(ROOT / ".cache" / "bin" / "grpcurl")
 CATALOG = yaml.safe_load((ROOT / "services/cases/catalog/demo_catalog.yaml").read_text("utf-8"))
 ITEMS = {item["code"]: item for item in CATALOG["items"]}
-MANAGER = {"x-staff-id": "zy-mgr", "x-department": "ZY", "x-roles": "manager"}
+MANAGER = staff_headers("ZY", "manager", staff_id="zy-mgr")
 APPLICANT = cases_pb2.Applicant(name="李四", id_card_number=VALID_ID_CARD, phone="13912345678")
 
 
 def staff(department: str) -> dict[str, str]:
-    return {"x-staff-id": f"{department.lower()}-01", "x-department": department, "x-roles": "window_staff"}
+    return staff_headers(department, "window_staff", staff_id=f"{department.lower()}-01")
 
 
 def metadata(headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(headers.items())
+    return tuple((key.lower(), value) for key, value in headers.items())
+
+
+PROTOS = Path(__file__).resolve().parents[2] / "protos"
+
+
+def _snake(value: Any) -> Any:
+    """grpcurl prints the JSON names (effectiveFrom); the tests read the proto names."""
+    if isinstance(value, dict):
+        return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): _snake(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake(v) for v in value]
+    return value
 
 
 async def grpcurl(port: int, method: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
     """grpcurl -plaintext -H ... -d BODY 127.0.0.1:PORT METHOD: the answer as JSON, or the
     SimpleNamespace(code=..., message=...) of the error grpcurl printed."""
     assert os.access(GRPCURL, os.X_OK), "grpcurl is missing: run `make tools`"
+    # Reflection is switched on for this service (GRPC_REFLECTION, see the fixture), so that
+    # grpcurl decodes the field details too. Every call still needs a token.
     argv = [GRPCURL, "-plaintext", "-format-error"]
     for key, value in (headers or {}).items():
         argv += ["-H", f"{key}: {value}"]
@@ -64,12 +80,14 @@ async def grpcurl(port: int, method: str, body: dict[str, Any], headers: dict[st
     )
     out, err = await process.communicate()
     if process.returncode == 0:
-        return json.loads(out)
+        return _snake(json.loads(out))
     try:
         error = json.loads(out or err)  # -format-error: the status as JSON
     except json.JSONDecodeError:  # grpcurl refused the request before sending it
         return SimpleNamespace(code=None, message=err.decode(), details=[])
-    return SimpleNamespace(code=error.get("code"), message=error.get("message", ""), details=error.get("details", []))
+    return SimpleNamespace(
+        code=error.get("code"), message=error.get("message", ""), details=_snake(error.get("details", []))
+    )
 
 
 @pytest.fixture
@@ -81,12 +99,12 @@ def clock() -> ShiftedClock:
 
 @pytest.fixture
 async def service(start_service, clock):
-    return await start_service(CASES, clock=clock)
+    return await start_service(CASES, clock=clock, grpc_reflection=True)
 
 
 @pytest.fixture
 async def stubs(service):
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.port}")
+    channel = gateway_channel(f"127.0.0.1:{service.port}")
     yield SimpleNamespace(
         cases=cases_pb2_grpc.CasesServiceStub(channel),
         catalog=cases_pb2_grpc.CatalogServiceStub(channel),
@@ -96,9 +114,10 @@ async def stubs(service):
 
 
 @pytest.fixture
-async def http(service):
+async def http(service, gateway_database_url):
     dead = f"127.0.0.1:{free_port()}"
     settings = GatewaySettings(
+        gateway_database_url=gateway_database_url,
         cases_addr=f"127.0.0.1:{service.port}",
         fees_addr=dead,
         notification_addr=dead,
@@ -164,7 +183,7 @@ async def test_a_manager_upserts_an_item_with_grpcurl_as_a_department_system_wou
     assert not isinstance(second, SimpleNamespace), second
     assert (second["version"], second.get("fee_item_codes", [])) == (2, [])
     versions = await grpcurl(
-        service.port, "servicehall.cases.v1.CatalogService/ListItemVersions", {"service_item_code": "ZY-009"}
+        service.port, "servicehall.cases.v1.CatalogService/ListItemVersions", {"service_item_code": "ZY-009"}, MANAGER
     )
     assert [(v["version"], v.get("fee_item_codes", [])) for v in versions["items"]] == [(1, ["FEE-ZY-AGENCY"]), (2, [])]
     listed = {i["code"]: i for i in ok(await http.get("/api/v1/service-items"))["items"]}
@@ -194,6 +213,7 @@ async def test_upsert_service_item_refuses_staff_and_names_every_problem_by_its_
     del wrong["window"]
     invalid = await grpcurl(service.port, upsert, {"item": wrong}, MANAGER)
     assert invalid.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    print("DETAILS", invalid.details)
     [bad_request] = invalid.details
     assert {v["field"] for v in bad_request["field_violations"]} == {
         "item.window",
@@ -212,7 +232,7 @@ async def test_upsert_service_item_refuses_staff_and_names_every_problem_by_its_
     fraction = await grpcurl(service.port, upsert, {"item": dict(NEW_ITEM, promised_days=1.5)}, MANAGER)
     assert fraction.code is None and "1.5" in fraction.message
     versions = await grpcurl(
-        service.port, "servicehall.cases.v1.CatalogService/ListItemVersions", {"service_item_code": "ZY-009"}
+        service.port, "servicehall.cases.v1.CatalogService/ListItemVersions", {"service_item_code": "ZY-009"}, MANAGER
     )
     assert isinstance(versions, SimpleNamespace) and versions.code == grpc.StatusCode.NOT_FOUND.value[0]
 

@@ -15,11 +15,12 @@ from grpc_status import rpc_status
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
 from services.cases.server import DEFINITION as CASES
 from shared.errors import field_violations
+from tests.identity import applicant_metadata, gateway_channel, staff_metadata
 from tests.support import VALID_ID_CARD
 
 
 def staff(department: str, roles: str = "window_staff", staff_id: str | None = None) -> tuple[tuple[str, str], ...]:
-    return (("x-staff-id", staff_id or f"{department.lower()}-01"), ("x-department", department), ("x-roles", roles))
+    return staff_metadata(department, *roles.split(","), staff_id=staff_id)
 
 
 APPLICANT = cases_pb2.Applicant(name="李四", id_card_number=VALID_ID_CARD, phone="13912345678")
@@ -44,7 +45,7 @@ MANAGER = staff("ZY", "manager", "zy-mgr")
 @pytest.fixture
 async def stubs(start_service, clock):
     service = await start_service(CASES, clock=clock)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.port}")
+    channel = gateway_channel(f"127.0.0.1:{service.port}")
     yield {
         "cases": cases_pb2_grpc.CasesServiceStub(channel),
         "catalog": cases_pb2_grpc.CatalogServiceStub(channel),
@@ -83,7 +84,7 @@ async def test_a_committed_case_from_receipt_to_conclusion(stubs):
     concluded = await cases.ConcludeCase(action, metadata=psb)
     assert concluded.status == cases_pb2.CASE_STATUS_CONCLUDED and concluded.HasField("sealed_at")
 
-    as_applicant = (("x-query-code", submitted.query_code),)
+    as_applicant = applicant_metadata(submitted.query_code)
     seen = await cases.GetCase(cases_pb2.GetCaseRequest(case_number=number), metadata=as_applicant)
     assert seen.status == cases_pb2.CASE_STATUS_CONCLUDED and seen.applicant.phone == "139****5678"
     history = await cases.GetCaseHistory(cases_pb2.GetCaseRequest(case_number=number), metadata=as_applicant)

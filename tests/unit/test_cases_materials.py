@@ -23,6 +23,7 @@ from shared.db import transaction
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied, field_violations
 from shared.timeutil import as_utc, shanghai_day
 from tests.cases_hall import ID_CARD, MANAGER, Hall, staff
+from tests.identity import gateway_channel, staff_metadata
 from tests.support import VALID_ID_CARD
 
 AIC = staff("AIC")
@@ -131,7 +132,7 @@ def test_a_waiver_of_what_the_notice_listed_completes_the_correction(hall):
 
 async def test_waive_material_over_grpc(start_service):
     service = await start_service(CASES)
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as channel:
+    async with gateway_channel(f"127.0.0.1:{service.port}") as channel:
         cases = cases_pb2_grpc.CasesServiceStub(channel)
         submitted = await cases.SubmitApplication(
             cases_pb2.SubmitApplicationRequest(
@@ -142,8 +143,8 @@ async def test_waive_material_over_grpc(start_service):
         )
         number = submitted.case_number
         assert list(submitted.materials_missing) == ["合法固定住所证明"]
-        window = (("x-staff-id", "psb-01"), ("x-department", "PSB"), ("x-roles", "window_staff"))
-        chief = (("x-staff-id", "psb-chief"), ("x-department", "PSB"), ("x-roles", "chief_representative"))
+        window = staff_metadata("PSB", "window_staff", staff_id="psb-01")
+        chief = staff_metadata("PSB", "chief_representative", staff_id="psb-chief")
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await cases.AcceptCase(cases_pb2.CaseActionRequest(case_number=number), metadata=window)
         assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION

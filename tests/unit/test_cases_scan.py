@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 from datetime import UTC, date, datetime
 
-import grpc
 import pytest
 import sqlalchemy as sa
 from google.protobuf import descriptor_pb2
@@ -22,6 +21,7 @@ from services.cases.models import CaseTransition, Voucher
 from services.cases.server import DEFINITION as CASES
 from shared.timeutil import as_utc, shanghai_day
 from tests.cases_hall import MANAGER, Hall
+from tests.identity import gateway_channel, staff_metadata
 from tests.support import VALID_ID_CARD
 from tests.unit.test_cases_supervision_and_joint import together
 
@@ -88,7 +88,7 @@ def test_a_case_left_without_a_notice_is_deemed_accepted_even_with_materials_mis
 async def test_the_scan_over_grpc_runs_at_the_services_clock(start_service, clock):
     clock.set(hall_time(date(2025, 11, 3)))
     service = await start_service(CASES, clock=clock)
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as channel:
+    async with gateway_channel(f"127.0.0.1:{service.port}") as channel:
         cases = cases_pb2_grpc.CasesServiceStub(channel)
         submitted = await cases.SubmitApplication(
             cases_pb2.SubmitApplicationRequest(
@@ -98,7 +98,7 @@ async def test_the_scan_over_grpc_runs_at_the_services_clock(start_service, cloc
             )
         )
         scan = cases_pb2.RunSupervisionScanRequest()
-        manager = (("x-staff-id", "zy-mgr"), ("x-department", "ZY"), ("x-roles", "manager"))
+        manager = staff_metadata("ZY", "manager", staff_id="zy-mgr")
         assert (await cases.RunSupervisionScan(scan, metadata=manager)).deemed_accepted == 0
         clock.set(hall_time(date(2025, 11, 11)))
         assert (await cases.RunSupervisionScan(scan, metadata=manager)).deemed_accepted == 1

@@ -10,11 +10,12 @@ from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.fees.server import DEFINITION as FEES
 from tests.fees_support import QUERY_CODE, accept, new_case_number
+from tests.identity import staff_headers
 from tests.support import free_port
 
-CASHIER = {"X-Staff-Id": "S-CASH-1", "X-Department": "FIN", "X-Roles": "cashier"}
-APPROVER = {"X-Staff-Id": "S-APPR-1", "X-Department": "FIN", "X-Roles": "approver"}
-MANAGER = {"X-Staff-Id": "S-MGR-1", "X-Department": "CENTER", "X-Roles": "manager"}
+CASHIER = staff_headers("FIN", "cashier", staff_id="S-CASH-1")
+APPROVER = staff_headers("FIN", "approver", staff_id="S-APPR-1")
+MANAGER = staff_headers("CENTER", "manager", staff_id="S-MGR-1")
 
 
 @pytest.fixture
@@ -23,9 +24,10 @@ async def fees(start_service):
 
 
 @pytest.fixture
-async def client(fees):
+async def client(fees, gateway_database_url):
     dead = f"127.0.0.1:{free_port()}"
     settings = GatewaySettings(
+        gateway_database_url=gateway_database_url,
         fees_addr=f"127.0.0.1:{fees.port}",
         cases_addr=dead,
         notification_addr=dead,
@@ -154,4 +156,4 @@ async def test_day_close_reports_and_csv(client, fees):
     assert exported.text.splitlines()[0].startswith("receipt_number,kind,status,day")
     revenue = await client.get("/api/v1/fees/revenue", params={"month": day[:7]}, headers=MANAGER)
     assert revenue.json()["non_tax_revenue_fen"] == 10000 and revenue.json()["deed_tax_fen"] == 0
-    problem(await client.get("/api/v1/fees/revenue", params={"month": day[:7]}), 403)
+    problem(await client.get("/api/v1/fees/revenue", params={"month": day[:7]}), 401)  # not signed in

@@ -19,6 +19,7 @@ from services.fees.server import DEFINITION as FEES
 from shared.errors import field_violations
 from shared.kafka.envelope import decode
 from tests.fees_support import APPROVER, CASHIER, CASHIER_2, MANAGER, accept, applicant, new_case_number, staff
+from tests.identity import gateway_channel
 
 CASH = fees_pb2.PAYMENT_METHOD_CASH
 # Deed tax on what is neither the family's first nor its second home (e.g. a shop): 3%. Since
@@ -29,7 +30,7 @@ NOT_A_HOME = {"first_home": 0, "second_home": 0}
 @pytest.fixture
 async def fees(start_service):
     service = await start_service(FEES)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.port}")
+    channel = gateway_channel(f"127.0.0.1:{service.port}")
     service.stub = fees_pb2_grpc.FeesServiceStub(channel)
     yield service
     await channel.close()

@@ -14,6 +14,7 @@ from gateway.settings import GatewaySettings
 from services.cases.models import Case
 from services.cases.server import DEFINITION as CASES
 from services.notification.server import DEFINITION as NOTIFICATION
+from tests.identity import staff_headers
 from tests.support import VALID_ID_CARD, free_port
 
 VALID = {
@@ -28,10 +29,11 @@ async def services(start_service):
 
 
 @pytest.fixture
-async def client(services):
+async def client(services, gateway_database_url):
     cases, notification = services
     dead = f"127.0.0.1:{free_port()}"  # nothing listens: fees & co. are not needed here
     settings = GatewaySettings(
+        gateway_database_url=gateway_database_url,
         cases_addr=f"127.0.0.1:{cases.port}",
         notification_addr=f"127.0.0.1:{notification.port}",
         fees_addr=dead,
@@ -146,8 +148,8 @@ async def test_metrics_use_route_templates_not_case_numbers(client):
 
 
 async def test_the_chief_representative_waives_a_material_through_the_gateway(client):
-    chief = {"X-Staff-Id": "aic-09", "X-Department": "AIC", "X-Roles": "chief_representative"}
-    window = {"X-Staff-Id": "aic-01", "X-Department": "AIC", "X-Roles": "window_staff"}
+    chief = staff_headers("AIC", "chief_representative", staff_id="aic-09")
+    window = staff_headers("AIC", "window_staff", staff_id="aic-01")
     submitted = await client.post(
         "/api/v1/cases",
         json={

@@ -41,6 +41,7 @@ from servicehall.cases.v1 import cases_pb2
 from servicehall.fees.v1 import fees_pb2
 from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
+from tests.identity import gateway_channel
 from tests.support import free_port, relay
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,7 +225,7 @@ class Shell:
         )
         request = json_format.Parse(body or "{}", message_factory.GetMessageClass(method.input_type)())
         response_class = message_factory.GetMessageClass(method.output_type)
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{self.ports[int(port)]}") as channel:
+        async with gateway_channel(f"127.0.0.1:{self.ports[int(port)]}") as channel:
             stub = channel.unary_unary(
                 f"/{service_name}/{method_name}",
                 request_serializer=lambda m: m.SerializeToString(),
@@ -238,10 +239,11 @@ class Shell:
 
 
 @pytest.fixture
-async def shell(start_service):
+async def shell(start_service, gateway_database_url):
     cases, fees = await start_service(CASES), await start_service(FEES)
     dead = f"127.0.0.1:{free_port()}"
     settings = GatewaySettings(
+        gateway_database_url=gateway_database_url,
         cases_addr=f"127.0.0.1:{cases.port}",
         fees_addr=f"127.0.0.1:{fees.port}",
         notification_addr=dead,

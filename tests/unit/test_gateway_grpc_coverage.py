@@ -26,7 +26,7 @@ SERVICES = [
 ] + [fees_pb2.DESCRIPTOR.services_by_name["FeesService"]]
 
 # The caller's identity: gRPC metadata, not request fields (gateway.dependencies).
-IDENTITY_HEADERS = {"x_staff_id", "x_department", "x_roles", "x_query_code"}
+IDENTITY_HEADERS = {"authorization", "x_query_code"}
 
 ACTIONS = "/api/v1/cases/{case_number}/actions/{action}"
 ROUTES: dict[str, list[tuple[str, str]]] = {

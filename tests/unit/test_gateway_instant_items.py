@@ -25,6 +25,7 @@ from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
+from tests.identity import staff_headers
 from tests.support import VALID_ID_CARD, free_port, relay
 
 CATALOG = yaml.safe_load(
@@ -38,20 +39,21 @@ DECLARED_FOR_FEE = {
     # Not a home (first_home and second_home 0): the general 3%; the rate needs both named.
     "TAX-DEED": {"declared_price_fen": 60_000_000, "first_home": 0, "second_home": 0},
 }
-CASHIER = {"X-Staff-Id": "S-CASH-1", "X-Department": "FIN", "X-Roles": "cashier"}
+CASHIER = staff_headers("FIN", "cashier", staff_id="S-CASH-1")
 
 
 def window_staff(department: str) -> dict[str, str]:
-    return {"X-Staff-Id": f"{department.lower()}-01", "X-Department": department, "X-Roles": "window_staff"}
+    return staff_headers(department, "window_staff", staff_id=f"{department.lower()}-01")
 
 
 @pytest.fixture
-async def stack(start_service):
+async def stack(start_service, gateway_database_url):
     """The gateway in front of real cases and fees servers."""
     cases = await start_service(CASES)
     fees = await start_service(FEES)
     dead = f"127.0.0.1:{free_port()}"  # notification, attendance, evaluation: not needed here
     settings = GatewaySettings(
+        gateway_database_url=gateway_database_url,
         cases_addr=f"127.0.0.1:{cases.port}",
         fees_addr=f"127.0.0.1:{fees.port}",
         notification_addr=dead,

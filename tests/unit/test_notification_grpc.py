@@ -14,13 +14,14 @@ from services.notification.server import DEFINITION as NOTIFICATION
 from shared.auth import query_code_digest
 from shared.db import transaction
 from shared.kafka.envelope import new_envelope
+from tests.identity import applicant_metadata, gateway_channel, staff_metadata
 
 CASE = "AIC-20261202-00007"
 QUERY_CODE = "135790"
 
 
 def staff(department: str, role: str = "window_staff") -> tuple[tuple[str, str], ...]:
-    return (("x-staff-id", f"{department.lower()}-01"), ("x-department", department), ("x-roles", role))
+    return staff_metadata(department, role)
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ async def notices(start_service):
     envelope = new_envelope(event, source="cases", partition_key=CASE)
     with transaction(service.runtime.session_factory) as session:
         handlers.on_case_submitted(session, envelope, event)
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as channel:
+    async with gateway_channel(f"127.0.0.1:{service.port}") as channel:
         stub = notification_pb2_grpc.NotificationServiceStub(channel)
         listed = await stub.ListNotices(notification_pb2.ListNoticesRequest(case_number=CASE), metadata=staff("AIC"))
         yield stub, listed.notices[0].notice_id
@@ -49,7 +50,7 @@ async def notices(start_service):
 
 async def test_the_case_department_and_the_applicant_read_a_notice_by_its_id(notices):
     stub, notice_id = notices
-    for caller in (staff("AIC"), staff("ZY", "manager"), (("x-query-code", QUERY_CODE),)):
+    for caller in (staff("AIC"), staff("ZY", "manager"), applicant_metadata(QUERY_CODE)):
         notice = await stub.GetNotice(notification_pb2.GetNoticeRequest(notice_id=notice_id), metadata=caller)
         assert (notice.notice_id, notice.case_number) == (notice_id, CASE)
         assert notice.recipient == "138****5678"  # masked on the way out
@@ -61,7 +62,7 @@ async def test_anyone_else_is_told_the_notice_does_not_exist(notices):
     answers = []
     for wanted, caller in (
         (notice_id, staff("LAND")),
-        (notice_id, (("x-query-code", "000000"),)),
+        (notice_id, applicant_metadata("000000")),
         (notice_id, ()),
         (missing, staff("AIC")),
     ):

@@ -33,11 +33,12 @@ from shared.errors import field_violations
 from shared.kafka.envelope import decode
 from shared.logging import JsonFormatter, install_trace_context
 from shared.telemetry import setup_tracing
+from tests.identity import TEST_JWKS, applicant_metadata, gateway_channel
 from tests.support import VALID_ID_CARD
 
 
 def channel(service) -> grpc.aio.Channel:
-    return grpc.aio.insecure_channel(f"127.0.0.1:{service.port}")
+    return gateway_channel(f"127.0.0.1:{service.port}")
 
 
 def valid_application(**changes) -> cases_pb2.SubmitApplicationRequest:
@@ -56,17 +57,34 @@ def rows(service, model) -> list:
 
 
 @pytest.mark.parametrize("definition", [CASES, FEES, ATTENDANCE, EVALUATION, NOTIFICATION], ids=lambda d: d.name)
-async def test_health_and_reflection(start_service, definition):
+async def test_health_needs_no_token_and_reflection_is_off_unless_switched_on(start_service, definition):
     service = await start_service(definition)
-    async with channel(service) as ch:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.port}") as ch:  # no token at all
         answer = await health_pb2_grpc.HealthStub(ch).Check(health_pb2.HealthCheckRequest())
         assert answer.status == health_pb2.HealthCheckResponse.SERVING
-        stream = reflection_pb2_grpc.ServerReflectionStub(ch).ServerReflectionInfo(
-            iter([reflection_pb2.ServerReflectionRequest(list_services="")])
-        )
-        names = {s.name async for response in stream for s in response.list_services_response.service}
-    assert f"servicehall.{definition.name}.v1.{definition.name.capitalize()}Service" in names
-    assert "grpc.health.v1.Health" in names
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await _listed_services(ch)
+    assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED  # the API is not described to strangers
+
+
+async def test_reflection_describes_the_service_when_switched_on(database_url):
+    url = database_url("fees")
+    migrate(url, FEES.migrations_dir)
+    server, port = create_server(FeesSettings(database_url=url, auth_jwks=TEST_JWKS, grpc_reflection=True))
+    await server.server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+            names = await _listed_services(ch)
+    finally:
+        await server.server.stop(0)
+    assert {"servicehall.fees.v1.FeesService", "grpc.health.v1.Health"} <= names
+
+
+async def _listed_services(ch: grpc.aio.Channel) -> set[str]:
+    stream = reflection_pb2_grpc.ServerReflectionStub(ch).ServerReflectionInfo(
+        iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+    )
+    return {s.name async for response in stream for s in response.list_services_response.service}
 
 
 async def test_submit_stores_the_case_and_its_event_in_one_transaction(start_service):
@@ -128,7 +146,7 @@ async def test_get_case_does_not_reveal_the_query_code(start_service):
         submitted = await stub.SubmitApplication(valid_application())
         read = await stub.GetCase(
             cases_pb2.GetCaseRequest(case_number=submitted.case_number),
-            metadata=(("x-query-code", submitted.query_code),),
+            metadata=applicant_metadata(submitted.query_code),
         )
     assert read.case_number == submitted.case_number and read.query_code == ""
     assert read.service_item.department_name == "县工商行政管理局"
@@ -184,11 +202,11 @@ async def test_create_server_binds_port_zero_and_drains_on_stop(database_url):
 
     url = database_url("fees")
     migrate(url, FEES.migrations_dir)
-    server, port = create_server(FeesSettings(database_url=url, grpc_port=0))
+    server, port = create_server(FeesSettings(database_url=url, grpc_port=0, auth_jwks=TEST_JWKS))
     assert port > 0
     await server.server.start()
     await server.set_serving(True)
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+    async with gateway_channel(f"127.0.0.1:{port}") as ch:
         health = health_pb2_grpc.HealthStub(ch)
         assert (await health.Check(health_pb2.HealthCheckRequest())).status == health_pb2.HealthCheckResponse.SERVING
         await server.set_serving(False)  # what SIGTERM does first
