@@ -140,7 +140,10 @@ class TokenVerifier:
     """Thread-safe; verified tokens are remembered until they expire (a verification costs
     ~80 µs, a hit a dict lookup), so a busy caller pays for its token once."""
 
-    REFRESH_AT_MOST_EVERY = 5.0
+    # A token with an unknown key id makes a fetch, but at most once a second overall (forged
+    # key ids must not hammer the JWKS) and once per key id every 30 s.
+    REFRESH_AT_MOST_EVERY = 1.0
+    RETRY_KEY_ID_AFTER = 30.0
     CACHE_SIZE = 10_000
 
     def __init__(
@@ -154,14 +157,25 @@ class TokenVerifier:
         self._keys: KeySet | None = None
         self._kids: frozenset[str] = frozenset()
         self._fetched_at = float("-inf")
+        self._asked: OrderedDict[str, float] = OrderedDict()  # unknown key id -> when fetched for it
         self._cache: OrderedDict[str, Verified] = OrderedDict()
 
-    def refresh(self) -> None:
-        """Fetch the key set (again); cheap to call often, it fetches at most every few seconds."""
+    def refresh(self, kid: str = "") -> None:
+        """Fetch the key set (again) for a key id not in it; cheap to call often. Within a
+        second of the last fetch it waits out the second rather than refuse a new key."""
         with self._lock:
-            if time.monotonic() - self._fetched_at < self.REFRESH_AT_MOST_EVERY and self._keys is not None:
+            now = time.monotonic()
+            recently_asked = now - self._asked.get(kid, float("-inf")) < self.RETRY_KEY_ID_AFTER
+            if self._keys is not None and (kid in self._kids or recently_asked):
                 return
-            self._fetched_at = time.monotonic()
+            self._asked[kid] = now
+            self._asked.move_to_end(kid)
+            while len(self._asked) > 1000:
+                self._asked.popitem(last=False)
+            wait = self._fetched_at + self.REFRESH_AT_MOST_EVERY - now
+            self._fetched_at = max(now, self._fetched_at + self.REFRESH_AT_MOST_EVERY)
+        if wait > 0:
+            time.sleep(wait)
         jwks = self._source()
         keys = KeySet.import_key_set(dict(jwks))  # type: ignore[arg-type]
         kids = frozenset(str(key.kid) for key in keys.keys)
@@ -184,7 +198,7 @@ class TokenVerifier:
         if header.get("alg") != ALGORITHM:
             raise InvalidToken("token not signed with ES256")
         if keys is None or header.get("kid") not in kids:
-            raise UnknownKey(f"unknown key id {header.get('kid')!r}")
+            raise UnknownKey(str(header.get("kid", "")))
         try:
             decoded = jwt.decode(token, keys, algorithms=[ALGORITHM])
         except (JoseError, ValueError) as error:
@@ -247,8 +261,8 @@ class Authenticator:
         token = token.strip()
         try:
             verified = self.verifier.verify(token)
-        except UnknownKey:
-            await asyncio.to_thread(self.verifier.refresh)
+        except UnknownKey as unknown:
+            await asyncio.to_thread(self.verifier.refresh, str(unknown))
             try:
                 verified = self.verifier.verify(token)
             except InvalidToken as error:

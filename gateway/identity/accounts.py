@@ -14,11 +14,12 @@ from typing import Any
 
 import pyotp
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from gateway.identity.passwords import hash_password, needs_rehash, password_problem, verify_password
 from gateway.models import Account, AccountChange, SignInAttempts
 from shared.auth import KNOWN_ROLES, Caller
+from shared.db import table_of, upsert
 from shared.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, PermissionDenied
 
 # Who holds money, approvals, the whole hall or the accounts proves it twice (TOTP).
@@ -53,10 +54,10 @@ def needs_second_factor(roles: frozenset[str] | list[str]) -> bool:
 def sign_in(
     session: Session, login: str, password: str, otp_code: str, now: datetime, *, lock_after: int
 ) -> SignInOutcome:
+    # The row exists before anyone reads it, and is locked by whoever counts (no lost failure).
+    session.execute(upsert(session, table_of(SignInAttempts)).values(login=login, failures=0).on_conflict_do_nothing())
     attempts = session.get(SignInAttempts, login, with_for_update=True)
-    if attempts is None:
-        attempts = SignInAttempts(login=login, failures=0)
-        session.add(attempts)
+    assert attempts is not None
     if attempts.locked_until is not None and aware_utc(attempts.locked_until) > now:
         return SignInOutcome(refusal="locked", retry_after_seconds=_seconds_until(attempts.locked_until, now))
     account = session.get(Account, login)
@@ -81,8 +82,15 @@ def sign_in(
 
 
 def _failed(attempts: SignInAttempts, now: datetime, lock_after: int) -> SignInOutcome:
-    attempts.failures += 1
-    attempts.last_failure_at = now
+    session = object_session(attempts)
+    assert session is not None
+    # An increment in the database, not in Python: parallel failures each count.
+    attempts.failures = session.execute(
+        sa.update(SignInAttempts)
+        .where(SignInAttempts.login == attempts.login)
+        .values(failures=SignInAttempts.failures + 1, last_failure_at=now)
+        .returning(SignInAttempts.failures)
+    ).scalar_one()
     if attempts.failures >= lock_after:
         seconds = min(LOCK_FIRST_SECONDS * 2 ** (attempts.failures - lock_after), LOCK_LONGEST_SECONDS)
         attempts.locked_until = now + timedelta(seconds=seconds)

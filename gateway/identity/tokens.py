@@ -95,6 +95,6 @@ class Tokens:
         """Raises shared.identity.InvalidToken."""
         try:
             return self.verifier.verify(token)
-        except UnknownKey:
-            await asyncio.to_thread(self.verifier.refresh)
+        except UnknownKey as unknown:
+            await asyncio.to_thread(self.verifier.refresh, str(unknown))
             return self.verifier.verify(token)
