@@ -1,7 +1,10 @@
 """Fingerprint punches (指纹考勤): recording them and reading a staff member's day.
 
-The use cases take the caller: identity and the roster's rules (issues 9 and 10) are
-checked here, never in the servicer. Today any caller may punch and read punches."""
+The use cases take the caller and check it here, never in the servicer: a staff member
+punches for themselves, now (a typed time would let a late arrival backdate it); a
+fingerprint terminal (a department system) punches for the staff of its departments and
+may hand in a punch it buffered while offline, up to a day old. A staff member reads their
+own punches; managers and the efficiency office everyone's."""
 
 from __future__ import annotations
 
@@ -16,10 +19,19 @@ from services.attendance import events
 from services.attendance.models import Punch
 from shared.auth import Caller
 from shared.clock import now
-from shared.errors import FieldViolation, InvalidArgument
+from shared.errors import FieldViolation, InvalidArgument, PermissionDenied
 from shared.timeutil import as_utc, shanghai_day
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+TERMINAL_BUFFER = timedelta(days=1)
+
+
+def _require_puncher(caller: Caller, staff_id: str, department_code: str) -> None:
+    if caller.kind == "system" and caller.acts_for(department_code):
+        return
+    if caller.kind == "staff" and caller.staff_id == staff_id and caller.acts_for(department_code):
+        return
+    raise PermissionDenied("staff punch for themselves in their own department; a terminal for its departments")
 
 
 def record_punch(
@@ -32,6 +44,7 @@ def record_punch(
     punched_at: datetime | None,
     max_skew: timedelta,
 ) -> Punch:
+    _require_puncher(caller, staff_id, department_code)
     problems = [
         FieldViolation(name, "is required: letters, digits, '-' or '_', at most 40")
         for name, value in (("staff_id", staff_id), ("department_code", department_code), ("window_code", window_code))
@@ -41,6 +54,9 @@ def record_punch(
     moment = as_utc(punched_at) if punched_at is not None else current
     if moment > current + max_skew:
         problems.append(FieldViolation("punched_at", "is in the future"))
+    earliest = current - (TERMINAL_BUFFER if caller.kind == "system" else max_skew)
+    if moment < earliest:
+        problems.append(FieldViolation("punched_at", "is too far in the past"))
     if problems:
         raise InvalidArgument("the punch is invalid", problems)
     punch = Punch(
@@ -57,6 +73,8 @@ def record_punch(
 
 
 def list_punches(session: Session, caller: Caller, *, staff_id: str, day: str) -> list[Punch]:
+    if not caller.is_staff or not (caller.staff_id == staff_id or caller.has_role("manager", "efficiency_office")):
+        raise PermissionDenied("staff read their own punches; managers and the efficiency office everyone's")
     problems = []
     if not staff_id:
         problems.append(FieldViolation("staff_id", "is required"))

@@ -5,6 +5,7 @@ what a call publishes is checked in the outbox, where the relay would pick it up
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -28,12 +29,13 @@ from services.fees.server import DEFINITION as FEES
 from services.fees.server import create_server
 from services.fees.settings import FeesSettings
 from services.notification.server import DEFINITION as NOTIFICATION
+from shared.clock import ShiftedClock
 from shared.db import migrate
 from shared.errors import field_violations
 from shared.kafka.envelope import decode
 from shared.logging import JsonFormatter, install_trace_context
 from shared.telemetry import setup_tracing
-from tests.identity import TEST_JWKS, applicant_metadata, gateway_channel
+from tests.identity import TEST_JWKS, applicant_metadata, gateway_channel, staff_metadata, system_metadata
 from tests.support import VALID_ID_CARD
 
 
@@ -175,27 +177,85 @@ async def test_fee_standards_are_read_from_the_database(start_service):
 
 
 async def test_punches_are_recorded_and_listed_by_hall_day(start_service):
-
-    service = await start_service(ATTENDANCE)
+    clock = ShiftedClock()
+    clock.set(datetime(2026, 11, 27, 23, 40, tzinfo=UTC))
+    service = await start_service(ATTENDANCE, clock=clock)
     # 23:30 UTC on 27 Nov is 07:30 on 28 Nov in the hall.
     stamp = Timestamp()
     stamp.FromJsonString("2026-11-27T23:30:00Z")
+    terminal = system_metadata("aic-terminal", ["AIC"], [], ["servicehall.attendance.v1.AttendanceService/*"])
     async with channel(service) as ch:
         stub = attendance_pb2_grpc.AttendanceServiceStub(ch)
         punch = await stub.RecordPunch(
             attendance_pb2.RecordPunchRequest(
                 staff_id="S-001", department_code="AIC", window_code="AIC-01", punched_at=stamp
-            )
+            ),
+            metadata=terminal,  # a buffered punch of the fingerprint terminal, ten minutes old
         )
-        listed = await stub.ListPunches(attendance_pb2.ListPunchesRequest(staff_id="S-001", day="2026-11-28"))
+        listed = await stub.ListPunches(
+            attendance_pb2.ListPunchesRequest(staff_id="S-001", day="2026-11-28"),
+            metadata=staff_metadata("AIC", "window_staff", staff_id="S-001"),
+        )
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await stub.RecordPunch(
-                attendance_pb2.RecordPunchRequest(staff_id="", department_code="AIC", window_code="x y")
+                attendance_pb2.RecordPunchRequest(staff_id="", department_code="AIC", window_code="x y"),
+                metadata=terminal,
             )
     assert punch.day == "2026-11-28"
     assert [p.punch_id for p in listed.punches] == [punch.punch_id]
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert {v.field for v in field_violations(rpc_status.from_call(caught.value))} == {"staff_id", "window_code"}
+
+
+async def test_nobody_punches_for_someone_else_or_backdates_their_own_punch(start_service):
+    # Issue 9: RecordPunch took an anonymous, backdated punch for any staff id.
+    service = await start_service(ATTENDANCE)
+    an_hour_ago = Timestamp()
+    an_hour_ago.FromDatetime(datetime.now(UTC) - timedelta(hours=1))
+    mine = staff_metadata("AIC", "window_staff", staff_id="S-001")
+
+    async def code(request, metadata):
+        try:
+            await attendance_pb2_grpc.AttendanceServiceStub(ch).RecordPunch(request, metadata=metadata)
+            return "OK"
+        except grpc.aio.AioRpcError as error:
+            return error.code().name
+
+    async with channel(service) as ch:
+        assert (
+            await code(
+                attendance_pb2.RecordPunchRequest(staff_id="S-001", department_code="AIC", window_code="AIC-01"), ()
+            )
+            == "PERMISSION_DENIED"
+        )
+        assert (
+            await code(
+                attendance_pb2.RecordPunchRequest(staff_id="S-002", department_code="AIC", window_code="AIC-01"), mine
+            )
+            == "PERMISSION_DENIED"
+        )
+        assert (
+            await code(
+                attendance_pb2.RecordPunchRequest(staff_id="S-001", department_code="LAND", window_code="LAND-01"), mine
+            )
+            == "PERMISSION_DENIED"
+        )
+        backdated = attendance_pb2.RecordPunchRequest(
+            staff_id="S-001", department_code="AIC", window_code="AIC-01", punched_at=an_hour_ago
+        )
+        assert await code(backdated, mine) == "INVALID_ARGUMENT"
+        assert (
+            await code(
+                attendance_pb2.RecordPunchRequest(staff_id="S-001", department_code="AIC", window_code="AIC-01"), mine
+            )
+            == "OK"
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as foreign:
+            await attendance_pb2_grpc.AttendanceServiceStub(ch).ListPunches(
+                attendance_pb2.ListPunchesRequest(staff_id="S-001", day="2026-11-28"),
+                metadata=staff_metadata("AIC", "window_staff", staff_id="S-002"),
+            )
+    assert foreign.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 async def test_create_server_binds_port_zero_and_drains_on_stop(database_url):
