@@ -8,6 +8,7 @@ free-text field a person types, before it is stored (`mask_free_text`).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 # Digits as people type them: ASCII or full-width (０-９, from Chinese input methods).
@@ -123,6 +124,16 @@ def mask_text(text: str) -> str:
     """Mask every ID card number, phone number and e-mail address inside free text, however
     the numbers are spelled (separators, full-width digits, +86 / 0086)."""
     return mask_email(_RUN.sub(lambda m: _mask_run(m.group()), text))
+
+
+OTHER_LABEL = "other"
+
+
+def bounded_label(value: str, known: Collection[str]) -> str:
+    """A metric label value from input: itself when it is one the service knows, else "other".
+    Anything else would let anonymous callers mint time series (and write what they like,
+    personal data included, into the metrics)."""
+    return value if value in known else OTHER_LABEL
 
 
 def mask_free_text(text: str) -> str:
