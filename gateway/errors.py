@@ -54,14 +54,16 @@ TITLES = {
 def problem(
     status: int, detail: str, errors: list[dict[str, str]] | None = None, *, headers: dict[str, str] | None = None
 ) -> JSONResponse:
+    # Every problem body is made here: masked here, whatever its parts were built from (a
+    # field's location names the keys the client sent, and a key may be a phone number).
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": TITLES.get(status, "Error"),
         "status": status,
-        "detail": detail,
+        "detail": mask_text(detail),
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = [{key: mask_text(value) for key, value in e.items()} for e in errors]
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 

@@ -9,6 +9,7 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import problem
+from shared.masking import bounded_label
 
 HTTP_REQUESTS = Counter(
     "servicehall_http_requests_total", "HTTP requests answered by the gateway", ["method", "route", "status"]
@@ -16,6 +17,10 @@ HTTP_REQUESTS = Counter(
 HTTP_SECONDS = Histogram(
     "servicehall_http_request_duration_seconds", "HTTP request latency in the gateway", ["method", "route"]
 )
+
+
+# Any token is a valid HTTP method to the server: only these become label values.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class BodyTooLarge(Exception):
@@ -78,5 +83,6 @@ class MetricsMiddleware:
         finally:
             # The route template, not the path: case numbers must not become label values.
             route = getattr(scope.get("route"), "path", "unmatched")
-            HTTP_REQUESTS.labels(scope["method"], route, str(status_holder["status"])).inc()
-            HTTP_SECONDS.labels(scope["method"], route).observe(time.perf_counter() - started)
+            method = bounded_label(scope["method"], METHODS)
+            HTTP_REQUESTS.labels(method, route, str(status_holder["status"])).inc()
+            HTTP_SECONDS.labels(method, route).observe(time.perf_counter() - started)

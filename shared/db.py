@@ -27,12 +27,32 @@ from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_
 
 from shared.clock import SYSTEM_CLOCK, Clock, session_info
 from shared.errors import FailedPrecondition
+from shared.masking import mask_free_text
 from shared.timeutil import utcnow
 
 T = TypeVar("T")
 
 # Integer primary keys that autoincrement on SQLite and are 64-bit on PostgreSQL.
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+# ("service", "table.column") of every column declared free text; tests check none is missing.
+FREE_TEXT_COLUMNS: set[tuple[str, str]] = set()
+
+
+def free_text(service: str, *attributes: Any) -> None:
+    """Declare model attributes free text: whatever is set on them, by a constructor or an
+    assignment, is masked at once (shared.masking.mask_free_text). Masking when the value is set,
+    not when it is written, keeps the unmasked text out of the answer and the event that the
+    same transaction builds from the row."""
+    for attribute in attributes:
+        (column,) = attribute.property.columns
+        FREE_TEXT_COLUMNS.add((service, f"{column.table.name}.{column.name}"))
+        event.listen(attribute, "set", _masked_on_set, retval=True)
+
+
+def _masked_on_set(_target: Any, value: Any, _old: Any, _initiator: Any) -> Any:
+    return mask_free_text(value) if isinstance(value, str) else value
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -11,6 +11,7 @@ from services.attendance import messages, punches
 from services.attendance.metrics import PUNCHES_RECORDED
 from services.attendance.settings import AttendanceSettings
 from shared.auth import caller_of
+from shared.masking import bounded_label
 from shared.runtime import Runtime
 
 
@@ -36,7 +37,7 @@ class AttendanceServicer(attendance_pb2_grpc.AttendanceServiceServicer):
                 )
             )
         )
-        PUNCHES_RECORDED.labels(message.department_code).inc()
+        PUNCHES_RECORDED.labels(bounded_label(message.department_code, self.runtime.settings.departments)).inc()
         return message
 
     async def ListPunches(

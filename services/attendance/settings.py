@@ -9,3 +9,8 @@ class AttendanceSettings(ServiceSettings):
     metrics_port: int = Field(9103, ge=0, le=65535)
     # A terminal's clock may run ahead a little; more than this is refused.
     max_clock_skew_seconds: int = Field(300, ge=0)
+    # The hall's departments: a punch's department is a metric label only when it is one of
+    # these, else "other" (made-up codes must not mint time series).
+    departments: frozenset[str] = frozenset(
+        {"AIC", "STAX", "LTAX", "LAND", "TRANS", "PSB", "QTS", "FIN", "HCB", "PLAN", "ZY"}
+    )

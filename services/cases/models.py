@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import BigId, OutboxMessageMixin, ProcessedEventMixin
+from shared.db import BigId, OutboxMessageMixin, ProcessedEventMixin, free_text
 
 
 class Base(DeclarativeBase):
@@ -392,3 +392,23 @@ class DeadlineChange(Base):
     task_changes: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     reason: Mapped[str] = mapped_column(sa.Text)  # e.g. "arrangement 2027 imported"
     changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+# What staff and applicants type in their own words: ID card and phone numbers in it are masked
+# as soon as it is set (docs/security.md, Personal data). Vouchers quote reasons and notes.
+free_text(
+    "cases",
+    Case.remarks,
+    CaseTransition.reason,
+    MaterialWaiver.reason,
+    ClockPause.note,
+    Extension.reason,
+    Voucher.content,
+    SupervisionOrder.note,
+    JointTask.reason,
+    SealUse.note,
+    AgencyAssignment.note,
+    Consultation.asker,
+    Consultation.topic,
+    ConsultationHandover.note,
+)

@@ -1,6 +1,7 @@
-"""Inbound events of the fees service: CaseAccepted (cases topic) creates the case here and
-assesses it. The consumer runs each handler in one transaction and skips an event id it has
-processed; accept_case is idempotent per case besides, whatever the event id."""
+"""Inbound events of the fees service: CaseAccepted (topic servicehall.cases.fee-assessments.v1,
+which only this service reads) creates the case here and assesses it. The consumer runs each
+handler in one transaction and skips an event id it has processed; accept_case is idempotent
+per case besides, whatever the event id."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
 from services.fees.assessment import AcceptedCase, accept_case
 from shared.kafka.consumer import Handler
-from shared.kafka.topics import CASES_EVENTS
+from shared.kafka.topics import FEE_ASSESSMENTS
 from shared.timeutil import from_timestamp
 
-CONSUMES = [CASES_EVENTS]
+CONSUMES = [FEE_ASSESSMENTS]
 
 
 def on_case_accepted(session: Session, envelope: EventEnvelope, payload: Message) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import BigId, OutboxMessageMixin, ProcessedEventMixin
+from shared.db import BigId, OutboxMessageMixin, ProcessedEventMixin, free_text
 
 ADMINISTRATIVE = "administrative"
 DEED_TAX = "deed_tax"
@@ -320,3 +320,8 @@ class AuditEntry(Base):
     subject: Mapped[str] = mapped_column(sa.String(60), index=True)
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+# Reasons typed by approvers and cashiers: ID card and phone numbers in them are masked as soon
+# as they are set (docs/security.md, Personal data).
+free_text("fees", NoticeAdjustment.reason, Refund.reason, Receipt.void_reason, AuditEntry.reason)

@@ -95,10 +95,19 @@ def _facts(due: case_events.DueDate) -> dict[str, Any]:
     }
 
 
+def told_event(message: case_events.ApplicantNoticeDue) -> ApplicantEvent:
+    """The case event the applicant is to be told of."""
+    kind = message.WhichOneof("event")
+    if kind is None:
+        raise IncompleteNotice("an ApplicantNoticeDue without its case event")
+    event: ApplicantEvent = getattr(message, kind)
+    return event
+
+
 def notice_to_applicant(
     session: Session,
     event_id: str,
-    event: ApplicantEvent,
+    message: case_events.ApplicantNoticeDue,
     *,
     kind: str,
     subject: str,
@@ -108,7 +117,8 @@ def notice_to_applicant(
 ) -> Notice:
     """A notice to the applicant of the event's case: SMS when there is a phone number, else
     e-mail; readable by the case's department and by the applicant's query code."""
-    channel, recipient = ("sms", event.applicant_phone) if event.applicant_phone else ("email", event.applicant_email)
+    event, applicant = told_event(message), message.applicant
+    channel, recipient = ("sms", applicant.phone) if applicant.phone else ("email", applicant.email)
     if not recipient.strip() or not event.case_number:
         raise IncompleteNotice("a notice needs the case number and the applicant's phone number or e-mail address")
     notice = Notice(
@@ -121,7 +131,7 @@ def notice_to_applicant(
         created_at=now(session),
         source_event_id=event_id,
         department_code=event.department_code,
-        query_code_sha256=event.query_code_sha256,
+        query_code_sha256=message.query_code_sha256,
         kind=kind,
         facts=facts,
         supersedes_notice_id=supersedes.notice_id if supersedes else None,
@@ -147,8 +157,9 @@ def _named(notice: Notice) -> str:
     return f"您于 {sent:%Y年%m月%d日} 收到的“{notice.subject}”通知（通知编号 {notice.notice_id[:8]}）"
 
 
-def notice_for_case_submitted(session: Session, event_id: str, event: case_events.CaseSubmitted) -> Notice:
+def notice_for_case_submitted(session: Session, event_id: str, message: case_events.ApplicantNoticeDue) -> Notice:
     """The receipt notice: the applicant learns the case number and the promised time limit."""
+    event = message.case_submitted
     limit = (
         "即办件，当场办结"
         if event.case_kind == "instant"
@@ -157,12 +168,12 @@ def notice_for_case_submitted(session: Session, event_id: str, event: case_event
     return notice_to_applicant(
         session,
         event_id,
-        event,
+        message,
         kind="receipt",
         subject=compose("申请已收到：{item}", item=event.service_item_name),
         body=compose(
             "{name}，您好！您申请的“{item}”已由窗口收件，办件编号 {case}，{limit}。可凭办件编号和查询码查询办理进度。",
-            name=event.applicant_name,
+            name=message.applicant.name,
             item=event.service_item_name,
             case=event.case_number,
             limit=limit,
@@ -170,10 +181,11 @@ def notice_for_case_submitted(session: Session, event_id: str, event: case_event
     )
 
 
-def notice_for_extension(session: Session, event_id: str, event: case_events.ExtensionGranted) -> Notice:
+def notice_for_extension(session: Session, event_id: str, message: case_events.ApplicantNoticeDue) -> Notice:
     """The law requires the applicant to be told of an extension and why (Art. 42). Granted
     while the clock is paused, the new date is not known: the notice says so in words, and the
     resumption's notice supersedes it with the date."""
+    event = message.extension_granted
     if event.HasField("statutory"):
         due, paused = event.statutory, event.clock_paused
     else:  # an event from before DueDate: the date was empty only while the clock was paused
@@ -184,12 +196,12 @@ def notice_for_extension(session: Session, event_id: str, event: case_events.Ext
     return notice_to_applicant(
         session,
         event_id,
-        event,
+        message,
         kind="extension",
         subject=compose("办理期限延长：{case}", case=event.case_number),
         body=compose(
             "{name}，您好！您的办件 {case} 经批准延长 {days} 个工作日，理由：{reason}。{deadline}。",
-            name=event.applicant_name,
+            name=message.applicant.name,
             case=event.case_number,
             days=event.extra_days,
             reason=event.reason,
@@ -200,19 +212,20 @@ def notice_for_extension(session: Session, event_id: str, event: case_events.Ext
     )
 
 
-def notice_for_pause(session: Session, event_id: str, event: case_events.ClockPaused) -> Notice:
+def notice_for_pause(session: Session, event_id: str, message: case_events.ApplicantNoticeDue) -> Notice:
     """Art. 45: the applicant is told in writing why the clock stopped and how long it is
     expected to take; the due date follows when it resumes."""
+    event = message.clock_paused
     return notice_to_applicant(
         session,
         event_id,
-        event,
+        message,
         kind="pause",
         subject=compose("办理期限暂停计算：{case}", case=event.case_number),
         body=compose(
             "{name}，您好！您的办件 {case} 因{label}自 {start} 起暂停计算办理期限，预计 {end} 前完成，"
             "所需时间不计入办理期限。办结期限：{paused}。书面告知书编号 {voucher}。",
-            name=event.applicant_name,
+            name=message.applicant.name,
             case=event.case_number,
             label=event.reason_label,
             start=shown_day(event.started_on),
@@ -224,9 +237,10 @@ def notice_for_pause(session: Session, event_id: str, event: case_events.ClockPa
     )
 
 
-def notice_for_resumption(session: Session, event_id: str, event: case_events.ClockResumed) -> Notice:
+def notice_for_resumption(session: Session, event_id: str, message: case_events.ApplicantNoticeDue) -> Notice:
     """The clock runs again: the due dates. When the latest notice that spoke of the due date
     could not name it (a pause, an extension while paused), this one corrects and supersedes it."""
+    event = message.clock_resumed
     earlier = _last_told(session, event.case_number)
     owed = earlier if earlier is not None and (earlier.facts or {}).get("due_pending") else None
     period = (
@@ -248,17 +262,17 @@ def notice_for_resumption(session: Session, event_id: str, event: case_events.Cl
         subject = compose("更正：办结期限已确定 {case}", case=event.case_number)
         body = CORRECTION_MARK + compose(
             "{name}，您好！{earlier}因计时暂停未能告知办结期限，现更正如下：{news}",
-            name=event.applicant_name,
+            name=message.applicant.name,
             earlier=_named(owed),
             news=news,
         )
     else:
         subject = compose("恢复计时：{case}", case=event.case_number)
-        body = compose("{name}，您好！{news}", name=event.applicant_name, news=news)
+        body = compose("{name}，您好！{news}", name=message.applicant.name, news=news)
     return notice_to_applicant(
         session,
         event_id,
-        event,
+        message,
         kind="resumption",
         subject=subject,
         body=body,
@@ -267,10 +281,13 @@ def notice_for_resumption(session: Session, event_id: str, event: case_events.Cl
     )
 
 
-def notice_for_deadline_change(session: Session, event_id: str, event: case_events.DeadlineRecomputed) -> Notice | None:
+def notice_for_deadline_change(
+    session: Session, event_id: str, message: case_events.ApplicantNoticeDue
+) -> Notice | None:
     """An imported holiday arrangement moved the case's due dates: the applicant is told the
     new ones, as a correction of the latest notice that named the old date (if any). Nothing is
     sent when no date moved (e.g. only the provisional flag cleared, or the clock is paused)."""
+    event = message.deadline_recomputed
     if (event.old_promised_due, event.old_statutory_due) == (event.promised_due, event.statutory_due):
         return None
     promised = event.promised if event.HasField("promised") else case_events.DueDate(day=event.promised_due)
@@ -303,18 +320,18 @@ def notice_for_deadline_change(session: Session, event_id: str, event: case_even
         subject = compose("更正：办结期限调整 {case}", case=event.case_number)
         body = CORRECTION_MARK + compose(
             "{name}，您好！{earlier}中的法定办结期限 {was} 现更正如下：{news}",
-            name=event.applicant_name,
+            name=message.applicant.name,
             earlier=_named(wrong),
             was=was,
             news=news,
         )
     else:
         subject = compose("办结期限调整：{case}", case=event.case_number)
-        body = compose("{name}，您好！{news}", name=event.applicant_name, news=news)
+        body = compose("{name}，您好！{news}", name=message.applicant.name, news=news)
     return notice_to_applicant(
         session,
         event_id,
-        event,
+        message,
         kind="deadline_change",
         subject=subject,
         body=body,

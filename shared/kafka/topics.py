@@ -14,6 +14,10 @@ from kafka.errors import TopicAlreadyExistsError
 log = logging.getLogger(__name__)
 
 CASES_EVENTS = "servicehall.cases.v1"
+# The cases service's topics for one reader each: what that reader needs of the applicant
+# (docs/security.md, Personal data). servicehall.cases.v1 carries no personal data.
+APPLICANT_NOTICES = "servicehall.cases.applicant-notices.v1"  # notification: whom to tell, how
+FEE_ASSESSMENTS = "servicehall.cases.fee-assessments.v1"  # fees: accepted cases, the payer's name
 FEES_EVENTS = "servicehall.fees.v1"
 ATTENDANCE_EVENTS = "servicehall.attendance.v1"
 EVALUATION_EVENTS = "servicehall.evaluation.v1"

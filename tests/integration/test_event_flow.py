@@ -26,7 +26,7 @@ from shared.db import transaction
 from shared.kafka.envelope import new_envelope
 from shared.kafka.outbox import add_event
 from shared.kafka.producer import make_producer
-from shared.kafka.topics import CASES_EVENTS, dead_letter_topic
+from shared.kafka.topics import APPLICANT_NOTICES, CASES_EVENTS, dead_letter_topic
 from shared.telemetry import setup_tracing
 from tests.identity import gateway_channel, staff_metadata
 from tests.support import VALID_ID_CARD, eventually, read_topic
@@ -85,33 +85,36 @@ async def test_a_submitted_case_reaches_notification_and_evaluation(start_servic
     def trace_of_case():
         finished = spans.get_finished_spans()
         server = [s for s in finished if s.name == "/servicehall.cases.v1.CasesService/SubmitApplication"]
-        consumers = [s for s in finished if s.name == f"{CASES_EVENTS} process"]
+        # evaluation reads servicehall.cases.v1, notification the applicant notices
+        consumers = [s for s in finished if s.name in (f"{CASES_EVENTS} process", f"{APPLICANT_NOTICES} process")]
         return (server, consumers) if server and len(consumers) >= 2 else None
 
     server, consumers = eventually(trace_of_case)
     trace_id = server[-1].context.trace_id
     assert sum(1 for s in consumers if s.context.trace_id == trace_id) == 2
-    publish = [s for s in spans.get_finished_spans() if s.name == f"{CASES_EVENTS} publish"]
+    publish = [s for s in spans.get_finished_spans() if s.name == f"{APPLICANT_NOTICES} publish"]
     assert any(s.context.trace_id == trace_id for s in publish)
 
 
 async def test_a_redelivered_event_has_no_second_effect(start_service, kafka_broker):
     notification = await start_service(NOTIFICATION, kafka=kafka_broker.bootstrap_servers)
-    event = case_events.CaseSubmitted(
+    submitted = case_events.CaseSubmitted(
         case_number="PSB-20261128-07777",
         service_item_name="居民身份证申领",
         department_code="PSB",
         window_code="PSB-01",
         case_kind="committed",
-        applicant_name="赵六",
-        applicant_phone="13712345678",
         promised_days=30,
     )
-    value = new_envelope(event, source="cases", partition_key=event.case_number).SerializeToString()
+    event = submitted
+    told = case_events.ApplicantNoticeDue(
+        applicant=case_events.Applicant(name="赵六", phone="13712345678"), case_submitted=submitted
+    )
+    value = new_envelope(told, source="cases", partition_key=event.case_number).SerializeToString()
     duplicates_before = _consumed(notification, "duplicate")
     producer = make_producer(kafka_broker.bootstrap_servers, "test-redelivery")
     for _ in range(3):  # the same envelope, as a relay that crashed before marking would send it
-        producer.send(CASES_EVENTS, value=value, key=event.case_number.encode()).get(timeout=10)
+        producer.send(APPLICANT_NOTICES, value=value, key=event.case_number.encode()).get(timeout=10)
     producer.close()
 
     eventually(lambda: count(notification, Notice, Notice.case_number == event.case_number) == 1)
@@ -125,7 +128,7 @@ def _consumed(service, outcome: str) -> float:
     return (
         REGISTRY.get_sample_value(
             "servicehall_events_consumed_total",
-            {"service": service.definition.name, "topic": CASES_EVENTS, "outcome": outcome},
+            {"service": service.definition.name, "topic": APPLICANT_NOTICES, "outcome": outcome},
         )
         or 0.0
     )
@@ -137,25 +140,24 @@ async def test_an_undecodable_record_goes_to_the_dead_letter_topic_and_the_consu
     bootstrap = kafka_broker.bootstrap_servers
     notification = await start_service(NOTIFICATION, kafka=bootstrap)
     producer = KafkaProducer(bootstrap_servers=bootstrap)
-    producer.send(CASES_EVENTS, value=b"\x08\x96\x01 not an envelope", key=b"poison").get(timeout=10)
+    producer.send(APPLICANT_NOTICES, value=b"\x08\x96\x01 not an envelope", key=b"poison").get(timeout=10)
     # A complete event: a notice with an empty value (the name, the item) is refused, and
     # that event would go to the dead-letter topic as well.
     good = case_events.CaseSubmitted(
-        case_number="QTS-20261128-00042",
-        service_item_name="特种设备使用登记",
-        case_kind="instant",
-        applicant_name="孙七",
-        applicant_phone="13612345678",
+        case_number="QTS-20261128-00042", service_item_name="特种设备使用登记", case_kind="instant"
     )
-    envelope = new_envelope(good, source="cases", partition_key="poison")  # same key: same partition, after the poison
-    producer.send(CASES_EVENTS, value=envelope.SerializeToString(), key=b"poison").get(timeout=10)
+    told = case_events.ApplicantNoticeDue(
+        applicant=case_events.Applicant(name="孙七", phone="13612345678"), case_submitted=good
+    )
+    envelope = new_envelope(told, source="cases", partition_key="poison")  # same key: same partition, after the poison
+    producer.send(APPLICANT_NOTICES, value=envelope.SerializeToString(), key=b"poison").get(timeout=10)
     producer.close()
 
     eventually(lambda: count(notification, Notice, Notice.case_number == good.case_number) == 1)
     dead = [r for r in read_topic(bootstrap, dead_letter_topic("notification"), expect=1) if r.key == b"poison"]
     assert len(dead) == 1
     headers = dict(dead[0].headers)
-    assert headers["deadletter.topic"] == CASES_EVENTS.encode()
+    assert headers["deadletter.topic"] == APPLICANT_NOTICES.encode()
     assert b"not an EventEnvelope" in headers["deadletter.reason"]
     assert dead[0].value == b"\x08\x96\x01 not an envelope"
 
@@ -164,10 +166,12 @@ async def test_topics_are_created_explicitly_with_several_partitions(start_servi
     await start_service(NOTIFICATION, kafka=kafka_broker.bootstrap_servers)
     admin = KafkaAdminClient(bootstrap_servers=kafka_broker.bootstrap_servers)
     try:
-        described = {t["name"]: t for t in admin.describe_topics([CASES_EVENTS, dead_letter_topic("notification")])}
+        described = {
+            t["name"]: t for t in admin.describe_topics([APPLICANT_NOTICES, dead_letter_topic("notification")])
+        }
     finally:
         admin.close()
-    assert len(described[CASES_EVENTS]["partitions"]) == 3
+    assert len(described[APPLICANT_NOTICES]["partitions"]) == 3
     assert len(described[dead_letter_topic("notification")]["partitions"]) == 3
 
 

@@ -12,7 +12,7 @@ from services.fees.models import FeeCase, OutboxMessage, PaymentNotice
 from services.fees.server import DEFINITION as FEES
 from shared.kafka.envelope import decode, new_envelope
 from shared.kafka.producer import make_producer
-from shared.kafka.topics import CASES_EVENTS, FEES_EVENTS
+from shared.kafka.topics import FEE_ASSESSMENTS, FEES_EVENTS
 from tests.fees_support import CASHIER, case_accepted, new_case_number
 from tests.identity import gateway_channel
 from tests.support import eventually, read_topic
@@ -40,7 +40,7 @@ async def test_an_accepted_case_is_assessed_and_paying_it_publishes_fees_settled
     # The same acceptance twice as two events (new ids): the case is still assessed once.
     for _ in range(2):
         envelope = new_envelope(event, source="cases", partition_key=case_number)
-        producer.send(CASES_EVENTS, value=envelope.SerializeToString(), key=case_number.encode()).get(timeout=10)
+        producer.send(FEE_ASSESSMENTS, value=envelope.SerializeToString(), key=case_number.encode()).get(timeout=10)
     producer.close()
 
     eventually(lambda: count(fees, PaymentNotice, PaymentNotice.case_number == case_number) == 1, timeout=30)

@@ -172,17 +172,17 @@ def notification_replicas(migrated_database) -> Iterator:
 
 def store_notice(session_factory, *, phone: str = "", mail: str = "", number: int = 1) -> str:
     """A receipt notice stored as the consumer stores it; its id."""
-    event = case_events.CaseSubmitted(
-        case_number=f"AIC-20260302-{number:05d}",
-        service_item_name="个体工商户设立登记",
-        department_code="AIC",
-        window_code="AIC-01",
-        case_kind="committed",
-        applicant_name="张三",
-        applicant_phone=phone,
-        applicant_email=mail,
-        promised_days=3,
+    event = case_events.ApplicantNoticeDue(
+        applicant=case_events.Applicant(name="张三", phone=phone, email=mail),
         query_code_sha256="0" * 64,
+        case_submitted=case_events.CaseSubmitted(
+            case_number=f"AIC-20260302-{number:05d}",
+            service_item_name="个体工商户设立登记",
+            department_code="AIC",
+            window_code="AIC-01",
+            case_kind="committed",
+            promised_days=3,
+        ),
     )
     with transaction(session_factory) as session:
         return notices.notice_for_case_submitted(session, str(uuid.uuid4()), event).notice_id

@@ -51,7 +51,13 @@ def events(hall: Hall, number: str, kind: type) -> list:
     found = []
     for envelope in hall.do(lambda s: [m.envelope for m in s.scalars(sa.select(OutboxMessage))]):
         _, payload = decode(envelope)
-        if isinstance(payload, kind) and payload.case_number == number:
+        # ApplicantNoticeDue wraps the case event the applicant is told of.
+        event = (
+            getattr(payload, payload.WhichOneof("event") or "")
+            if "event" in payload.DESCRIPTOR.oneofs_by_name
+            else payload
+        )
+        if isinstance(payload, kind) and event.case_number == number:
             found.append(payload)
     return found
 
@@ -79,7 +85,10 @@ def test_an_art45_pause_is_told_in_a_numbered_voucher_and_kept_in_the_history(ha
         assert words in pause_voucher.content
     [paused] = events(hall, number, case_events.ClockPaused)
     assert (paused.reason, paused.started_on, paused.expected_end) == ("expert_review", "2025-11-05", "2025-11-11")
-    assert paused.voucher_number == pause_voucher.number and paused.applicant_phone == "13812345678"
+    assert paused.voucher_number == pause_voucher.number
+    # Whom to tell travels only to the notification service, with the same event.
+    [due] = [d for d in events(hall, number, case_events.ApplicantNoticeDue) if d.WhichOneof("event") == "clock_paused"]
+    assert due.clock_paused == paused and due.applicant.phone == "13812345678"
 
     at(clock, date(2025, 11, 12))
     hall.do(lambda s: deadlines.resume(s, number, LAND))

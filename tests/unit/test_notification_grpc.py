@@ -28,20 +28,21 @@ def staff(department: str, role: str = "window_staff") -> tuple[tuple[str, str],
 async def notices(start_service):
     """The service with one stored receipt notice of an AIC case; (stub, its notice id)."""
     service = await start_service(NOTIFICATION)
-    event = case_events.CaseSubmitted(
-        case_number=CASE,
-        service_item_name="个体工商户设立登记",
-        department_code="AIC",
-        window_code="AIC-01",
-        case_kind="committed",
-        applicant_name="张三",
-        applicant_phone="13812345678",
-        promised_days=3,
+    event = case_events.ApplicantNoticeDue(
+        applicant=case_events.Applicant(name="张三", phone="13812345678"),
         query_code_sha256=query_code_digest(CASE, QUERY_CODE),
+        case_submitted=case_events.CaseSubmitted(
+            case_number=CASE,
+            service_item_name="个体工商户设立登记",
+            department_code="AIC",
+            window_code="AIC-01",
+            case_kind="committed",
+            promised_days=3,
+        ),
     )
     envelope = new_envelope(event, source="cases", partition_key=CASE)
     with transaction(service.runtime.session_factory) as session:
-        handlers.on_case_submitted(session, envelope, event)
+        handlers.on_applicant_notice_due(session, envelope, event)
     async with gateway_channel(f"127.0.0.1:{service.port}") as channel:
         stub = notification_pb2_grpc.NotificationServiceStub(channel)
         listed = await stub.ListNotices(notification_pb2.ListNoticesRequest(case_number=CASE), metadata=staff("AIC"))

@@ -33,6 +33,7 @@ from shared.clock import ShiftedClock
 from shared.db import migrate
 from shared.errors import field_violations
 from shared.kafka.envelope import decode
+from shared.kafka.topics import APPLICANT_NOTICES, CASES_EVENTS
 from shared.logging import JsonFormatter, install_trace_context
 from shared.telemetry import setup_tracing
 from tests.identity import TEST_JWKS, applicant_metadata, gateway_channel, staff_metadata, system_metadata
@@ -99,10 +100,12 @@ async def test_submit_stores_the_case_and_its_event_in_one_transaction(start_ser
     assert case.applicant.phone == "138****5678"
     [stored] = rows(service, Case)
     assert stored.applicant_id_card_number == VALID_ID_CARD
-    [message] = rows(service, OutboxMessage)
+    # The event for everyone, and again with whom to tell for the notification service only.
+    message, told = sorted(rows(service, OutboxMessage), key=lambda m: m.topic != CASES_EVENTS)
     envelope, payload = decode(message.envelope)
     assert envelope.event_type == "servicehall.events.v1.CaseSubmitted"
     assert message.partition_key == payload.case_number == case.case_number
+    assert (told.topic, decode(told.envelope)[1].case_submitted) == (APPLICANT_NOTICES, payload)
     assert payload.window_code == "AIC-01" and payload.promised_days == 3
     assert message.published_at is None
 

@@ -10,32 +10,24 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CaseSubmitted(_message.Message):
-    __slots__ = ("case_number", "service_item_code", "service_item_name", "department_code", "window_code", "case_kind", "applicant_name", "applicant_phone", "applicant_email", "submitted_at", "promised_days", "query_code_sha256")
+    __slots__ = ("case_number", "service_item_code", "service_item_name", "department_code", "window_code", "case_kind", "submitted_at", "promised_days")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ITEM_NAME_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
     CASE_KIND_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
     SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     PROMISED_DAYS_FIELD_NUMBER: _ClassVar[int]
-    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     service_item_code: str
     service_item_name: str
     department_code: str
     window_code: str
     case_kind: str
-    applicant_name: str
-    applicant_phone: str
-    applicant_email: str
     submitted_at: _timestamp_pb2.Timestamp
     promised_days: int
-    query_code_sha256: str
-    def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., service_item_name: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised_days: _Optional[int] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
+    def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., service_item_name: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised_days: _Optional[int] = ...) -> None: ...
 
 class CaseStatusChanged(_message.Message):
     __slots__ = ("case_number", "department_code", "window_code", "case_kind", "from_status", "to_status", "actor", "reason", "changed_at")
@@ -60,7 +52,7 @@ class CaseStatusChanged(_message.Message):
     def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., case_kind: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CaseAccepted(_message.Message):
-    __slots__ = ("case_number", "service_item_code", "department_code", "window_code", "fee_item_codes", "declared_values", "accepted_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256")
+    __slots__ = ("case_number", "service_item_code", "department_code", "window_code", "fee_item_codes", "declared_values", "accepted_at", "applicant_name", "query_code_sha256")
     class DeclaredValuesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -76,8 +68,6 @@ class CaseAccepted(_message.Message):
     DECLARED_VALUES_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_AT_FIELD_NUMBER: _ClassVar[int]
     APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
     QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     service_item_code: str
@@ -87,10 +77,8 @@ class CaseAccepted(_message.Message):
     declared_values: _containers.ScalarMap[str, int]
     accepted_at: _timestamp_pb2.Timestamp
     applicant_name: str
-    applicant_phone: str
-    applicant_email: str
     query_code_sha256: str
-    def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., fee_item_codes: _Optional[_Iterable[str]] = ..., declared_values: _Optional[_Mapping[str, int]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
+    def __init__(self, case_number: _Optional[str] = ..., service_item_code: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., fee_item_codes: _Optional[_Iterable[str]] = ..., declared_values: _Optional[_Mapping[str, int]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
 
 class SupervisionRaised(_message.Message):
     __slots__ = ("case_number", "department_code", "window_code", "level", "promised_due", "order_due", "raised_at")
@@ -137,7 +125,7 @@ class DueDate(_message.Message):
     def __init__(self, day: _Optional[str] = ..., provisional: _Optional[bool] = ..., provisional_years: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class ExtensionGranted(_message.Message):
-    __slots__ = ("case_number", "department_code", "extra_days", "approver", "reason", "statutory_due", "promised_due", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256", "window_code", "clock_paused", "statutory", "promised", "voucher_number")
+    __slots__ = ("case_number", "department_code", "extra_days", "approver", "reason", "statutory_due", "promised_due", "window_code", "clock_paused", "statutory", "promised", "voucher_number")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     EXTRA_DAYS_FIELD_NUMBER: _ClassVar[int]
@@ -145,10 +133,6 @@ class ExtensionGranted(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     STATUTORY_DUE_FIELD_NUMBER: _ClassVar[int]
     PROMISED_DUE_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
-    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
     WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
     CLOCK_PAUSED_FIELD_NUMBER: _ClassVar[int]
     STATUTORY_FIELD_NUMBER: _ClassVar[int]
@@ -161,19 +145,15 @@ class ExtensionGranted(_message.Message):
     reason: str
     statutory_due: str
     promised_due: str
-    applicant_name: str
-    applicant_phone: str
-    applicant_email: str
-    query_code_sha256: str
     window_code: str
     clock_paused: bool
     statutory: DueDate
     promised: DueDate
     voucher_number: str
-    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., extra_days: _Optional[int] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., statutory_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ..., window_code: _Optional[str] = ..., clock_paused: _Optional[bool] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., voucher_number: _Optional[str] = ...) -> None: ...
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., extra_days: _Optional[int] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., statutory_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., window_code: _Optional[str] = ..., clock_paused: _Optional[bool] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., voucher_number: _Optional[str] = ...) -> None: ...
 
 class ClockPaused(_message.Message):
-    __slots__ = ("case_number", "department_code", "window_code", "reason", "reason_label", "note", "started_on", "expected_end", "voucher_number", "actor", "paused_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256")
+    __slots__ = ("case_number", "department_code", "window_code", "reason", "reason_label", "note", "started_on", "expected_end", "voucher_number", "actor", "paused_at")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -185,10 +165,6 @@ class ClockPaused(_message.Message):
     VOUCHER_NUMBER_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     PAUSED_AT_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
-    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     department_code: str
     window_code: str
@@ -200,14 +176,10 @@ class ClockPaused(_message.Message):
     voucher_number: str
     actor: str
     paused_at: _timestamp_pb2.Timestamp
-    applicant_name: str
-    applicant_phone: str
-    applicant_email: str
-    query_code_sha256: str
-    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., reason: _Optional[str] = ..., reason_label: _Optional[str] = ..., note: _Optional[str] = ..., started_on: _Optional[str] = ..., expected_end: _Optional[str] = ..., voucher_number: _Optional[str] = ..., actor: _Optional[str] = ..., paused_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., reason: _Optional[str] = ..., reason_label: _Optional[str] = ..., note: _Optional[str] = ..., started_on: _Optional[str] = ..., expected_end: _Optional[str] = ..., voucher_number: _Optional[str] = ..., actor: _Optional[str] = ..., paused_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ClockResumed(_message.Message):
-    __slots__ = ("case_number", "department_code", "window_code", "reason", "reason_label", "started_on", "ended_on", "resumed_on", "promised", "statutory", "clock_paused", "voucher_number", "actor", "resumed_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256")
+    __slots__ = ("case_number", "department_code", "window_code", "reason", "reason_label", "started_on", "ended_on", "resumed_on", "promised", "statutory", "clock_paused", "voucher_number", "actor", "resumed_at")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -222,10 +194,6 @@ class ClockResumed(_message.Message):
     VOUCHER_NUMBER_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     RESUMED_AT_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
-    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     department_code: str
     window_code: str
@@ -240,11 +208,7 @@ class ClockResumed(_message.Message):
     voucher_number: str
     actor: str
     resumed_at: _timestamp_pb2.Timestamp
-    applicant_name: str
-    applicant_phone: str
-    applicant_email: str
-    query_code_sha256: str
-    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., reason: _Optional[str] = ..., reason_label: _Optional[str] = ..., started_on: _Optional[str] = ..., ended_on: _Optional[str] = ..., resumed_on: _Optional[str] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ..., clock_paused: _Optional[bool] = ..., voucher_number: _Optional[str] = ..., actor: _Optional[str] = ..., resumed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ...) -> None: ...
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., reason: _Optional[str] = ..., reason_label: _Optional[str] = ..., started_on: _Optional[str] = ..., ended_on: _Optional[str] = ..., resumed_on: _Optional[str] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ..., clock_paused: _Optional[bool] = ..., voucher_number: _Optional[str] = ..., actor: _Optional[str] = ..., resumed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SealUsed(_message.Message):
     __slots__ = ("seal_code", "window_code", "department_code", "case_number", "staff_id", "used_at")
@@ -263,7 +227,7 @@ class SealUsed(_message.Message):
     def __init__(self, seal_code: _Optional[str] = ..., window_code: _Optional[str] = ..., department_code: _Optional[str] = ..., case_number: _Optional[str] = ..., staff_id: _Optional[str] = ..., used_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeadlineRecomputed(_message.Message):
-    __slots__ = ("case_number", "department_code", "window_code", "old_promised_due", "promised_due", "old_statutory_due", "statutory_due", "old_due_provisional", "due_provisional", "reason", "arrangement_year", "recomputed_at", "applicant_name", "applicant_phone", "applicant_email", "query_code_sha256", "promised", "statutory")
+    __slots__ = ("case_number", "department_code", "window_code", "old_promised_due", "promised_due", "old_statutory_due", "statutory_due", "old_due_provisional", "due_provisional", "reason", "arrangement_year", "recomputed_at", "promised", "statutory")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_CODE_FIELD_NUMBER: _ClassVar[int]
     WINDOW_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -276,10 +240,6 @@ class DeadlineRecomputed(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     ARRANGEMENT_YEAR_FIELD_NUMBER: _ClassVar[int]
     RECOMPUTED_AT_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_NAME_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_PHONE_FIELD_NUMBER: _ClassVar[int]
-    APPLICANT_EMAIL_FIELD_NUMBER: _ClassVar[int]
-    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
     PROMISED_FIELD_NUMBER: _ClassVar[int]
     STATUTORY_FIELD_NUMBER: _ClassVar[int]
     case_number: str
@@ -294,10 +254,34 @@ class DeadlineRecomputed(_message.Message):
     reason: str
     arrangement_year: int
     recomputed_at: _timestamp_pb2.Timestamp
-    applicant_name: str
-    applicant_phone: str
-    applicant_email: str
-    query_code_sha256: str
     promised: DueDate
     statutory: DueDate
-    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., old_promised_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., old_statutory_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., old_due_provisional: _Optional[bool] = ..., due_provisional: _Optional[bool] = ..., reason: _Optional[str] = ..., arrangement_year: _Optional[int] = ..., recomputed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant_name: _Optional[str] = ..., applicant_phone: _Optional[str] = ..., applicant_email: _Optional[str] = ..., query_code_sha256: _Optional[str] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ...) -> None: ...
+    def __init__(self, case_number: _Optional[str] = ..., department_code: _Optional[str] = ..., window_code: _Optional[str] = ..., old_promised_due: _Optional[str] = ..., promised_due: _Optional[str] = ..., old_statutory_due: _Optional[str] = ..., statutory_due: _Optional[str] = ..., old_due_provisional: _Optional[bool] = ..., due_provisional: _Optional[bool] = ..., reason: _Optional[str] = ..., arrangement_year: _Optional[int] = ..., recomputed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised: _Optional[_Union[DueDate, _Mapping]] = ..., statutory: _Optional[_Union[DueDate, _Mapping]] = ...) -> None: ...
+
+class Applicant(_message.Message):
+    __slots__ = ("name", "phone", "email")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    phone: str
+    email: str
+    def __init__(self, name: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+
+class ApplicantNoticeDue(_message.Message):
+    __slots__ = ("applicant", "query_code_sha256", "case_submitted", "extension_granted", "clock_paused", "clock_resumed", "deadline_recomputed")
+    APPLICANT_FIELD_NUMBER: _ClassVar[int]
+    QUERY_CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
+    CASE_SUBMITTED_FIELD_NUMBER: _ClassVar[int]
+    EXTENSION_GRANTED_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_PAUSED_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_RESUMED_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_RECOMPUTED_FIELD_NUMBER: _ClassVar[int]
+    applicant: Applicant
+    query_code_sha256: str
+    case_submitted: CaseSubmitted
+    extension_granted: ExtensionGranted
+    clock_paused: ClockPaused
+    clock_resumed: ClockResumed
+    deadline_recomputed: DeadlineRecomputed
+    def __init__(self, applicant: _Optional[_Union[Applicant, _Mapping]] = ..., query_code_sha256: _Optional[str] = ..., case_submitted: _Optional[_Union[CaseSubmitted, _Mapping]] = ..., extension_granted: _Optional[_Union[ExtensionGranted, _Mapping]] = ..., clock_paused: _Optional[_Union[ClockPaused, _Mapping]] = ..., clock_resumed: _Optional[_Union[ClockResumed, _Mapping]] = ..., deadline_recomputed: _Optional[_Union[DeadlineRecomputed, _Mapping]] = ...) -> None: ...
