@@ -21,9 +21,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from services.cases import clock, events, lifecycle
+from services.cases.access import case_for
 from services.cases.models import Case, ClockPause, Extension
 from services.cases.numbering import issue_voucher
-from services.cases.queries import case_version, find_case
+from services.cases.queries import case_version
 from shared.auth import Caller
 from shared.clock import now, today
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument
@@ -68,8 +69,7 @@ def pause(
 ) -> ClockPause:
     """Stop the clock from today. The applicant is told in writing why and until when the
     period is expected to last (Art. 45), so the expected end is required."""
-    case = find_case(session, case_number, for_update=True)
-    caller.require_department(case.department_code)
+    case = case_for(session, caller, "pause_clock", case_number)
     day = today(session)
     problems = []
     if reason not in PAUSE_LABELS:
@@ -131,8 +131,7 @@ def resume(session: Session, case_number: str, caller: Caller, *, reason: str = 
     reason = (reason or "").strip()
     if len(reason) > MAX_NOTE:
         raise InvalidArgument("the reason is too long", [FieldViolation("reason", f"at most {MAX_NOTE} characters")])
-    case = find_case(session, case_number, for_update=True)
-    caller.require_department(case.department_code)
+    case = case_for(session, caller, "resume_clock", case_number)
     row = clock.open_pause(session, case)
     if row is None:
         raise FailedPrecondition(f"the clock of case {case.case_number} is not paused")
@@ -201,9 +200,7 @@ def extend(session: Session, case_number: str, caller: Caller, *, extra_days: in
     handling), approved by an approver or the chief representative, the reason told to the
     applicant (a voucher and the ExtensionGranted event). Granted while the clock is paused,
     the new dates are not known yet: the notice says so, and the resumption tells them."""
-    caller.require_role("approver", "chief_representative")
-    case = find_case(session, case_number, for_update=True)
-    caller.require_department(case.department_code)
+    case = case_for(session, caller, "grant_extension", case_number)
     problems = []
     if not reason.strip():
         problems.append(FieldViolation("reason", "is required: the applicant is told why"))

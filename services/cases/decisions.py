@@ -30,23 +30,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.cases import clock, events, joint, lifecycle, seals
-from services.cases.access import acts_for_applicant
+from services.cases.access import case_for, is_agent, may_see, opens_for_applicant
 from services.cases.lifecycle import move
 from services.cases.models import Case, CaseTransition, ClockPause, CorrectionNotice, JointTask, MaterialWaiver, SealUse
 from services.cases.numbering import issue_voucher
-from services.cases.queries import case_version, find_case, material_waivers, materials_missing
+from services.cases.queries import case_not_found, case_version, find_case, material_waivers, materials_missing
 from shared.auth import Caller
 from shared.clock import now, today
-from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from shared.timeutil import shanghai_day
 
 MAX_REASON = 2000
-
-
-def _staff_case(session: Session, case_number: str, caller: Caller) -> Case:
-    case = find_case(session, case_number, for_update=True)
-    caller.require_department(case.department_code)
-    return case
 
 
 def _reason(reason: str, *, required: bool) -> str:
@@ -60,7 +54,7 @@ def _reason(reason: str, *, required: bool) -> str:
 
 def accept(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
     """Staff accept a case whose materials record is complete (see _require_materials)."""
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "accept", case_number)
     _require_materials(session, case)
     return _accept(session, case, actor=caller.staff_id, reason=_reason(reason, required=False))
 
@@ -134,7 +128,7 @@ def _accept(session: Session, case: Case, *, actor: str, accepted_on: date | Non
 
 def reject(session: Session, case_number: str, caller: Caller, *, reason: str) -> Case:
     reason = _reason(reason, required=True)
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "reject", case_number)
     move(session, case, lifecycle.REJECTED, actor=caller.staff_id, reason=reason)
     case.concluded_at = now(session)
     issue_voucher(session, case, "rejection", actor=caller.staff_id, body=f"本机关决定不予受理，理由：{reason}")
@@ -146,7 +140,7 @@ def request_correction(
 ) -> CorrectionNotice:
     """The one-time notice: it must name every required material that was not supplied, and
     only one is given per submission."""
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "request_correction", case_number)
     version = case_version(session, case)
     if session.scalar(sa.select(CorrectionNotice).where(CorrectionNotice.case_id == case.id)) is not None:
         raise FailedPrecondition(f"case {case.case_number} already had its one-time notice; a second is not allowed")
@@ -182,7 +176,7 @@ def request_correction(
 
 def supply_materials(session: Session, case_number: str, caller: Caller, *, materials: list[str]) -> Case:
     """Record supplied materials; when the notice's list is complete the case is accepted."""
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "supply_materials", case_number)
     notice = session.scalar(sa.select(CorrectionNotice).where(CorrectionNotice.case_id == case.id))
     if case.status != lifecycle.CORRECTION_REQUESTED or notice is None:
         raise FailedPrecondition(f"case {case.case_number} is {case.status}; no correction is awaited")
@@ -210,10 +204,7 @@ def waive_material(session: Session, case_number: str, caller: Caller, *, materi
     """The chief representative (首席代表) of the case's department waives one required
     material before acceptance, with a reason: recorded (who, when, why), once per material.
     A waiver that completes a one-time notice's list accepts the case, as a supply would."""
-    caller.require_role("chief_representative")
-    case = find_case(session, case_number, for_update=True)
-    if caller.department_code != case.department_code:
-        raise PermissionDenied("only the chief representative of the case's own department waives its materials")
+    case = case_for(session, caller, "waive_material", case_number)
     if case.status not in (lifecycle.RECEIVED, lifecycle.CORRECTION_REQUESTED):
         raise FailedPrecondition(
             f"case {case.case_number} is {case.status}; materials are waived only before acceptance"
@@ -250,13 +241,13 @@ def _end_correction(session: Session, case: Case) -> None:
 
 
 def start_review(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "start_review", case_number)
     move(session, case, lifecycle.IN_REVIEW, actor=caller.staff_id, reason=_reason(reason, required=False))
     return case
 
 
 def approve(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "approve", case_number)
     if case.case_kind == "joint" and joint.has_tasks(session, case):
         raise FailedPrecondition(
             f"case {case.case_number} is a joint case: it is approved when every department approves"
@@ -274,7 +265,7 @@ def _approve(session: Session, case: Case, *, actor: str, reason: str = "") -> C
 
 
 def deny(session: Session, case_number: str, caller: Caller, *, reason: str) -> Case:
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "deny", case_number)
     return _deny(session, case, actor=caller.staff_id, reason=_reason(reason, required=True))
 
 
@@ -289,7 +280,7 @@ def conclude(session: Session, case_number: str, caller: Caller, *, reason: str 
     """Deliver the result. A sealed item concludes at its sealing time and not before it is
     sealed; an item with fees not before the fees service reported them settled."""
     reason = _reason(reason, required=False)
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "conclude", case_number)
     version = case_version(session, case)
     if case.status == lifecycle.APPROVED:
         if version.needs_seal and case.sealed_at is None:
@@ -325,7 +316,7 @@ def conclude_on_the_spot(
     transaction). A use of the named seal already logged for the case (SealService.UseSeal:
     the stamping was recorded first) is the seal on the result: nothing new is logged."""
     reason = _reason(reason, required=False)
-    case = _staff_case(session, case_number, caller)
+    case = case_for(session, caller, "conclude_on_the_spot", case_number)
     if case.case_kind != "instant":
         raise FailedPrecondition(f"case {case.case_number} is {case.case_kind}, not an instant case")
     version = case_version(session, case)
@@ -380,16 +371,24 @@ def _seal_use_since_receipt(session: Session, case: Case, seal_code: str) -> Sea
 
 
 def withdraw(session: Session, case_number: str, caller: Caller, *, reason: str = "") -> Case:
-    """The applicant (with the query code) or the case's department on the applicant's behalf."""
-    case = find_case(session, case_number, for_update=True)
-    if acts_for_applicant(caller, case):
-        actor = f"agent:{caller.staff_id}" if caller.is_staff else "applicant"
-    elif caller.is_staff:
-        caller.require_department(case.department_code)
-        actor = caller.staff_id
+    """The applicant (with the query code), their agent, or the case's department on the
+    applicant's behalf. Who may not see the case is told it does not exist."""
+    reason = _reason(reason, required=False)
+    if not caller.is_staff:
+        case = session.scalar(sa.select(Case).where(Case.case_number == case_number).with_for_update(of=Case))
+        if not opens_for_applicant(session, caller, case_number, case) or case is None:
+            raise case_not_found(case_number)
+        actor = "applicant"
     else:
-        raise PermissionDenied("only the applicant (with the query code), their agent or the department may withdraw")
-    move(session, case, lifecycle.WITHDRAWN, actor=actor, reason=_reason(reason, required=False))
+        case = find_case(session, case_number, for_update=True)
+        if is_agent(caller, case):
+            actor = f"agent:{caller.staff_id}"
+        elif not may_see(session, caller, case):
+            raise case_not_found(case_number)
+        else:
+            case_for(session, caller, "withdraw", case_number)  # the role (the case is locked already)
+            actor = caller.staff_id
+    move(session, case, lifecycle.WITHDRAWN, actor=actor, reason=reason)
     case.concluded_at = now(session)
     return case
 
@@ -397,9 +396,8 @@ def withdraw(session: Session, case_number: str, caller: Caller, *, reason: str 
 def decide_joint_task(
     session: Session, case_number: str, caller: Caller, *, department_code: str, approve: bool, reason: str = ""
 ) -> JointTask:
-    """A department decides its task of a joint case: staff of that department (or managers)."""
-    case = find_case(session, case_number, for_update=True)
-    caller.require_department(department_code)
+    """A department decides its task of a joint case: its window staff or chief representative."""
+    case = case_for(session, caller, "decide_joint_task", case_number, department=department_code)
     task = session.scalar(
         sa.select(JointTask).where(JointTask.case_id == case.id, JointTask.department_code == department_code)
     )

@@ -14,13 +14,19 @@ from services.cases.models import Case, MaterialWaiver, ServiceItem, ServiceItem
 from shared.errors import FailedPrecondition, FieldViolation, NotFound
 
 
+def case_not_found(case_number: str) -> NotFound:
+    """The one answer for a case that is missing or that the caller may not see (the same
+    message and details for both: numbers are sequential, a difference would tell)."""
+    return NotFound(f"no case with number '{case_number[:40]}'", [FieldViolation("case_number", "not found")])
+
+
 def find_case(session: Session, case_number: str, *, for_update: bool = False) -> Case:
     query = sa.select(Case).where(Case.case_number == case_number)
     if for_update:
         query = query.with_for_update(of=Case)
     case = session.scalar(query) if case_number else None
     if case is None:
-        raise NotFound(f"no case with number '{case_number[:40]}'", [FieldViolation("case_number", "not found")])
+        raise case_not_found(case_number)
     return case
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from services.cases import events
 from services.cases.models import Case, JointTask, SealUse, ServiceItemVersion, WindowSeal
-from services.cases.queries import find_case
+from services.cases.queries import case_not_found, find_case
 from shared.auth import Caller
 from shared.clock import now
 from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied
@@ -82,10 +82,9 @@ def use_seal(
         raise FailedPrecondition(f"seal {seal.code} is inactive and cannot be used")
     if case_number:
         case = session.scalar(sa.select(Case).where(Case.case_number == case_number))
-        if case is None:
-            raise NotFound(f"no case with number '{case_number}'", [FieldViolation("case_number", "not found")])
-        if seal.department_code not in _departments_of(session, case):
-            raise PermissionDenied(f"case {case_number} is not a case of department {seal.department_code}")
+        # Another department's case answers like a missing one: numbers are sequential.
+        if case is None or seal.department_code not in _departments_of(session, case):
+            raise case_not_found(case_number)
         if case.status in NOT_SEALABLE:
             raise FailedPrecondition(f"case {case_number} is {case.status}: it can no longer be sealed")
     use = SealUse(seal_code=seal.code, case_number=case_number, staff_id=staff_id, used_at=now(session), note=note)

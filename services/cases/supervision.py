@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from services.cases import clock, events, lifecycle
+from services.cases.access import require_supervisor
 from services.cases.decisions import deem_accepted
 from services.cases.models import Case, CorrectionNotice, SupervisionAlert, SupervisionOrder
 from services.cases.queries import find_case
@@ -40,7 +41,7 @@ DEEMED_ACCEPTANCE_DAYS = 5
 # ------------------------------------------------------------------------- use cases
 def order(session: Session, case_number: str, caller: Caller, *, due_on: date, note: str) -> SupervisionOrder:
     """督办: a manager (or the efficiency office) orders an open case finished by due_on."""
-    caller.require_role("manager", "efficiency_office")
+    require_supervisor(caller)
     case = find_case(session, case_number)
     problems = []
     if case.status not in lifecycle.OPEN:
@@ -99,7 +100,7 @@ def due_levels(case: Case, today: date, order_due: date | None, warning_days: in
 def run_scan(session_factory: sessionmaker[Session], caller: Caller, *, warning_days: int = 1) -> dict[str, int]:
     """The scan now, ordered by a manager or the efficiency office (it also runs on a timer).
     Now is the service's clock: no caller chooses the day the facts are recorded for."""
-    caller.require_role("manager", "efficiency_office")
+    require_supervisor(caller)
     return scan(session_factory, warning_days=warning_days)
 
 

@@ -1,55 +1,92 @@
-"""Who may do what with fees (the callers come from shared.auth).
+"""Who may do what with fees (the callers come from shared.auth): the rules, in one place.
 
-- cashier: records payments, closes their own till; reads every notice and receipt
-- approver: reduces, waives and voids notices, refunds, voids receipts; reads everything
-- manager: manages standards, closes any till; reads everything (efficiency office: reads)
-- window staff and chief representatives: assess and read their own department's notices
-  (the department of the case or of the notice); reports of their own department
-- an applicant (no staff id): their own case's notices and receipts, by case number and
-  the query code (x-query-code), checked against the digest CaseAccepted carried
+- manager: creates and imports standards; closes any till
+- window staff, chief representative of the case's department: AssessFees
+- approver (hall-wide: fees are collected at one point for every department): ReduceFee,
+  WaivePaymentNotice, VoidPaymentNotice, RecordRefund, VoidReceipt
+- cashier (hall-wide, the one cashier): RecordPayment; closes their own till
+- reading notices and receipts: cashier, approver, manager, efficiency office all; window
+  staff and chief representatives their department's (the case's or the notice's); the
+  applicant their case's, with the query code through the lockout (shared.query_codes)
+
+Managers and the efficiency office read everything and decide nothing of a department's case.
+A role an action lacks is refused before anything is looked up (the same answer for every
+number); a case, notice or receipt the caller may not read answers exactly as a missing one
+(numbers are sequential: a different answer would tell which exist).
 
 The use cases (use_cases.py) call these, so a rule holds whoever calls the domain.
 """
 
 from __future__ import annotations
 
-from services.fees.models import FeeCase, PaymentNotice
-from shared.auth import Caller, query_code_matches
-from shared.errors import PermissionDenied
+from sqlalchemy.orm import Session
+
+from services.fees.models import FeeCase, PaymentNotice, QueryCodeAttempt
+from shared import query_codes
+from shared.auth import Caller
+from shared.errors import NotFound, PermissionDenied
 
 READ_EVERYTHING = ("cashier", "approver", "manager", "efficiency_office")
 DEPARTMENT_STAFF = ("window_staff", "chief_representative")
+ASSESSORS = DEPARTMENT_STAFF
 
 
-def require_case_reader(caller: Caller, *, case_number: str, query_code_sha256: str, departments: set[str]) -> None:
+def case_not_found(case_number: str) -> NotFound:
+    return NotFound(
+        f"no accepted case {case_number[:40]} with fees (the fees service learns of a case when it is accepted)"
+    )
+
+
+def notices_not_found(case_number: str) -> NotFound:
+    """An applicant's answer for a case without notices, unknown, or with a wrong code."""
+    return NotFound(f"no payment notices for case {case_number[:40]} (yet)")
+
+
+def notice_not_found(notice_number: str) -> NotFound:
+    return NotFound(f"no payment notice {notice_number[:40]}")
+
+
+def receipt_not_found(receipt_number: str) -> NotFound:
+    return NotFound(f"no receipt {receipt_number[:40]}")
+
+
+def opens_for_applicant(session: Session, caller: Caller, case_number: str, case: FeeCase | None) -> bool:
+    """The applicant's query code, checked (and counted) through the lockout of the number."""
+    digest = case.query_code_sha256 if case is not None and case.query_code_sha256 else None
+    return query_codes.check(session, QueryCodeAttempt, case_number, caller.query_code, digest)
+
+
+def may_read(session: Session, caller: Caller, case: FeeCase, departments: set[str]) -> bool:
+    """Staff who read everything, staff of one of `departments`, or the case's applicant."""
     if caller.is_staff:
         if caller.has_role(*READ_EVERYTHING):
-            return
-        if caller.department_code and caller.department_code in departments:
-            return
-        raise PermissionDenied("staff read the notices of their own department only")
-    if query_code_sha256 and query_code_matches(case_number, caller.query_code, query_code_sha256):
-        return
-    raise PermissionDenied("an applicant reads the notices of a case with its case number and query code")
+            return True
+        return caller.has_role(*DEPARTMENT_STAFF) and bool(caller.departments & set(departments))
+    return opens_for_applicant(session, caller, case.case_number, case)
 
 
-def require_case_notices_reader(caller: Caller, case: FeeCase) -> None:
+def may_read_case_notices(session: Session, caller: Caller, case: FeeCase) -> bool:
     """Reading the notices of a case: its own department's staff, or of any of its notices."""
-    departments = {case.department_code, *(n.department_code for n in case.notices)}
-    require_case_reader(
-        caller, case_number=case.case_number, query_code_sha256=case.query_code_sha256, departments=departments
-    )
+    return may_read(session, caller, case, {case.department_code, *(n.department_code for n in case.notices)})
 
 
-def require_notice_reader(caller: Caller, notice: PaymentNotice) -> None:
-    """Reading one notice (or its receipts): the case's department or the notice's."""
-    case = notice.case
-    require_case_reader(
-        caller,
-        case_number=case.case_number,
-        query_code_sha256=case.query_code_sha256,
-        departments={case.department_code, notice.department_code},
-    )
+def require_notice_reader(session: Session, caller: Caller, notice: PaymentNotice, missing: NotFound) -> None:
+    """Reading one notice (or its receipts): the case's department or the notice's; anyone
+    else gets `missing`, the answer for a number that does not exist."""
+    if not may_read(session, caller, notice.case, {notice.case.department_code, notice.department_code}):
+        raise missing
+
+
+def require_assessor(caller: Caller) -> None:
+    """Before the case is looked up: the same refusal for every number."""
+    caller.require_role(*ASSESSORS)
+
+
+def require_assessed_case(caller: Caller, case_number: str, case: FeeCase | None) -> FeeCase:
+    """The case to assess, if it is of the caller's department; else as if there were none."""
+    if case is None or not caller.acts_for(case.department_code):
+        raise case_not_found(case_number)
+    return case
 
 
 def department_scope(caller: Caller, department_code: str) -> str:
@@ -59,8 +96,10 @@ def department_scope(caller: Caller, department_code: str) -> str:
     if caller.has_role(*READ_EVERYTHING):
         return department_code
     if caller.has_role(*DEPARTMENT_STAFF):
-        if department_code and department_code != caller.department_code:
+        if department_code and not caller.acts_for(department_code):
             raise PermissionDenied("staff see their own department only")
+        if department_code:
+            return department_code
         return caller.department_code
     raise PermissionDenied("this needs a staff role")
 
@@ -76,11 +115,6 @@ def require_approver(caller: Caller) -> None:
 
 def require_cashier(caller: Caller) -> None:
     caller.require_role("cashier")
-
-
-def require_assessor(caller: Caller, department_code: str) -> None:
-    caller.require_role(*DEPARTMENT_STAFF, "manager")
-    caller.require_department(department_code)
 
 
 def require_till_closer(caller: Caller, cashier_staff_id: str) -> None:

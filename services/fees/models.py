@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import BigId, OutboxMessageMixin, ProcessedEventMixin, free_text
+from shared.query_codes import QueryCodeAttemptMixin
 
 ADMINISTRATIVE = "administrative"
 DEED_TAX = "deed_tax"
@@ -47,6 +48,10 @@ class OutboxMessage(OutboxMessageMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class QueryCodeAttempt(QueryCodeAttemptMixin, Base):
+    """Wrong query codes per case number and its lockout (shared.query_codes)."""
 
 
 class FeeStandard(Base):

@@ -8,8 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.fees import access
 from services.fees.models import FeeStandard, NoticeLine, Payment, PaymentNotice, Receipt
-from shared.errors import FieldViolation, InvalidArgument, NotFound
+from shared.errors import FieldViolation, InvalidArgument
 
 MAX_LISTED_NOTICES = 1000
 
@@ -52,7 +53,7 @@ def all_versions(session: Session, *, department_code: str = "") -> list[FeeStan
 def find_notice(session: Session, notice_number: str) -> PaymentNotice:
     notice = session.scalar(sa.select(PaymentNotice).where(PaymentNotice.notice_number == notice_number))
     if notice is None:
-        raise NotFound(f"no payment notice {notice_number}")
+        raise access.notice_not_found(notice_number)
     return notice
 
 
@@ -88,7 +89,7 @@ def pick_line(lines: list[NoticeLine], fee_item_code: str) -> NoticeLine:
 def find_receipt(session: Session, number: str) -> Receipt:
     receipt = session.scalar(sa.select(Receipt).where(Receipt.receipt_number == number))
     if receipt is None:
-        raise NotFound(f"no receipt {number}")
+        raise access.receipt_not_found(number)
     return receipt
 
 

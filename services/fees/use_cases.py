@@ -7,7 +7,8 @@ handler acts as the system).
 
 The inputs are domain values (messages.py maps a request to them, so a malformed day or
 period is refused there, before these run). Field presence is checked here, after the role
-where a role is needed, as before; a missing case or notice answers NOT_FOUND as before.
+where a role is needed; a missing case or notice answers NOT_FOUND, and so does one the
+caller may not read, in the same words.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from services.fees.reporting import LedgerExport, Period, ReconciliationReport, 
 from services.fees.standards import StandardInput
 from shared import clock
 from shared.auth import Caller
-from shared.errors import FieldViolation, InvalidArgument, NotFound
+from shared.errors import FieldViolation, InvalidArgument
 
 
 def _required(**values: str) -> None:
@@ -64,13 +65,9 @@ def import_fee_standards(session: Session, caller: Caller, yaml_document: str) -
 def assess_fees(
     session: Session, caller: Caller, *, case_number: str, declared_values: Mapping[str, int], fee_item_codes: list[str]
 ) -> tuple[FeeCase, list[PaymentNotice]]:
+    access.require_assessor(caller)
     _required(case_number=case_number)
-    case = session.get(FeeCase, case_number)
-    if case is None:
-        raise NotFound(
-            f"no accepted case {case_number} with fees (the fees service learns of a case when it is accepted)"
-        )
-    access.require_assessor(caller, case.department_code)
+    access.require_assessed_case(caller, case_number, session.get(FeeCase, case_number))
     return assessment.assess(
         session,
         case_number=case_number,
@@ -83,7 +80,7 @@ def assess_fees(
 def get_payment_notice(session: Session, caller: Caller, *, notice_number: str) -> PaymentNotice:
     _required(notice_number=notice_number)
     notice = queries.find_notice(session, notice_number)
-    access.require_notice_reader(caller, notice)
+    access.require_notice_reader(session, caller, notice, access.notice_not_found(notice_number))
     return notice
 
 
@@ -91,14 +88,16 @@ def list_payment_notices(
     session: Session, caller: Caller, *, case_number: str, department_code: str, status: str
 ) -> list[PaymentNotice]:
     """A case's notices (staff who may read the case, or the applicant with the query code),
-    or staff's notices of every case, limited to their department unless they read all."""
+    or staff's notices of every case, limited to their department unless they read all.
+    A case staff may not read has no notices for them, as a case not known here yet; an
+    applicant is told there are none whether the case is unknown or the code wrong."""
     if case_number:
         case = session.get(FeeCase, case_number)
-        if case is None:
-            if not caller.is_staff:
-                raise NotFound(f"no payment notices for case {case_number} (yet)")
+        if not caller.is_staff:
+            if not access.opens_for_applicant(session, caller, case_number, case) or case is None:
+                raise access.notices_not_found(case_number)
+        elif case is None or not access.may_read_case_notices(session, caller, case):
             return []
-        access.require_case_notices_reader(caller, case)
         return queries.payment_notices(
             session, case_number=case.case_number, department_code=department_code, status=status
         )
@@ -194,7 +193,8 @@ def get_receipt(session: Session, caller: Caller, *, receipt_number: str) -> Rec
     """Whoever may read the notice may read its receipts."""
     _required(receipt_number=receipt_number)
     receipt = queries.find_receipt(session, receipt_number)
-    access.require_notice_reader(caller, queries.find_notice(session, receipt.notice_number))
+    notice = queries.find_notice(session, receipt.notice_number)
+    access.require_notice_reader(session, caller, notice, access.receipt_not_found(receipt_number))
     return receipt
 
 

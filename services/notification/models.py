@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import OutboxMessageMixin, ProcessedEventMixin
+from shared.query_codes import QueryCodeAttemptMixin
 
 
 class Base(DeclarativeBase):
@@ -21,6 +22,10 @@ class OutboxMessage(OutboxMessageMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class QueryCodeAttempt(QueryCodeAttemptMixin, Base):
+    """Wrong query codes per case number and its lockout (shared.query_codes)."""
 
 
 class Notice(Base):

@@ -26,13 +26,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from servicehall.events.v1 import cases_pb2 as case_events
-from services.notification.models import Notice
+from services.notification.models import Notice, QueryCodeAttempt
+from shared import query_codes
 from shared.auth import Caller, query_code_matches
 from shared.clock import now
-from shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from shared.errors import FieldViolation, InvalidArgument, NotFound
 from shared.timeutil import SHANGHAI
 
 PAUSED_WORDS = "计时暂停中，恢复计时后另行告知"
+# Who reads notices: the case department's window, and who sees every case (docs/notification.md).
+DEPARTMENT_STAFF = ("window_staff", "chief_representative")
+SEE_ALL = ("manager", "efficiency_office")
 CORRECTION_MARK = "【更正】"
 ApplicantEvent = (
     case_events.CaseSubmitted
@@ -341,22 +345,23 @@ def notice_for_deadline_change(
 
 
 def list_notices(session: Session, case_number: str, caller: Caller) -> list[Notice]:
-    """A case's notices: for staff of its department or the applicant with the query code.
-    No notice yet reads as an empty list for staff; an applicant's code is checked against
-    the notices themselves, so before the first one arrives the applicant sees nothing."""
+    """A case's notices: for staff of its department (managers and the efficiency office: every
+    case's) or the applicant with the query code, checked through the lockout of the number.
+    Anyone else sees what a case without notices shows, an empty list: case numbers are
+    sequential, a different answer would tell which exist. Before the first notice arrives
+    there is no code to check it against, so the applicant sees nothing yet."""
     if not case_number:
         raise InvalidArgument("case_number is required", [FieldViolation("case_number", "is required")])
     query = sa.select(Notice).where(Notice.case_number == case_number).order_by(Notice.created_at)
-    notices = list(session.scalars(query))
+    found = list(session.scalars(query))
     if caller.is_staff:
-        for notice in notices:
-            caller.require_department(notice.department_code)
-        return notices
-    if caller.query_code and all(
-        query_code_matches(case_number, caller.query_code, n.query_code_sha256) for n in notices
+        return found if all(_staff_may_read(caller, n) for n in found) else []
+    digest = found[0].query_code_sha256 if found and found[0].query_code_sha256 else None
+    if query_codes.check(session, QueryCodeAttempt, case_number, caller.query_code, digest) and all(
+        query_code_matches(case_number, caller.query_code, n.query_code_sha256) for n in found
     ):
-        return notices
-    raise PermissionDenied("notices are shown to the case's department or to the applicant with the query code")
+        return found
+    return []
 
 
 def get_notice(session: Session, notice_id: str, caller: Caller) -> Notice:
@@ -365,12 +370,19 @@ def get_notice(session: Session, notice_id: str, caller: Caller) -> Notice:
     if not notice_id:
         raise InvalidArgument("notice_id is required", [FieldViolation("notice_id", "is required")])
     notice = session.get(Notice, notice_id)
-    if notice is not None and may_read(caller, notice):
+    if notice is not None and may_read(session, caller, notice):
         return notice
     raise NotFound(f"no notice {notice_id}")
 
 
-def may_read(caller: Caller, notice: Notice) -> bool:
+def _staff_may_read(caller: Caller, notice: Notice) -> bool:
+    if caller.has_role(*SEE_ALL):
+        return True
+    return caller.has_role(*DEPARTMENT_STAFF) and caller.acts_for(notice.department_code)
+
+
+def may_read(session: Session, caller: Caller, notice: Notice) -> bool:
     if caller.is_staff:
-        return caller.has_role("manager", "efficiency_office") or caller.department_code == notice.department_code
-    return query_code_matches(notice.case_number, caller.query_code, notice.query_code_sha256)
+        return _staff_may_read(caller, notice)
+    digest = notice.query_code_sha256 or None
+    return query_codes.check(session, QueryCodeAttempt, notice.case_number, caller.query_code, digest)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from services.cases import access, agency, clock, deadlines, decisions, intake, lifecycle, queries, supervision
 from services.cases.models import Case, CaseTransition, OutboxMessage, SealUse, Voucher
 from shared.auth import Caller
-from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from shared.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from shared.kafka.envelope import decode
 from shared.timeutil import as_utc, shanghai_day, utcnow
 from tests.cases_hall import MANAGER, Hall, staff
@@ -259,9 +259,9 @@ def test_an_instant_case_is_concluded_on_the_spot_with_every_step_recorded(hall)
 # ------------------------------------------------------------------------ who may do what
 def test_staff_act_only_on_their_own_departments_cases(hall):
     number, _query_code = hall.submit()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another department's case answers like a missing one
         hall.do(lambda s: decisions.accept(s, number, LAND))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         hall.do(lambda s: access.get_case(s, number, LAND))
     hall.do(lambda s: access.get_case(s, number, MANAGER))  # managers see every department
     with pytest.raises(PermissionDenied):
@@ -280,7 +280,7 @@ def test_an_applicant_sees_only_their_case_with_its_query_code(hall):
         (other, query_code),
         (number, ""),
     ):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotFound):  # a wrong code: as if there were no such case
             hall.do(lambda s: access.get_case(s, case_number, Caller(query_code=code)))
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: decisions.accept(s, number, Caller(query_code=query_code)))
@@ -322,7 +322,7 @@ def test_the_enterprises_agent_acts_for_the_applicant(hall):
     assert hall.case(number).agent_staff_id == "zy-agent-1"
     agent, colleague = staff("ZY", staff_id="zy-agent-1"), staff("ZY", staff_id="zy-02")
     hall.do(lambda s: access.get_case(s, number, agent))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # a colleague of another department is not the agent
         hall.do(lambda s: access.get_case(s, number, colleague))
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: decisions.accept(s, number, agent))  # acting for the applicant, not deciding

@@ -20,7 +20,7 @@ from services.cases.models import CaseTransition
 from services.cases.server import DEFINITION as CASES
 from shared.auth import Caller
 from shared.db import transaction
-from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied, field_violations
+from shared.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, field_violations
 from shared.timeutil import as_utc, shanghai_day
 from tests.cases_hall import ID_CARD, MANAGER, Hall, staff
 from tests.identity import gateway_channel, staff_metadata
@@ -96,7 +96,7 @@ def test_the_chief_representative_waives_a_material_with_a_reason_on_the_record(
     waive = decisions.waive_material
     with pytest.raises(PermissionDenied):
         hall.do(lambda s: waive(s, number, AIC, material="场地证明", reason="租赁合同已载明"))  # window staff
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another department's: as if the case did not exist
         other = staff("LAND", "chief_representative")
         hall.do(lambda s: waive(s, number, other, material="场地证明", reason="租赁合同已载明"))
     with pytest.raises(InvalidArgument) as invalid:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from services.cases import access, decisions, joint, lifecycle, queries, supervision
 from services.cases.models import JointTask, OutboxMessage, SupervisionAlert
 from shared.db import run_in_transaction
-from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from shared.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from shared.kafka.envelope import decode
 from tests.cases_hall import MANAGER, Hall, staff
 
@@ -114,8 +114,10 @@ def test_a_joint_case_fans_out_to_one_task_per_department_with_its_deadline(hall
     assert all(t.status == "pending" and t.due_on is not None for t in tasks)
     with pytest.raises(FailedPrecondition, match="joint case"):
         hall.do(lambda s: decisions.approve(s, number, HCB))  # not by the lead alone
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # AIC has no part in it: the case is not there for AIC
         hall.do(lambda s: decisions.decide_joint_task(s, number, AIC, department_code="LAND", approve=True))
+    with pytest.raises(PermissionDenied):  # LAND sees the case, but PLAN's task is PLAN's
+        hall.do(lambda s: decisions.decide_joint_task(s, number, LAND, department_code="PLAN", approve=True))
 
 
 @pytest.mark.own_database

@@ -87,11 +87,12 @@ async def test_the_applicant_reads_and_the_cashier_pays_once(client, fees):
     mine = await client.get(f"/api/v1/cases/{case}/payment-notices", headers={"X-Query-Code": QUERY_CODE})
     [notice] = mine.json()["notices"]
     assert notice["total_due_fen"] == 10000 and notice["status"] == "unpaid" and notice["issued_at"].endswith("+08:00")
-    problem(await client.get(f"/api/v1/cases/{case}/payment-notices", headers={"X-Query-Code": "999999"}), 403)
+    # A wrong code is told what a case without notices is told: nothing says the case exists.
+    problem(await client.get(f"/api/v1/cases/{case}/payment-notices", headers={"X-Query-Code": "999999"}), 404)
     # A header gRPC cannot carry is dropped, not forwarded: the call is simply anonymous.
     problem(
         await client.get(f"/api/v1/cases/{case}/payment-notices", headers={"X-Query-Code": "２４６８１０".encode()}),
-        403,
+        404,
     )
 
     url = f"/api/v1/fees/notices/{notice['notice_number']}/payments"

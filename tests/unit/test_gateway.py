@@ -74,7 +74,7 @@ async def test_submit_returns_201_with_case_number_and_location(client):
     as_applicant = {"X-Query-Code": body["query_code"]}
     read = await client.get(f"/api/v1/cases/{body['case_number']}", headers=as_applicant)
     assert read.status_code == 200 and read.json()["query_code"] is None
-    assert_problem(await client.get(f"/api/v1/cases/{body['case_number']}"), 403)  # no code, no case
+    assert_problem(await client.get(f"/api/v1/cases/{body['case_number']}"), 404)  # no code, no case
     notices = await client.get(f"/api/v1/cases/{body['case_number']}/notices", headers=as_applicant)
     assert notices.status_code == 200 and notices.json() == {"notices": []}  # no Kafka here
 
