@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from gateway.dependencies import Call, Clients, PublicCall
+from gateway.routing import DepartmentCode, GatewayRoute
 from gateway.schemas.fees import (
     METHODS,
     NOTICE_STATUSES,
@@ -54,14 +55,17 @@ from gateway.schemas.fees import (
 )
 from servicehall.fees.v1 import fees_pb2
 
-router = APIRouter(prefix="/api/v1", tags=["fees"])
+router = APIRouter(prefix="/api/v1", tags=["fees"], route_class=GatewayRoute)
 
 CaseNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 NoticeNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 # NTR-2026-00000042 / TAX-2026-00000007 (by receipt type), or 2026-00000042 from before the types.
 ReceiptNumber = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^([A-Z]{3}-)?\d{4}-\d{8}$")]
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=100)]
-Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YYYY-MM-DD or YYYY-MM")]
+# Visible ASCII: what an HTTP header carries unchanged through every proxy.
+IdempotencyKey = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")
+]
+Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", max_length=10, description="YYYY-MM-DD or YYYY-MM")]
 
 
 # --- standards ---------------------------------------------------------------------------
@@ -71,8 +75,8 @@ Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YY
 async def list_standards(
     clients: Clients,
     call: PublicCall,
-    department_code: str = "",
-    on: Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
+    department_code: DepartmentCode = "",
+    on: Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$", max_length=10)] = "",
     all_versions: bool = False,
 ) -> FeeStandardList:
     """The standards in force on a day (today by default), or every version."""
@@ -136,8 +140,8 @@ async def assess(case_number: CaseNumber, body: AssessmentIn, clients: Clients, 
 async def list_notices(
     clients: Clients,
     call: Call,
-    department_code: str = "",
-    status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$")] = "",
+    department_code: DepartmentCode = "",
+    status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$", max_length=7)] = "",
 ) -> NoticeList:
     # An empty status is UNSPECIFIED (0): every status.
     status_code = NOTICE_STATUSES.get(status_, fees_pb2.NOTICE_STATUS_UNSPECIFIED)
@@ -279,7 +283,9 @@ async def close_day(body: DayCloseIn, clients: Clients, call: Call) -> DayCloseO
 
 
 @router.get("/fees/reconciliation", response_model=ReconciliationOut)
-async def reconcile(period: Period, clients: Clients, call: Call, department_code: str = "") -> ReconciliationOut:
+async def reconcile(
+    period: Period, clients: Clients, call: Call, department_code: DepartmentCode = ""
+) -> ReconciliationOut:
     """receipts = payments - refunds per day, department and fee type."""
     return reconciliation_out(
         await call(clients.fees.Reconcile, fees_pb2.ReconcileRequest(period=period, department_code=department_code))
@@ -287,7 +293,7 @@ async def reconcile(period: Period, clients: Clients, call: Call, department_cod
 
 
 @router.get("/fees/ledger.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-async def export_ledger(period: Period, clients: Clients, call: Call, department_code: str = "") -> Response:
+async def export_ledger(period: Period, clients: Clients, call: Call, department_code: DepartmentCode = "") -> Response:
     """Every receipt line of a day or a month as CSV."""
     answer = await call(
         clients.fees.ExportLedger, fees_pb2.ExportLedgerRequest(period=period, department_code=department_code)
@@ -301,7 +307,10 @@ async def export_ledger(period: Period, clients: Clients, call: Call, department
 
 @router.get("/fees/revenue", response_model=RevenueOut)
 async def revenue(
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")], clients: Clients, call: Call, department_code: str = ""
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", max_length=7)],
+    clients: Clients,
+    call: Call,
+    department_code: DepartmentCode = "",
 ) -> RevenueOut:
     """A month's non-tax revenue and deed tax, net of refunds."""
     return revenue_out(

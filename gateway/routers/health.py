@@ -9,8 +9,9 @@ from fastapi.responses import JSONResponse
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.dependencies import Clients
+from gateway.routing import GatewayRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=GatewayRoute)
 
 
 @router.get("/healthz")
