@@ -14,14 +14,23 @@ from grpc_status import rpc_status
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from gateway.schemas.base import LINE_PATTERN, TEXT_PATTERN
+from gateway.schemas.base import FILLED_LINE_PATTERN, FILLED_TEXT_PATTERN, LINE_PATTERN, TEXT_PATTERN
 from shared.errors import field_violations
 from shared.masking import mask_text
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-CHARACTER_PATTERNS = (LINE_PATTERN, TEXT_PATTERN)
+# The character patterns of gateway.schemas.base say more in words than as a regex.
+_CHARACTERS = "must not contain control or bidi formatting characters (nor, on one line, a line break or tab)"
+PATTERN_MESSAGES = {
+    LINE_PATTERN: _CHARACTERS,
+    TEXT_PATTERN: _CHARACTERS,
+    FILLED_LINE_PATTERN: "must not be blank; " + _CHARACTERS,
+    FILLED_TEXT_PATTERN: "must not be blank; " + _CHARACTERS,
+}
+# The detail of every 422 the gateway gives itself (a service's 422 carries the service's own).
+INVALID_REQUEST = "the request is invalid"
 
 GRPC_TO_HTTP = {
     grpc.StatusCode.INVALID_ARGUMENT: 422,
@@ -116,7 +125,7 @@ class InvalidInput(ProblemException):
     status = 422
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("the request is invalid", errors)
+        super().__init__(INVALID_REQUEST, errors)
 
 
 def problem(
@@ -155,9 +164,8 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 
 def _message(error: Any) -> str:
-    # The character patterns of gateway.schemas.base say more in words than as a regex.
-    if error.get("type") == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in CHARACTER_PATTERNS:
-        return "must not contain control or bidi formatting characters (nor, on one line, a line break or tab)"
+    if error.get("type") == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in PATTERN_MESSAGES:
+        return PATTERN_MESSAGES[error["ctx"]["pattern"]]
     return str(error.get("msg", "invalid"))
 
 
@@ -187,7 +195,7 @@ def install_error_handlers(app: FastAPI) -> None:
             errors.append({"field": _location(tuple(e.get("loc", ()))), "message": _message(e)})
         if malformed:
             return problem(400, "the request body is not valid JSON", errors)
-        return problem(422, "the request is invalid", errors)
+        return problem(422, INVALID_REQUEST, errors)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:

@@ -20,6 +20,7 @@ from email.message import Message
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from gateway.errors import BadRequest, InvalidInput, UnsupportedMediaType, problem_responses
@@ -61,6 +62,7 @@ def strict_json(body: bytes) -> Any:
             object_pairs_hook=_no_duplicates,
             parse_constant=_no_constant,
             parse_int=_integer,
+            parse_float=_number,
         )
     except json.JSONDecodeError as error:
         raise BadRequest(f"the request body is not valid JSON: {error.msg} at character {error.pos}") from None
@@ -114,6 +116,13 @@ def _integer(literal: str) -> int:
     return int(literal)
 
 
+def _number(literal: str) -> float | int:
+    # JSON has numbers, not ints and floats: 3.0 is the integer 3 (as JSON Schema says), 3.5 is
+    # not one. No request field is a float (money is integer fen), so this is the only reading.
+    value = float(literal)
+    return int(value) if value.is_integer() else value
+
+
 def _refused_strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(value, str):
         multiline = bool(path) and path[-1] in MULTILINE_FIELDS
@@ -141,17 +150,24 @@ def _is_json(content_type: str) -> bool:
     )
 
 
-def _refused_parameters(request: Request) -> list[dict[str, str]]:
-    found = []
+def _refused_parameters(request: Request, query_names: frozenset[str]) -> list[dict[str, str]]:
+    # Only the parameters the route declares: another one is never read, so never stored.
+    found = {}
     for name, value in request.path_params.items():
         reason = refused_character(str(value))
         if reason:
-            found.append({"field": f"path.{name}", "message": reason})
+            found[f"path.{name}"] = reason
     for name, value in request.query_params.multi_items():
-        reason = refused_character(name) or refused_character(value)
+        reason = refused_character(value) if name in query_names else None
         if reason:
-            found.append({"field": f"query.{name}", "message": reason})
-    return found
+            found[f"query.{name}"] = reason
+    return [{"field": field, "message": message} for field, message in found.items()]
+
+
+def _query_names(dependant: Dependant) -> Iterator[str]:
+    yield from (str(p.alias) for p in dependant.query_params)
+    for sub in dependant.dependencies:
+        yield from _query_names(sub)
 
 
 class GatewayRoute(APIRoute):
@@ -164,10 +180,11 @@ class GatewayRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         takes_body = self.body_field is not None
+        query_names = frozenset(_query_names(self.dependant))
 
         async def strict_handler(request: Request) -> Response:
             request = GatewayRequest(request.scope, request.receive)
-            refused = _refused_parameters(request)
+            refused = _refused_parameters(request, query_names)
             if refused:
                 raise InvalidInput(refused)
             if takes_body and await request.body():

@@ -10,6 +10,7 @@ the same key with another body 409.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
@@ -66,6 +67,15 @@ IdempotencyKey = Annotated[
     str, Header(alias="Idempotency-Key", min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")
 ]
 Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", max_length=10, description="YYYY-MM-DD or YYYY-MM")]
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition of a download. A header is latin-1 and the name may not be (it names
+    the department asked for): then an ASCII name for old clients and the UTF-8 one (RFC 6266)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 # --- standards ---------------------------------------------------------------------------
@@ -301,7 +311,7 @@ async def export_ledger(period: Period, clients: Clients, call: Call, department
     return Response(
         content=answer.csv.encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{answer.filename}"'},
+        headers={"Content-Disposition": attachment(answer.filename)},
     )
 
 

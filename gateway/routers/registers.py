@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from gateway.dependencies import Call, Clients
 from gateway.routing import GatewayRoute
-from gateway.schemas.base import INT64_MAX
+from gateway.schemas.base import MAX_EXACT
 from gateway.schemas.cases import CaseList
 from gateway.schemas.registers import (
     AssignmentIn,
@@ -34,8 +34,8 @@ from servicehall.cases.v1 import cases_pb2
 router = APIRouter(prefix="/api/v1", tags=["registers"], route_class=GatewayRoute)
 
 Code = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-# uint64 in the proto, but a BIGINT in the database: at most INT64_MAX.
-ConsultationId = Annotated[int, Path(ge=1, le=INT64_MAX)]
+# uint64 in the proto, a BIGINT in the database; bounded like every integer (MAX_EXACT).
+ConsultationId = Annotated[int, Path(ge=1, le=MAX_EXACT)]
 Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", max_length=10, description="YYYY-MM-DD (Asia/Shanghai)")]
 
 
@@ -83,9 +83,7 @@ async def record_consultation(body: ConsultationIn, clients: Clients, call: Call
 
 @router.post("/consultations/{consultation_id}/handover", response_model=ConsultationOut)
 async def hand_over(
-    consultation_id: Annotated[
-        int, Path(ge=1, le=INT64_MAX, description="uint64 in the proto, BIGINT in the database")
-    ],
+    consultation_id: ConsultationId,
     body: HandoverIn,
     clients: Clients,
     call: Call,

@@ -32,6 +32,10 @@ _LINE_BREAKS = r"\t\n\r"
 LINE_PATTERN = rf"^[^{_NEVER}{_LINE_BREAKS}]*$"
 # Free text in several lines: line breaks and tabs allowed.
 TEXT_PATTERN = rf"^[^{_NEVER}]*$"
+# The same, for a required string: one character at least that is not white space, since the
+# models strip it (str_strip_whitespace) and "  " would otherwise pass the schema, then min_length.
+FILLED_LINE_PATTERN = rf"^[^{_NEVER}{_LINE_BREAKS}]*[^{_NEVER}{_LINE_BREAKS}\s][^{_NEVER}{_LINE_BREAKS}]*$"
+FILLED_TEXT_PATTERN = rf"^[^{_NEVER}]*[^{_NEVER}\s][^{_NEVER}]*$"
 # The same set as a Python check, for what no field schema reaches (keys, path and query values).
 NEVER_CHARS = frozenset(
     [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))]
@@ -55,18 +59,27 @@ def refused_character(value: str, *, multiline: bool = False) -> str | None:
 Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN)]
 # Free text in several lines (remarks, notes, reasons).
 Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+# Required (min_length >= 1): not blank either.
+FilledLine = Annotated[str, StringConstraints(pattern=FILLED_LINE_PATTERN)]
+FilledText = Annotated[str, StringConstraints(pattern=FILLED_TEXT_PATTERN)]
 # A key of a mapping (declared values, form fields): a plain identifier.
 Key = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
 
-INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-UINT32_MAX = 2**32 - 1
-# Proto int64 fields.
-Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
-# Proto uint32 fields.
-UInt32 = Annotated[int, Field(ge=0, le=UINT32_MAX)]
-# Row ids travel as uint64 but are BIGINT in the services' databases: at most INT64_MAX.
-RowId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+# Tighter than any proto integer field the gateway fills (int64, uint32, uint64): what a JSON
+# number carries exactly (a browser's Number; a JSON Schema validator reading bounds as
+# floats), so a bound means the same to every client.
+MAX_EXACT = 2**53 - 1
+# Money (fen) and the declared values fees are computed from: the fees service's own ceiling
+# (services/fees/rules.py MAX_DECLARED: ten trillion yuan).
+MAX_AMOUNT = 10**15
+
+
+# An amount a client states (fen): never negative.
+Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
+# An amount paid, reduced or refunded: at least one fen.
+PositiveAmount = Annotated[int, Field(ge=1, le=MAX_AMOUNT)]
+# A declared value (price, area, a yes/no as 1/0) or a bound of one.
+DeclaredValue = Annotated[int, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
 
 
 def keys_named(schema: dict[str, Any]) -> None:

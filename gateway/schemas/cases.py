@@ -8,31 +8,42 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from gateway.schemas.base import Int64, Key, Line, Strict, Text, enum_name, keys_named, shown
+from gateway.schemas.base import (
+    DeclaredValue,
+    FilledLine,
+    FilledText,
+    Key,
+    Line,
+    Strict,
+    Text,
+    enum_name,
+    keys_named,
+    shown,
+)
 from servicehall.cases.v1 import cases_pb2
 from servicehall.notification.v1 import notification_pb2
 
 # A material's name, as the catalog names it (services/cases/catalog_rules.py: at most 200).
-Material = Annotated[Line, Field(min_length=1, max_length=200)]
+Material = Annotated[FilledLine, Field(min_length=1, max_length=200)]
 # A form field's value (services/cases/forms.py: at most 500 characters).
 FormValue = Annotated[Line, Field(max_length=500)]
-# The declared values an item's fees read, by name; the fees service bounds each (MAX_DECLARED).
+# The declared values an item's fees read, by name.
 DeclaredValues = Annotated[
-    dict[Key, Int64],
+    dict[Key, DeclaredValue],
     Field(max_length=20, json_schema_extra=keys_named, description="integer units, e.g. declared_price_fen"),
 ]
 
 
 class ApplicantIn(Strict):
-    name: Line = Field(min_length=1, max_length=50, examples=["张三"])
-    id_card_number: Line = Field(min_length=1, max_length=18, examples=["340723199001010019"])
+    name: FilledLine = Field(min_length=1, max_length=50, examples=["张三"])
+    id_card_number: FilledLine = Field(min_length=1, max_length=18, examples=["340723199001010019"])
     phone: Line = Field("", max_length=11, examples=["13812345678"])
     email: Line = Field("", max_length=200)
     enterprise_code: Line = Field("", max_length=18, description="unified social credit code of an enterprise")
 
 
 class CaseSubmission(Strict):
-    service_item_code: Line = Field(min_length=1, max_length=40, examples=["AIC-002"])
+    service_item_code: FilledLine = Field(min_length=1, max_length=40, examples=["AIC-002"])
     applicant: ApplicantIn
     remarks: Text = Field("", max_length=2000)
     materials_supplied: list[Material] = Field(default_factory=list, max_length=50)
@@ -87,7 +98,7 @@ class MaterialWaiverIn(Strict):
     """A chief representative's waiver of one required material, before acceptance."""
 
     material: Material
-    reason: Text = Field(min_length=1, max_length=2000)
+    reason: FilledText = Field(min_length=1, max_length=2000)
 
 
 class JointDecision(Strict):
@@ -108,12 +119,12 @@ class PauseIn(Strict):
 
 class ExtensionIn(Strict):
     extra_days: int = Field(ge=1, le=15)
-    reason: Text = Field(min_length=1, max_length=2000)
+    reason: FilledText = Field(min_length=1, max_length=2000)
 
 
 class SupervisionOrderIn(Strict):
     due_on: str = Field(pattern=DAY_PATTERN, max_length=10, examples=["2026-12-15"])
-    note: Text = Field(min_length=1, max_length=2000)
+    note: FilledText = Field(min_length=1, max_length=2000)
 
 
 class MaterialOut(BaseModel):

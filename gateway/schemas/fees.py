@@ -10,7 +10,19 @@ from typing import Annotated, Literal, cast
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
 
-from gateway.schemas.base import INT64_MAX, Int64, Key, Line, Strict, Text, enum_name, keys_named, shown
+from gateway.schemas.base import (
+    Amount,
+    DeclaredValue,
+    FilledLine,
+    FilledText,
+    Key,
+    Line,
+    PositiveAmount,
+    Strict,
+    enum_name,
+    keys_named,
+    shown,
+)
 from servicehall.fees.v1 import fees_pb2
 
 FeeTypeName = Literal["administrative", "deed_tax"]
@@ -45,41 +57,37 @@ def _shown(stamp: Timestamp) -> datetime | None:
     return shown(stamp) if stamp.seconds or stamp.nanos else None
 
 
-# Amounts are integer fen in proto int64 fields; what a client sends is never negative.
-Fen = Annotated[int, Field(ge=0, le=INT64_MAX)]
-# An amount paid, reduced or refunded: at least one fen.
-PositiveFen = Annotated[int, Field(ge=1, le=INT64_MAX)]
-FeeItemCode = Annotated[Line, Field(min_length=1, max_length=40)]
+FeeItemCode = Annotated[FilledLine, Field(min_length=1, max_length=40)]
 
 
 class ConditionModel(Strict):
-    value: Line = Field(min_length=1, max_length=60, examples=["first_home"])
-    min: Int64 | None = None
-    max: Int64 | None = None
+    value: FilledLine = Field(min_length=1, max_length=60, examples=["first_home"])
+    min: DeclaredValue | None = None
+    max: DeclaredValue | None = None
 
 
 class ReducedRateModel(Strict):
-    code: Line = Field(min_length=1, max_length=40, examples=["FIRST_HOME_UP_TO_90M2"])
+    code: FilledLine = Field(min_length=1, max_length=40, examples=["FIRST_HOME_UP_TO_90M2"])
     name: Line = Field("", max_length=200)
     rate_basis_points: int = Field(ge=0, le=10000)
     conditions: list[ConditionModel] = Field(default_factory=list, max_length=10)
 
 
 class FeeStandardModel(Strict):
-    code: Line = Field(min_length=1, max_length=40, examples=["TAX-DEED"])
-    name: Line = Field(min_length=1, max_length=200)
-    department_code: Line = Field(min_length=1, max_length=20, examples=["FIN"])
+    code: FilledLine = Field(min_length=1, max_length=40, examples=["TAX-DEED"])
+    name: FilledLine = Field(min_length=1, max_length=200)
+    department_code: FilledLine = Field(min_length=1, max_length=20, examples=["FIN"])
     fee_type: FeeTypeName
-    legal_basis: Line = Field(min_length=1, max_length=400)
+    legal_basis: FilledLine = Field(min_length=1, max_length=400)
     effective_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", max_length=10, examples=["2027-01-01"])
     rule: RuleName
-    fixed_amount_fen: Fen = 0
-    unit_price_fen: Fen = 0
+    fixed_amount_fen: Amount = 0
+    unit_price_fen: Amount = 0
     quantity_value: Line = Field("", max_length=60)
     rate_basis_points: int = Field(0, ge=0, le=10000)
     base_value: Line = Field("", max_length=60)
-    minimum_fen: Fen = 0
-    maximum_fen: Fen = 0
+    minimum_fen: Amount = 0
+    maximum_fen: Amount = 0
     reduced_rates: list[ReducedRateModel] = Field(default_factory=list, max_length=10)
     value_ranges: list[ConditionModel] = Field(
         default_factory=list, max_length=20, description="what a declared value the rule reads may be"
@@ -92,7 +100,7 @@ class FeeStandardList(BaseModel):
 
 class StandardsImport(Strict):
     # Most of the body limit (MAX_BODY_BYTES, 64 KiB): the YAML of a whole department's standards.
-    yaml_document: Text = Field(
+    yaml_document: FilledText = Field(
         min_length=1, max_length=60000, description="the format of services/fees/standards/*.yaml"
     )
 
@@ -103,7 +111,7 @@ class StandardsImported(BaseModel):
 
 
 class AssessmentIn(Strict):
-    declared_values: dict[Key, Int64] = Field(
+    declared_values: dict[Key, DeclaredValue] = Field(
         default_factory=dict, max_length=20, json_schema_extra=keys_named, examples=[{"declared_price_fen": 80000000}]
     )
     fee_item_codes: list[FeeItemCode] = Field(default_factory=list, max_length=20)
@@ -158,17 +166,17 @@ class AssessmentOut(NoticeList):
 
 class ReductionIn(Strict):
     fee_item_code: Line = Field("", max_length=40)
-    amount_fen: PositiveFen
-    reason: Text = Field(min_length=1, max_length=500)
+    amount_fen: PositiveAmount
+    reason: FilledText = Field(min_length=1, max_length=500)
 
 
 class ReasonIn(Strict):
-    reason: Text = Field(min_length=1, max_length=500)
+    reason: FilledText = Field(min_length=1, max_length=500)
 
 
 class PaymentIn(Strict):
     method: MethodName
-    expected_amount_fen: PositiveFen = Field(description="the amount shown on the notice; must match it")
+    expected_amount_fen: PositiveAmount = Field(description="the amount shown on the notice; must match it")
     reference: Line = Field("", max_length=100)
 
 
@@ -207,8 +215,8 @@ class PaymentOut(BaseModel):
 
 class RefundIn(Strict):
     fee_item_code: Line = Field("", max_length=40)
-    amount_fen: PositiveFen
-    reason: Text = Field(min_length=1, max_length=500)
+    amount_fen: PositiveAmount
+    reason: FilledText = Field(min_length=1, max_length=500)
     cashier_staff_id: Line = Field("", max_length=40, description="the till paying out; empty = the one paid into")
 
 

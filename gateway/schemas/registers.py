@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from gateway.schemas.base import Line, Strict, Text, shown
+from gateway.schemas.base import FilledLine, FilledText, Line, Strict, Text, shown
 from gateway.schemas.cases import CaseList, case_out
 from servicehall.cases.v1 import cases_pb2
 
@@ -39,13 +39,13 @@ class SealReconciliationOut(BaseModel):
 
 
 class ConsultationIn(Strict):
-    window_code: Line = Field(min_length=1, max_length=20)
-    asker: Line = Field(min_length=1, max_length=100)
-    topic: Text = Field(min_length=1, max_length=2000)
+    window_code: FilledLine = Field(min_length=1, max_length=20)
+    asker: FilledLine = Field(min_length=1, max_length=100)
+    topic: FilledText = Field(min_length=1, max_length=2000)
 
 
 class HandoverIn(Strict):
-    to_staff_id: Line = Field(min_length=1, max_length=40)
+    to_staff_id: FilledLine = Field(min_length=1, max_length=40)
     note: Text = Field("", max_length=2000)
 
 
@@ -61,8 +61,8 @@ class ConsultationOut(BaseModel):
 
 
 class AssignmentIn(Strict):
-    enterprise_code: Line = Field(min_length=18, max_length=18)
-    agent_staff_id: Line = Field(min_length=1, max_length=40)
+    enterprise_code: FilledLine = Field(min_length=18, max_length=18)
+    agent_staff_id: FilledLine = Field(min_length=1, max_length=40)
     note: Text = Field("", max_length=2000)
 
 

@@ -29,6 +29,7 @@ from tests.support import VALID_ID_CARD, free_port
 APPLICANT = {"name": "张三", "id_card_number": VALID_ID_CARD, "phone": "13812345678"}
 VALID = {"service_item_code": "AIC-002", "applicant": APPLICANT}
 WINDOW = {"X-Staff-Id": "aic-01", "X-Department": "AIC", "X-Roles": "window_staff"}
+CHIEF = {"X-Staff-Id": "aic-09", "X-Department": "AIC", "X-Roles": "chief_representative"}
 MANAGER = {"X-Staff-Id": "S-MGR-1", "X-Department": "CENTER", "X-Roles": "manager"}
 APPROVER = {"X-Staff-Id": "S-APPR-1", "X-Department": "FIN", "X-Roles": "approver"}
 CASHIER = {"X-Staff-Id": "S-CASH-1", "X-Department": "FIN", "X-Roles": "cashier"}
@@ -142,6 +143,12 @@ async def test_control_characters_are_refused_in_path_parameters(client):
     assert "path.case_number" in fields(body)
 
 
+async def test_a_download_named_after_a_non_latin_department_is_not_a_500(client):
+    response = await client.get("/api/v1/fees/ledger.csv?period=2026-11&department_code=财政", headers=MANAGER)
+    assert response.status_code == 200, response.text
+    assert "filename*=UTF-8''" in response.headers["content-disposition"]
+
+
 # --- bodies -------------------------------------------------------------------------------------
 
 
@@ -205,7 +212,7 @@ async def test_what_is_not_json_is_400(client, content):
         ("/api/v1/cases/AIC-20260101-00001/extensions", {"extra_days": True, "reason": "x"}, "extra_days"),
         ("/api/v1/cases/AIC-20260101-00001/extensions", {"extra_days": "3", "reason": "x"}, "extra_days"),
         ("/api/v1/cases/AIC-20260101-00001/joint-tasks/AIC/decision", {"approve": 1}, "approve"),
-        ("/api/v1/fees/notices/N-1/reductions", {"amount_fen": 1.0, "reason": "x"}, "amount_fen"),
+        ("/api/v1/fees/notices/N-1/reductions", {"amount_fen": 1.5, "reason": "x"}, "amount_fen"),
     ],
 )
 async def test_types_are_strict(client, path, body, field):
@@ -225,6 +232,19 @@ async def test_unknown_fields_are_refused_in_every_body(client):
     for path, body, field in attempts:
         headers = {**CASHIER, "Idempotency-Key": "k-1"}
         assert field in fields(problem(await client.post(path, json=body, headers=headers), 422)), path
+
+
+async def test_a_blank_required_string_is_422_and_a_number_with_a_zero_fraction_is_an_integer(client):
+    blank = {"window_code": "  ", "asker": "王五", "topic": "咨询"}
+    assert "window_code" in fields(problem(await client.post("/api/v1/consultations", json=blank, headers=WINDOW), 422))
+    # 3.0 is the integer 3 in JSON (and to JSON Schema); 3.5 is not an integer.
+    body = {"extra_days": 3.0, "reason": "专家评审"}
+    answer = await client.post("/api/v1/cases/AIC-20260101-00001/extensions", json=body, headers=CHIEF)
+    assert answer.status_code == 404, answer.text  # read, then not found: no such case
+    body = {"extra_days": 3.5, "reason": "专家评审"}
+    assert "extra_days" in fields(
+        problem(await client.post("/api/v1/cases/AIC-20260101-00001/extensions", json=body, headers=CHIEF), 422)
+    )
 
 
 async def test_mappings_and_lists_are_bounded(client, services):
