@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import make_asgi_app
 
 from gateway.audit import AuditMiddleware
 from gateway.clients import open_clients
-from gateway.errors import install_error_handlers
+from gateway.errors import install_error_handlers, problem_components
 from gateway.identity.tokens import Tokens
 from gateway.middleware import BodyLimitMiddleware, MetricsMiddleware
 from gateway.routers import admin, auth, cases, fees, health, registers
@@ -53,4 +55,15 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+
+    def openapi() -> dict[str, Any]:
+        # The routes document their problem responses by reference (gateway.routing); the
+        # Problem schema they refer to is added here, once.
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+            document.setdefault("components", {}).setdefault("schemas", {}).update(problem_components())
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

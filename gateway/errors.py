@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import grpc
@@ -10,14 +11,26 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from grpc_status import rpc_status
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from gateway.schemas.base import FILLED_LINE_PATTERN, FILLED_TEXT_PATTERN, LINE_PATTERN, TEXT_PATTERN
 from shared.errors import DomainError, TooManyAttempts, field_violations
 from shared.masking import mask_text
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# The character patterns of gateway.schemas.base say more in words than as a regex.
+_CHARACTERS = "must not contain control or bidi formatting characters (nor, on one line, a line break or tab)"
+PATTERN_MESSAGES = {
+    LINE_PATTERN: _CHARACTERS,
+    TEXT_PATTERN: _CHARACTERS,
+    FILLED_LINE_PATTERN: "must not be blank; " + _CHARACTERS,
+    FILLED_TEXT_PATTERN: "must not be blank; " + _CHARACTERS,
+}
+# The detail of every 422 the gateway gives itself (a service's 422 carries the service's own).
+INVALID_REQUEST = "the request is invalid"
 
 GRPC_TO_HTTP = {
     grpc.StatusCode.INVALID_ARGUMENT: 422,
@@ -49,6 +62,73 @@ TITLES = {
     503: "Service unavailable",
     504: "Gateway timeout",
 }
+
+
+class FieldViolation(BaseModel):
+    field: str = Field(description="where in the request, dotted: applicant.phone, query.page_size, path.case_number")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem body, as every error leaves the gateway."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = Field(None, description="not sent yet: reserved for an occurrence's URI")
+    errors: list[FieldViolation] = Field([], description="the fields at fault, when the input is")
+
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+# What any route backed by a service may answer: the statuses GRPC_TO_HTTP maps to (the
+# service decides, so a public read may still be refused), and 422 for the gateway's own checks.
+SERVICE_STATUSES = (401, 403, 404, 409, 422, 429, 503, 504)
+BODY_STATUSES = (400, 413, 415)
+
+
+def problem_responses(*, body: bool, responses: dict[int | str, Any]) -> dict[int | str, Any]:
+    """The problem responses of a route for its OpenAPI document: those of every route backed
+    by a service, and 400/413/415 when it takes a body."""
+    statuses = {*SERVICE_STATUSES, *(BODY_STATUSES if body else ())}
+    return {
+        status: {"description": TITLES[status], "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}}}
+        for status in sorted(statuses)
+        if status not in responses
+    }
+
+
+def problem_components() -> dict[str, Any]:
+    """The Problem schema and what it refers to, as OpenAPI components."""
+    schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components: dict[str, Any] = schema.pop("$defs", {})
+    components["Problem"] = schema
+    return components
+
+
+class ProblemException(HTTPException):
+    """A refusal the gateway decides itself, before any service is called."""
+
+    status = 400
+
+    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(self.status, detail)
+        self.errors = errors or []
+
+
+class BadRequest(ProblemException):
+    status = 400
+
+
+class UnsupportedMediaType(ProblemException):
+    status = 415
+
+
+class InvalidInput(ProblemException):
+    status = 422
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__(INVALID_REQUEST, errors)
 
 
 def problem(
@@ -91,6 +171,22 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _message(error: Any) -> str:
+    if error.get("type") == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in PATTERN_MESSAGES:
+        return PATTERN_MESSAGES[error["ctx"]["pattern"]]
+    return str(error.get("msg", "invalid"))
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document gives the request's path: what a client may use."""
+    methods: set[str] = set()
+    for path, item in request.app.openapi()["paths"].items():
+        template = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path))
+        if re.fullmatch(template, request.url.path):
+            methods |= {method.upper() for method in item}
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(grpc.aio.AioRpcError)
     async def rpc_error(_request: Request, error: grpc.aio.AioRpcError) -> JSONResponse:
@@ -104,14 +200,19 @@ def install_error_handlers(app: FastAPI) -> None:
             if e.get("type") == "json_invalid":
                 malformed = True
             # Never echo the input back: it may hold an ID card number.
-            errors.append({"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")})
+            errors.append({"field": _location(tuple(e.get("loc", ()))), "message": _message(e)})
         if malformed:
             return problem(400, "the request body is not valid JSON", errors)
-        return problem(422, "the request is invalid", errors)
+        return problem(422, INVALID_REQUEST, errors)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail), headers=dict(error.headers or {}))
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette's Allow names the methods of the first route on the path only, and a
+            # path has one route per method here (GET and POST /api/v1/cases): name them all.
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem(error.status_code, str(error.detail), getattr(error, "errors", None), headers=headers)
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, error: DomainError) -> JSONResponse:

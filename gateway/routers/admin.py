@@ -13,6 +13,8 @@ from gateway.dependencies import SignedIn, TokenService
 from gateway.identity import accounts, clients, keys
 from gateway.identity.accounts import require_administrator
 from gateway.models import Account, SystemClient
+from gateway.routing import GatewayRoute
+from gateway.schemas.base import LINE_PATTERN
 from gateway.schemas.identity import (
     AccountChangeOut,
     AccountIn,
@@ -27,7 +29,7 @@ from gateway.schemas.identity import (
 )
 from shared.timeutil import utcnow
 
-router = APIRouter(prefix="/api/v1", tags=["administration"])
+router = APIRouter(prefix="/api/v1", tags=["administration"], route_class=GatewayRoute)
 StaffIdPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
@@ -113,7 +115,7 @@ async def reenroll_totp(staff_id: StaffIdPath, principal: SignedIn, tokens: Toke
 async def account_changes(
     principal: SignedIn,
     tokens: TokenService,
-    subject: Annotated[str, Query(max_length=60)] = "",
+    subject: Annotated[str, Query(max_length=60, pattern=LINE_PATTERN)] = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AccountChangeOut]:
     found = await tokens.read(lambda s: accounts.list_changes(s, principal.caller, subject=subject, limit=limit))
@@ -166,8 +168,8 @@ async def rotate_signing_key(principal: SignedIn, tokens: TokenService) -> KeyRo
 async def audit_entries(
     principal: SignedIn,
     tokens: TokenService,
-    actor: Annotated[str, Query(max_length=60)] = "",
-    case_number: Annotated[str, Query(max_length=40)] = "",
+    actor: Annotated[str, Query(max_length=60, pattern=LINE_PATTERN)] = "",
+    case_number: Annotated[str, Query(max_length=40, pattern=LINE_PATTERN)] = "",
     before: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:

@@ -14,12 +14,18 @@ from fastapi.responses import JSONResponse
 from gateway.dependencies import SignedIn, TokenService
 from gateway.errors import problem
 from gateway.identity import accounts, clients
+from gateway.routing import GatewayRoute
 from gateway.schemas.identity import PasswordChange, SignIn, StaffTokenOut
 from gateway.settings import GatewaySettings
 from shared.timeutil import utcnow
 
-router = APIRouter(tags=["sign-in"])
+router = APIRouter(tags=["sign-in"], route_class=GatewayRoute)
 
+OAUTH_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+}
 _REFUSALS = {
     "wrong": (401, "the staff id, the password or the one-time code is wrong"),
     "otp_required": (401, "this account needs a one-time code (TOTP) as well"),
@@ -30,7 +36,6 @@ _REFUSALS = {
 @router.post(
     "/api/v1/auth/sign-in",
     response_model=StaffTokenOut,
-    responses={401: {"description": "wrong credentials, or a one-time code is needed"}, 429: {"description": "locked"}},
 )
 async def sign_in(body: SignIn, request: Request, tokens: TokenService) -> StaffTokenOut | JSONResponse:
     settings: GatewaySettings = request.app.state.settings
@@ -65,7 +70,7 @@ async def sign_in(body: SignIn, request: Request, tokens: TokenService) -> Staff
     )
 
 
-@router.post("/api/v1/auth/password", status_code=204, responses={422: {"description": "the password is refused"}})
+@router.post("/api/v1/auth/password", status_code=204)
 async def change_password(body: PasswordChange, principal: SignedIn, tokens: TokenService) -> None:
     await tokens.write(
         lambda session: accounts.change_own_password(
@@ -102,7 +107,11 @@ def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
             "required": True,
         }
     },
-    responses={400: {"description": "invalid_request"}, 401: {"description": "invalid_client"}},
+    # RFC 6749 §5.2 fixes the shape of these errors: OAuth libraries read `error`, not a problem.
+    responses={
+        status: {"description": what, "content": {"application/json": {"schema": OAUTH_ERROR}}}
+        for status, what in ((400, "invalid_request, unsupported_grant_type"), (401, "invalid_client"))
+    },
 )
 async def issue_client_token(
     request: Request,

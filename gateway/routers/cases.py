@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response, status
 
 from gateway.dependencies import Call, Clients, Principal, PublicCall, StaffCall, not_signed_in
+from gateway.routing import DepartmentCode, GatewayRoute
+from gateway.schemas.base import LINE_PATTERN
 from gateway.schemas.cases import (
     CaseList,
     CaseOut,
@@ -44,7 +46,7 @@ from gateway.schemas.cases import (
 from servicehall.cases.v1 import cases_pb2
 from servicehall.notification.v1 import notification_pb2
 
-router = APIRouter(prefix="/api/v1", tags=["cases"])
+router = APIRouter(prefix="/api/v1", tags=["cases"], route_class=GatewayRoute)
 
 CaseNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 Code = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -111,12 +113,12 @@ async def submit_form(
 async def list_cases(
     clients: Clients,
     call: StaffCall,
-    status_: Annotated[str, Query(alias="status", max_length=30)] = "",
-    department_code: Annotated[str, Query(max_length=20)] = "",
-    supervision_level: Annotated[str, Query(max_length=10)] = "",
-    window_code: Annotated[str, Query(max_length=20)] = "",
+    status_: Annotated[str, Query(alias="status", max_length=30, pattern=LINE_PATTERN)] = "",
+    department_code: DepartmentCode = "",
+    supervision_level: Annotated[str, Query(max_length=10, pattern=LINE_PATTERN)] = "",
+    window_code: Annotated[str, Query(max_length=20, pattern=LINE_PATTERN)] = "",
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
-    page_token: Annotated[str, Query(max_length=40)] = "",
+    page_token: Annotated[str, Query(max_length=40, pattern=LINE_PATTERN)] = "",
 ) -> CaseList:
     """Staff: their department's cases (managers: any), oldest first, a page at a time."""
     answer = await call(
@@ -298,7 +300,7 @@ async def list_notices(case_number: CaseNumber, clients: Clients, call: Call) ->
 
 @router.get("/service-items", response_model=ServiceItemList)
 async def list_service_items(
-    clients: Clients, call: PublicCall, department_code: Annotated[str, Query(max_length=20)] = ""
+    clients: Clients, call: PublicCall, department_code: DepartmentCode = ""
 ) -> ServiceItemList:
     """The items that can be applied for today, each as the version in force today: the same
     fees, seal, materials and time limits as its guide."""

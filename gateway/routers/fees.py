@@ -10,10 +10,12 @@ the same key with another body 409.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from gateway.dependencies import Call, Clients, PublicCall, StaffCall
+from gateway.routing import DepartmentCode, GatewayRoute
 from gateway.schemas.fees import (
     METHODS,
     NOTICE_STATUSES,
@@ -54,14 +56,26 @@ from gateway.schemas.fees import (
 )
 from servicehall.fees.v1 import fees_pb2
 
-router = APIRouter(prefix="/api/v1", tags=["fees"])
+router = APIRouter(prefix="/api/v1", tags=["fees"], route_class=GatewayRoute)
 
 CaseNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 NoticeNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 # NTR-2026-00000042 / TAX-2026-00000007 (by receipt type), or 2026-00000042 from before the types.
 ReceiptNumber = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^([A-Z]{3}-)?\d{4}-\d{8}$")]
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=100)]
-Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YYYY-MM-DD or YYYY-MM")]
+# Visible ASCII: what an HTTP header carries unchanged through every proxy.
+IdempotencyKey = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")
+]
+Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", max_length=10, description="YYYY-MM-DD or YYYY-MM")]
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition of a download. A header is latin-1 and the name may not be (it names
+    the department asked for): then an ASCII name for old clients and the UTF-8 one (RFC 6266)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 # --- standards ---------------------------------------------------------------------------
@@ -71,8 +85,8 @@ Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YY
 async def list_standards(
     clients: Clients,
     call: PublicCall,
-    department_code: str = "",
-    on: Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
+    department_code: DepartmentCode = "",
+    on: Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$", max_length=10)] = "",
     all_versions: bool = False,
 ) -> FeeStandardList:
     """The standards in force on a day (today by default), or every version."""
@@ -136,8 +150,8 @@ async def assess(case_number: CaseNumber, body: AssessmentIn, clients: Clients, 
 async def list_notices(
     clients: Clients,
     call: StaffCall,
-    department_code: str = "",
-    status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$")] = "",
+    department_code: DepartmentCode = "",
+    status_: Annotated[str, Query(alias="status", pattern=r"^(unpaid|paid|waived|voided)?$", max_length=7)] = "",
 ) -> NoticeList:
     # An empty status is UNSPECIFIED (0): every status.
     status_code = NOTICE_STATUSES.get(status_, fees_pb2.NOTICE_STATUS_UNSPECIFIED)
@@ -279,7 +293,9 @@ async def close_day(body: DayCloseIn, clients: Clients, call: StaffCall) -> DayC
 
 
 @router.get("/fees/reconciliation", response_model=ReconciliationOut)
-async def reconcile(period: Period, clients: Clients, call: StaffCall, department_code: str = "") -> ReconciliationOut:
+async def reconcile(
+    period: Period, clients: Clients, call: StaffCall, department_code: DepartmentCode = ""
+) -> ReconciliationOut:
     """receipts = payments - refunds per day, department and fee type."""
     return reconciliation_out(
         await call(clients.fees.Reconcile, fees_pb2.ReconcileRequest(period=period, department_code=department_code))
@@ -287,7 +303,9 @@ async def reconcile(period: Period, clients: Clients, call: StaffCall, departmen
 
 
 @router.get("/fees/ledger.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-async def export_ledger(period: Period, clients: Clients, call: StaffCall, department_code: str = "") -> Response:
+async def export_ledger(
+    period: Period, clients: Clients, call: StaffCall, department_code: DepartmentCode = ""
+) -> Response:
     """Every receipt line of a day or a month as CSV."""
     answer = await call(
         clients.fees.ExportLedger, fees_pb2.ExportLedgerRequest(period=period, department_code=department_code)
@@ -295,13 +313,16 @@ async def export_ledger(period: Period, clients: Clients, call: StaffCall, depar
     return Response(
         content=answer.csv.encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{answer.filename}"'},
+        headers={"Content-Disposition": attachment(answer.filename)},
     )
 
 
 @router.get("/fees/revenue", response_model=RevenueOut)
 async def revenue(
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")], clients: Clients, call: StaffCall, department_code: str = ""
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", max_length=7)],
+    clients: Clients,
+    call: StaffCall,
+    department_code: DepartmentCode = "",
 ) -> RevenueOut:
     """A month's non-tax revenue and deed tax, net of refunds."""
     return revenue_out(

@@ -7,10 +7,12 @@ import asyncio
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from pydantic import BaseModel
 
 from gateway.dependencies import Clients
+from gateway.routing import GatewayRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=GatewayRoute)
 
 
 @router.get("/healthz")
@@ -18,7 +20,15 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+class Readiness(BaseModel):
+    ready: bool
+    services: dict[str, str]  # name -> SERVING | NOT_SERVING | UNREACHABLE ...
+
+
+@router.get(
+    "/readyz",
+    responses={200: {"model": Readiness}, 503: {"model": Readiness, "description": "a service is not serving"}},
+)
 async def readyz(clients: Clients) -> JSONResponse:
     async def check(name: str) -> tuple[str, str]:
         # Not through Caller: a probe forwards no identity and has its own short deadline.

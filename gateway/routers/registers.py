@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from gateway.dependencies import Clients, StaffCall
+from gateway.routing import GatewayRoute
+from gateway.schemas.base import MAX_EXACT
 from gateway.schemas.cases import CaseList
 from gateway.schemas.registers import (
     AssignmentIn,
@@ -29,10 +31,12 @@ from gateway.schemas.registers import (
 )
 from servicehall.cases.v1 import cases_pb2
 
-router = APIRouter(prefix="/api/v1", tags=["registers"])
+router = APIRouter(prefix="/api/v1", tags=["registers"], route_class=GatewayRoute)
 
 Code = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD (Asia/Shanghai)")]
+# uint64 in the proto, a BIGINT in the database; bounded like every integer (MAX_EXACT).
+ConsultationId = Annotated[int, Path(ge=1, le=MAX_EXACT)]
+Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", max_length=10, description="YYYY-MM-DD (Asia/Shanghai)")]
 
 
 @router.get("/windows/{window_code}/seals", response_model=list[SealOut])
@@ -79,7 +83,10 @@ async def record_consultation(body: ConsultationIn, clients: Clients, call: Staf
 
 @router.post("/consultations/{consultation_id}/handover", response_model=ConsultationOut)
 async def hand_over(
-    consultation_id: Annotated[int, Path(ge=1)], body: HandoverIn, clients: Clients, call: StaffCall
+    consultation_id: ConsultationId,
+    body: HandoverIn,
+    clients: Clients,
+    call: StaffCall,
 ) -> ConsultationOut:
     return consultation_out(
         await call(

@@ -4,45 +4,74 @@ applicant), separate from the proto messages, and the conversions between them."
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from gateway.schemas.base import Strict, enum_name, shown
+from gateway.schemas.base import (
+    DeclaredValue,
+    FilledLine,
+    FilledText,
+    Key,
+    Line,
+    Strict,
+    Text,
+    enum_name,
+    keys_named,
+    shown,
+)
 from servicehall.cases.v1 import cases_pb2
 from servicehall.notification.v1 import notification_pb2
 
+# A material's name, as the catalog names it (services/cases/catalog_rules.py: at most 200).
+Material = Annotated[FilledLine, Field(min_length=1, max_length=200)]
+# A form field's value (services/cases/forms.py: at most 500 characters).
+FormValue = Annotated[Line, Field(max_length=500)]
+# The declared values an item's fees read, by name.
+DeclaredValues = Annotated[
+    dict[Key, DeclaredValue],
+    Field(max_length=20, json_schema_extra=keys_named, description="integer units, e.g. declared_price_fen"),
+]
+
 
 class ApplicantIn(Strict):
-    name: str = Field(min_length=1, max_length=50, examples=["张三"])
-    id_card_number: str = Field(min_length=1, max_length=18, examples=["340723199001010019"])
-    phone: str = Field("", max_length=11, examples=["13812345678"])
-    email: str = Field("", max_length=200)
-    enterprise_code: str = Field("", max_length=18, description="unified social credit code of an enterprise")
+    name: FilledLine = Field(min_length=1, max_length=50, examples=["张三"])
+    id_card_number: FilledLine = Field(min_length=1, max_length=18, examples=["340723199001010019"])
+    phone: Line = Field("", max_length=11, examples=["13812345678"])
+    email: Line = Field("", max_length=200)
+    enterprise_code: Line = Field("", max_length=18, description="unified social credit code of an enterprise")
 
 
 class CaseSubmission(Strict):
-    service_item_code: str = Field(min_length=1, max_length=40, examples=["AIC-002"])
+    service_item_code: FilledLine = Field(min_length=1, max_length=40, examples=["AIC-002"])
     applicant: ApplicantIn
-    remarks: str = Field("", max_length=2000)
-    materials_supplied: list[str] = Field(default_factory=list, max_length=50)
-    declared_values: dict[str, int] = Field(default_factory=dict, description="integer units, e.g. declared_price_fen")
+    remarks: Text = Field("", max_length=2000)
+    materials_supplied: list[Material] = Field(default_factory=list, max_length=50)
+    declared_values: DeclaredValues = Field(default_factory=dict)
 
 
 class FormSubmission(Strict):
     applicant: ApplicantIn
-    form_data: dict[str, str] = Field(default_factory=dict)
-    remarks: str = Field("", max_length=2000)
-    materials_supplied: list[str] = Field(
+    form_data: dict[Key, FormValue] = Field(default_factory=dict, max_length=50, json_schema_extra=keys_named)
+    remarks: Text = Field("", max_length=2000)
+    materials_supplied: list[Material] = Field(
         default_factory=list, max_length=50, description="the form item's materials handed in with the form"
     )
 
 
+# The periods Art. 45 leaves out of the time limit, and correction (services/cases/deadlines.py).
+PauseReason = Literal[
+    "correction", "hearing", "tender", "auction", "testing", "inspection", "quarantine", "appraisal", "expert_review"
+]
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
 class Reason(Strict):
-    reason: str = Field("", max_length=2000)
+    reason: Text = Field("", max_length=2000)
 
 
 class OnTheSpot(Reason):
-    seal_code: str = Field(
+    seal_code: Line = Field(
         "",
         max_length=40,
         examples=["SEAL-AIC-01"],
@@ -55,36 +84,34 @@ class OnTheSpot(Reason):
 class Materials(Strict):
     """The one-time notice (一次性告知): the materials missing, and a note to the applicant."""
 
-    materials: list[str] = Field(default_factory=list, max_length=50)
-    note: str = Field("", max_length=2000)
+    materials: list[Material] = Field(default_factory=list, max_length=50)
+    note: Text = Field("", max_length=2000)
 
 
 class SuppliedMaterials(Strict):
     """Materials handed in after a correction notice (SupplyMaterials carries no note)."""
 
-    materials: list[str] = Field(default_factory=list, max_length=50)
+    materials: list[Material] = Field(default_factory=list, max_length=50)
 
 
 class MaterialWaiverIn(Strict):
     """A chief representative's waiver of one required material, before acceptance."""
 
-    material: str = Field(min_length=1, max_length=200)
-    reason: str = Field(min_length=1, max_length=2000)
+    material: Material
+    reason: FilledText = Field(min_length=1, max_length=2000)
 
 
 class JointDecision(Strict):
     approve: bool
-    reason: str = Field("", max_length=2000)
+    reason: Text = Field("", max_length=2000)
 
 
 class PauseIn(Strict):
-    reason: str = Field(
-        description="correction | hearing | tender | auction | testing | inspection | quarantine | appraisal | "
-        "expert_review"
-    )
-    note: str = Field("", max_length=2000)
+    reason: PauseReason
+    note: Text = Field("", max_length=2000)
     expected_end: str = Field(
-        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        pattern=DAY_PATTERN,
+        max_length=10,
         examples=["2026-12-15"],
         description="the day the period is expected to end, today or later: the applicant is told it in writing",
     )
@@ -92,12 +119,12 @@ class PauseIn(Strict):
 
 class ExtensionIn(Strict):
     extra_days: int = Field(ge=1, le=15)
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: FilledText = Field(min_length=1, max_length=2000)
 
 
 class SupervisionOrderIn(Strict):
-    due_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-15"])
-    note: str = Field(min_length=1, max_length=2000)
+    due_on: str = Field(pattern=DAY_PATTERN, max_length=10, examples=["2026-12-15"])
+    note: FilledText = Field(min_length=1, max_length=2000)
 
 
 class MaterialOut(BaseModel):

@@ -5,12 +5,24 @@ words."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, cast
+from typing import Annotated, Literal, cast
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
 
-from gateway.schemas.base import Strict, enum_name, shown
+from gateway.schemas.base import (
+    Amount,
+    DeclaredValue,
+    FilledLine,
+    FilledText,
+    Key,
+    Line,
+    PositiveAmount,
+    Strict,
+    enum_name,
+    keys_named,
+    shown,
+)
 from servicehall.fees.v1 import fees_pb2
 
 FeeTypeName = Literal["administrative", "deed_tax"]
@@ -45,34 +57,37 @@ def _shown(stamp: Timestamp) -> datetime | None:
     return shown(stamp) if stamp.seconds or stamp.nanos else None
 
 
+FeeItemCode = Annotated[FilledLine, Field(min_length=1, max_length=40)]
+
+
 class ConditionModel(Strict):
-    value: str = Field(min_length=1, max_length=60, examples=["first_home"])
-    min: int | None = None
-    max: int | None = None
+    value: FilledLine = Field(min_length=1, max_length=60, examples=["first_home"])
+    min: DeclaredValue | None = None
+    max: DeclaredValue | None = None
 
 
 class ReducedRateModel(Strict):
-    code: str = Field(min_length=1, max_length=40, examples=["FIRST_HOME_UP_TO_90M2"])
-    name: str = Field("", max_length=200)
+    code: FilledLine = Field(min_length=1, max_length=40, examples=["FIRST_HOME_UP_TO_90M2"])
+    name: Line = Field("", max_length=200)
     rate_basis_points: int = Field(ge=0, le=10000)
     conditions: list[ConditionModel] = Field(default_factory=list, max_length=10)
 
 
 class FeeStandardModel(Strict):
-    code: str = Field(min_length=1, max_length=40, examples=["TAX-DEED"])
-    name: str = Field(min_length=1, max_length=200)
-    department_code: str = Field(min_length=1, max_length=20, examples=["FIN"])
+    code: FilledLine = Field(min_length=1, max_length=40, examples=["TAX-DEED"])
+    name: FilledLine = Field(min_length=1, max_length=200)
+    department_code: FilledLine = Field(min_length=1, max_length=20, examples=["FIN"])
     fee_type: FeeTypeName
-    legal_basis: str = Field(min_length=1, max_length=400)
-    effective_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2027-01-01"])
+    legal_basis: FilledLine = Field(min_length=1, max_length=400)
+    effective_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", max_length=10, examples=["2027-01-01"])
     rule: RuleName
-    fixed_amount_fen: int = Field(0, ge=0)
-    unit_price_fen: int = Field(0, ge=0)
-    quantity_value: str = Field("", max_length=60)
+    fixed_amount_fen: Amount = 0
+    unit_price_fen: Amount = 0
+    quantity_value: Line = Field("", max_length=60)
     rate_basis_points: int = Field(0, ge=0, le=10000)
-    base_value: str = Field("", max_length=60)
-    minimum_fen: int = Field(0, ge=0)
-    maximum_fen: int = Field(0, ge=0)
+    base_value: Line = Field("", max_length=60)
+    minimum_fen: Amount = 0
+    maximum_fen: Amount = 0
     reduced_rates: list[ReducedRateModel] = Field(default_factory=list, max_length=10)
     value_ranges: list[ConditionModel] = Field(
         default_factory=list, max_length=20, description="what a declared value the rule reads may be"
@@ -84,7 +99,10 @@ class FeeStandardList(BaseModel):
 
 
 class StandardsImport(Strict):
-    yaml_document: str = Field(min_length=1, description="the format of services/fees/standards/*.yaml")
+    # Most of the body limit (MAX_BODY_BYTES, 64 KiB): the YAML of a whole department's standards.
+    yaml_document: FilledText = Field(
+        min_length=1, max_length=60000, description="the format of services/fees/standards/*.yaml"
+    )
 
 
 class StandardsImported(BaseModel):
@@ -93,8 +111,10 @@ class StandardsImported(BaseModel):
 
 
 class AssessmentIn(Strict):
-    declared_values: dict[str, int] = Field(default_factory=dict, examples=[{"declared_price_fen": 80000000}])
-    fee_item_codes: list[str] = Field(default_factory=list, max_length=20)
+    declared_values: dict[Key, DeclaredValue] = Field(
+        default_factory=dict, max_length=20, json_schema_extra=keys_named, examples=[{"declared_price_fen": 80000000}]
+    )
+    fee_item_codes: list[FeeItemCode] = Field(default_factory=list, max_length=20)
 
 
 class NoticeLineOut(BaseModel):
@@ -145,19 +165,19 @@ class AssessmentOut(NoticeList):
 
 
 class ReductionIn(Strict):
-    fee_item_code: str = Field("", max_length=40)
-    amount_fen: int = Field(gt=0)
-    reason: str = Field(min_length=1, max_length=500)
+    fee_item_code: Line = Field("", max_length=40)
+    amount_fen: PositiveAmount
+    reason: FilledText = Field(min_length=1, max_length=500)
 
 
 class ReasonIn(Strict):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: FilledText = Field(min_length=1, max_length=500)
 
 
 class PaymentIn(Strict):
     method: MethodName
-    expected_amount_fen: int = Field(gt=0, description="the amount shown on the notice; must match it")
-    reference: str = Field("", max_length=100)
+    expected_amount_fen: PositiveAmount = Field(description="the amount shown on the notice; must match it")
+    reference: Line = Field("", max_length=100)
 
 
 class ReceiptLineOut(BaseModel):
@@ -194,10 +214,10 @@ class PaymentOut(BaseModel):
 
 
 class RefundIn(Strict):
-    fee_item_code: str = Field("", max_length=40)
-    amount_fen: int = Field(gt=0)
-    reason: str = Field(min_length=1, max_length=500)
-    cashier_staff_id: str = Field("", max_length=40, description="the till paying out; empty = the one paid into")
+    fee_item_code: Line = Field("", max_length=40)
+    amount_fen: PositiveAmount
+    reason: FilledText = Field(min_length=1, max_length=500)
+    cashier_staff_id: Line = Field("", max_length=40, description="the till paying out; empty = the one paid into")
 
 
 class RefundOut(BaseModel):
@@ -213,8 +233,8 @@ class VoidOut(BaseModel):
 
 
 class DayCloseIn(Strict):
-    day: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
-    cashier_staff_id: str = Field("", max_length=40)
+    day: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$", max_length=10)
+    cashier_staff_id: Line = Field("", max_length=40)
 
 
 class DayTotalOut(BaseModel):

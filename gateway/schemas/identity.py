@@ -7,14 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from gateway.schemas.base import Strict
+from gateway.schemas.base import FILLED_LINE_PATTERN, LINE_PATTERN, Strict
 
 StaffId = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 DepartmentCode = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Z0-9_-]+$")]
 Role = Literal[
     "window_staff", "chief_representative", "manager", "cashier", "approver", "efficiency_office", "administrator"
 ]
-Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=LINE_PATTERN)]
 Scope = Annotated[
     str, StringConstraints(min_length=3, max_length=160, pattern=r"^servicehall\.[A-Za-z0-9_.]+/(\*|[A-Za-z]+)$")
 ]
@@ -45,7 +45,7 @@ class PasswordChange(Strict):
 
 class AccountIn(Strict):
     staff_id: StaffId
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=FILLED_LINE_PATTERN)]
     department_code: DepartmentCode
     roles: Annotated[list[Role], Field(min_length=1, max_length=7)]
     password: Password
@@ -82,7 +82,7 @@ class AccountChangeOut(BaseModel):
 
 class ClientIn(Strict):
     client_id: StaffId
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=FILLED_LINE_PATTERN)]
     departments: Annotated[list[DepartmentCode], Field(min_length=1, max_length=20)]
     roles: Annotated[list[Role], Field(default_factory=list, max_length=7)]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=100)]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from gateway.schemas.base import Strict, shown
+from gateway.schemas.base import FilledLine, FilledText, Line, Strict, Text, shown
 from gateway.schemas.cases import CaseList, case_out
 from servicehall.cases.v1 import cases_pb2
 
@@ -21,8 +21,8 @@ class SealOut(BaseModel):
 
 
 class SealUseIn(Strict):
-    case_number: str = Field("", max_length=40)
-    note: str = Field("", max_length=2000)
+    case_number: Line = Field("", max_length=40)
+    note: Text = Field("", max_length=2000)
 
 
 class SealUseOut(BaseModel):
@@ -39,14 +39,14 @@ class SealReconciliationOut(BaseModel):
 
 
 class ConsultationIn(Strict):
-    window_code: str = Field(min_length=1, max_length=20)
-    asker: str = Field(min_length=1, max_length=100)
-    topic: str = Field(min_length=1, max_length=2000)
+    window_code: FilledLine = Field(min_length=1, max_length=20)
+    asker: FilledLine = Field(min_length=1, max_length=100)
+    topic: FilledText = Field(min_length=1, max_length=2000)
 
 
 class HandoverIn(Strict):
-    to_staff_id: str = Field(min_length=1, max_length=40)
-    note: str = Field("", max_length=2000)
+    to_staff_id: FilledLine = Field(min_length=1, max_length=40)
+    note: Text = Field("", max_length=2000)
 
 
 class ConsultationOut(BaseModel):
@@ -61,9 +61,9 @@ class ConsultationOut(BaseModel):
 
 
 class AssignmentIn(Strict):
-    enterprise_code: str = Field(min_length=18, max_length=18)
-    agent_staff_id: str = Field(min_length=1, max_length=40)
-    note: str = Field("", max_length=2000)
+    enterprise_code: FilledLine = Field(min_length=18, max_length=18)
+    agent_staff_id: FilledLine = Field(min_length=1, max_length=40)
+    note: Text = Field("", max_length=2000)
 
 
 class AssignmentOut(BaseModel):
