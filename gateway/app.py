@@ -12,6 +12,7 @@ from prometheus_client import make_asgi_app
 from gateway.audit import AuditMiddleware
 from gateway.clients import open_clients
 from gateway.errors import install_error_handlers
+from gateway.idempotency import IdempotencyStore, install_idempotency
 from gateway.identity.tokens import Tokens
 from gateway.middleware import BodyLimitMiddleware, MetricsMiddleware
 from gateway.routers import admin, auth, cases, fees, health, registers
@@ -49,6 +50,15 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(registers.router)
     app.include_router(health.router)
     app.mount("/metrics", make_asgi_app())
+    # Innermost: it stores the answer the routes gave, before the audit sees it go out.
+    install_idempotency(
+        app,
+        IdempotencyStore(
+            session_factory,
+            ttl_seconds=settings.idempotency_ttl_seconds,
+            in_flight_seconds=settings.idempotency_in_flight_seconds,
+        ),
+    )
     app.add_middleware(AuditMiddleware, session_factory=session_factory)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

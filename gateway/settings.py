@@ -36,5 +36,10 @@ class GatewaySettings(BaseSettings):
     oidc_client_secret: str = ""
     oidc_redirect_uri: str = ""
 
+    # Idempotency-Key records (docs/security.md#idempotency): kept this long; a request still
+    # in flight after in_flight seconds is taken to be abandoned (its replica died).
+    idempotency_ttl_seconds: int = Field(24 * 3600, gt=0)
+    idempotency_in_flight_seconds: float = Field(60.0, gt=0)
+
     def resolved_database_url(self) -> str:
         return self.gateway_database_url or default_sqlite_url("gateway")
