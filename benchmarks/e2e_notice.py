@@ -23,6 +23,7 @@ import asyncio
 import sqlite3
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -114,7 +115,7 @@ async def one_case(
     GETs in gets[0]."""
     gets = [0] if gets is None else gets
     sent = time.perf_counter()
-    answer = await client.post("/api/v1/cases", json=APPLICATION)
+    answer = await client.post("/api/v1/cases", json=APPLICATION, headers={"Idempotency-Key": str(uuid.uuid4())})
     answered = time.perf_counter()
     if answer.status_code != 201:
         raise Failed(f"POST answered {answer.status_code}")

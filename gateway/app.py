@@ -14,7 +14,9 @@ from prometheus_client import make_asgi_app
 from gateway.audit import AuditMiddleware
 from gateway.clients import open_clients
 from gateway.errors import install_error_handlers, problem_components
+from gateway.idempotency import IdempotencyStore, install_idempotency
 from gateway.identity.tokens import Tokens
+from gateway.limits import Limits, RateLimiter, RateLimitMiddleware, Rule
 from gateway.middleware import BodyLimitMiddleware, MetricsMiddleware
 from gateway.routers import admin, auth, cases, fees, health, registers
 from gateway.settings import GatewaySettings
@@ -51,9 +53,34 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(registers.router)
     app.include_router(health.router)
     app.mount("/metrics", make_asgi_app())
+    # Innermost: it stores the answer the routes gave, before the audit sees it go out.
+    install_idempotency(
+        app,
+        IdempotencyStore(
+            session_factory,
+            ttl_seconds=settings.idempotency_ttl_seconds,
+            in_flight_seconds=settings.idempotency_in_flight_seconds,
+        ),
+    )
     app.add_middleware(AuditMiddleware, session_factory=session_factory)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost: a refused request costs no body read and no database.
+    window = settings.rate_limit_window_seconds
+    app.state.limits = Limits(
+        enabled=settings.rate_limits_enabled,
+        default=Rule(settings.rate_limit_requests, window),
+        sign_in=Rule(settings.rate_limit_sign_in_requests, window),
+        query_code=Rule(settings.rate_limit_query_code_requests, window),
+    )
+    app.state.limiter = RateLimiter(max_clients=settings.rate_limit_max_clients)
+    # Read from app.state on every request, so a test can switch them or set the clock.
+    app.add_middleware(
+        RateLimitMiddleware,
+        limits=lambda: app.state.limits,
+        limiter=lambda: app.state.limiter,
+        tokens=lambda: app.state.tokens,
+    )
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
 
     def openapi() -> dict[str, Any]:

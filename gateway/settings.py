@@ -36,5 +36,22 @@ class GatewaySettings(BaseSettings):
     oidc_client_secret: str = ""
     oidc_redirect_uri: str = ""
 
+    # Idempotency-Key records (docs/security.md#idempotency): kept this long; a request still
+    # in flight after in_flight seconds is taken to be abandoned (its replica died).
+    idempotency_ttl_seconds: int = Field(24 * 3600, gt=0)
+    idempotency_in_flight_seconds: float = Field(60.0, gt=0)
+
+    # Rate limits per client (docs/security.md#limits): requests per window, in memory per replica.
+    rate_limits_enabled: bool = True
+    rate_limit_window_seconds: float = Field(60.0, gt=0)
+    # Per client and route; generous, since the hall's kiosks and Wi-Fi share one address.
+    rate_limit_requests: int = Field(300, ge=1)
+    # Per client: sign-in and /oauth/token (the per-login lockout comes on top).
+    rate_limit_sign_in_requests: int = Field(20, ge=1)
+    # Per client, over every request with X-Query-Code (the per-case lockout comes on top).
+    rate_limit_query_code_requests: int = Field(30, ge=1)
+    # Clients tracked at most; the least recently seen is forgotten first.
+    rate_limit_max_clients: int = Field(10_000, ge=1)
+
     def resolved_database_url(self) -> str:
         return self.gateway_database_url or default_sqlite_url("gateway")

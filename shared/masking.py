@@ -120,9 +120,24 @@ def _mask_run(run: str) -> str:
     return "".join(chars)
 
 
+# The hall's own ids (notice ids, event ids) are UUIDs: their digit groups, joined by
+# dashes, can look like a phone number typed with separators. They are left as they are.
+_UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+
+
 def mask_text(text: str) -> str:
     """Mask every ID card number, phone number and e-mail address inside free text, however
     the numbers are spelled (separators, full-width digits, +86 / 0086)."""
+    pieces, last = [], 0
+    for found in _UUID.finditer(text):
+        pieces.append(_mask_outside_uuids(text[last : found.start()]))
+        pieces.append(found.group())
+        last = found.end()
+    pieces.append(_mask_outside_uuids(text[last:]))
+    return "".join(pieces)
+
+
+def _mask_outside_uuids(text: str) -> str:
     return mask_email(_RUN.sub(lambda m: _mask_run(m.group()), text))
 
 

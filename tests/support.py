@@ -98,3 +98,10 @@ def _relay(source: RunningService[Any], target: RunningService[Any]) -> list[str
 async def relay(source: RunningService[Any], target: RunningService[Any]) -> list[str]:
     """What Kafka and the target's consumer do with the source's new events, without a broker."""
     return await asyncio.to_thread(_relay, source, target)
+
+
+async def fresh_idempotency_key(request: Any) -> None:
+    """An httpx request hook: a POST without an Idempotency-Key gets a new one, as a client
+    of the creating routes sends (tests of the key itself set or omit it on purpose)."""
+    if request.method == "POST" and "idempotency-key" not in request.headers:
+        request.headers["Idempotency-Key"] = str(uuid.uuid4())

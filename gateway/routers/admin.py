@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from gateway.audit import list_entries
 from gateway.dependencies import SignedIn, TokenService
+from gateway.idempotency import IdempotencyKey
 from gateway.identity import accounts, clients, keys
 from gateway.identity.accounts import require_administrator
 from gateway.models import Account, SystemClient
@@ -152,7 +153,7 @@ async def rotate_client_secret(client_id: StaffIdPath, principal: SignedIn, toke
 
 
 @router.post("/admin/signing-keys", status_code=status.HTTP_201_CREATED, response_model=KeyRotated)
-async def rotate_signing_key(principal: SignedIn, tokens: TokenService) -> KeyRotated:
+async def rotate_signing_key(principal: SignedIn, tokens: TokenService, _key: IdempotencyKey) -> KeyRotated:
     """A new key signs from now on; the old one stays published until its tokens expire."""
 
     def work(session):  # type: ignore[no-untyped-def]

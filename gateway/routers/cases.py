@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response, status
 
 from gateway.dependencies import Call, Clients, Principal, PublicCall, StaffCall, not_signed_in
+from gateway.idempotency import IdempotencyKey, KeyPassedDown
 from gateway.routing import DepartmentCode, GatewayRoute
 from gateway.schemas.base import LINE_PATTERN
 from gateway.schemas.cases import (
@@ -73,7 +74,9 @@ _ACTIONS = {
 
 
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
-async def submit_application(submission: CaseSubmission, clients: Clients, call: Call, response: Response) -> CaseOut:
+async def submit_application(
+    submission: CaseSubmission, clients: Clients, call: Call, key: KeyPassedDown, response: Response
+) -> CaseOut:
     """Submit an application for a catalog item; the answer carries the case number and the
     query code the applicant needs to follow it (shown this once)."""
     case = await call(
@@ -84,6 +87,7 @@ async def submit_application(submission: CaseSubmission, clients: Clients, call:
             remarks=submission.remarks,
             materials_supplied=submission.materials_supplied,
             declared_values=submission.declared_values,
+            idempotency_key=key,  # the service dedups too: a retry after a 504 finds its case
         ),
     )
     response.headers["Location"] = f"/api/v1/cases/{case.case_number}"
@@ -92,7 +96,7 @@ async def submit_application(submission: CaseSubmission, clients: Clients, call:
 
 @router.post("/forms/{form_code}/applications", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
 async def submit_form(
-    form_code: Code, submission: FormSubmission, clients: Clients, call: Call, response: Response
+    form_code: Code, submission: FormSubmission, clients: Clients, call: Call, key: KeyPassedDown, response: Response
 ) -> CaseOut:
     """One form (一表制): one application that becomes a joint case across departments."""
     case = await call(
@@ -103,6 +107,7 @@ async def submit_form(
             form_data=submission.form_data,
             remarks=submission.remarks,
             materials_supplied=submission.materials_supplied,
+            idempotency_key=key,
         ),
     )
     response.headers["Location"] = f"/api/v1/cases/{case.case_number}"
@@ -255,7 +260,9 @@ async def pause_clock(case_number: CaseNumber, body: PauseIn, clients: Clients, 
 
 
 @router.post("/cases/{case_number}/extensions", response_model=CaseOut)
-async def grant_extension(case_number: CaseNumber, body: ExtensionIn, clients: Clients, call: StaffCall) -> CaseOut:
+async def grant_extension(
+    case_number: CaseNumber, body: ExtensionIn, clients: Clients, call: StaffCall, _key: IdempotencyKey
+) -> CaseOut:
     return case_out(
         await call(
             clients.cases.GrantExtension,
@@ -270,7 +277,7 @@ async def grant_extension(case_number: CaseNumber, body: ExtensionIn, clients: C
 
 @router.post("/cases/{case_number}/supervision-orders", response_model=CaseOut)
 async def order_supervision(
-    case_number: CaseNumber, body: SupervisionOrderIn, clients: Clients, call: StaffCall
+    case_number: CaseNumber, body: SupervisionOrderIn, clients: Clients, call: StaffCall, _key: IdempotencyKey
 ) -> CaseOut:
     return case_out(
         await call(

@@ -3,8 +3,9 @@
 Every route but the public list of standards forwards the caller's identity headers
 (X-Staff-Id, X-Department, X-Roles, X-Query-Code) to the fees service as gRPC metadata; the
 service decides what the caller may do. Payments and refunds need an `Idempotency-Key`
-header: a retry with the same key and body gets the first answer again (200 instead of 201),
-the same key with another body 409.
+header (gateway/idempotency.py, which the other creating POSTs share): a retry with the same
+key and body gets the stored answer again; the key also goes down to the fees service, which
+deduplicates by it in its own database, so a retry after a 504 pays once.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from gateway.dependencies import Call, Clients, PublicCall, StaffCall
+from gateway.idempotency import IdempotencyKey, KeyPassedDown
 from gateway.routing import DepartmentCode, GatewayRoute
 from gateway.schemas.fees import (
     METHODS,
@@ -62,10 +64,6 @@ CaseNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z
 NoticeNumber = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 # NTR-2026-00000042 / TAX-2026-00000007 (by receipt type), or 2026-00000042 from before the types.
 ReceiptNumber = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^([A-Z]{3}-)?\d{4}-\d{8}$")]
-# Visible ASCII: what an HTTP header carries unchanged through every proxy.
-IdempotencyKey = Annotated[
-    str, Header(alias="Idempotency-Key", min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")
-]
 Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}(-\d{2})?$", max_length=10, description="YYYY-MM-DD or YYYY-MM")]
 
 
@@ -103,7 +101,9 @@ async def list_standards(
 
 
 @router.post("/fees/standards", status_code=status.HTTP_201_CREATED, response_model=FeeStandardModel)
-async def create_standard(body: FeeStandardModel, clients: Clients, call: StaffCall) -> FeeStandardModel:
+async def create_standard(
+    body: FeeStandardModel, clients: Clients, call: StaffCall, _key: IdempotencyKey
+) -> FeeStandardModel:
     """A new version of a standard (manager)."""
     return standard_out(
         await call(clients.fees.CreateFeeStandard, fees_pb2.CreateFeeStandardRequest(standard=standard_in(body)))
@@ -111,7 +111,9 @@ async def create_standard(body: FeeStandardModel, clients: Clients, call: StaffC
 
 
 @router.post("/fees/standards/import", response_model=StandardsImported)
-async def import_standards(body: StandardsImport, clients: Clients, call: StaffCall) -> StandardsImported:
+async def import_standards(
+    body: StandardsImport, clients: Clients, call: StaffCall, _key: IdempotencyKey
+) -> StandardsImported:
     """Import versions from a YAML document, all or nothing (manager)."""
     return standards_imported_out(
         await call(
@@ -132,7 +134,9 @@ async def case_notices(case_number: CaseNumber, clients: Clients, call: Call) ->
 
 
 @router.post("/cases/{case_number}/assessment", response_model=AssessmentOut)
-async def assess(case_number: CaseNumber, body: AssessmentIn, clients: Clients, call: StaffCall) -> AssessmentOut:
+async def assess(
+    case_number: CaseNumber, body: AssessmentIn, clients: Clients, call: StaffCall, _key: IdempotencyKey
+) -> AssessmentOut:
     """Assess what is left of an accepted case (window staff of its department)."""
     return assessment_out(
         await call(
@@ -174,7 +178,9 @@ async def get_notice(notice_number: NoticeNumber, clients: Clients, call: Call) 
 
 
 @router.post("/fees/notices/{notice_number}/reductions", response_model=NoticeOut)
-async def reduce_fee(notice_number: NoticeNumber, body: ReductionIn, clients: Clients, call: StaffCall) -> NoticeOut:
+async def reduce_fee(
+    notice_number: NoticeNumber, body: ReductionIn, clients: Clients, call: StaffCall, _key: IdempotencyKey
+) -> NoticeOut:
     """Reduce a line of an unpaid notice (approver, with a reason)."""
     return notice_out(
         await call(
@@ -216,9 +222,9 @@ async def void_notice(notice_number: NoticeNumber, body: ReasonIn, clients: Clie
 async def record_payment(
     notice_number: NoticeNumber,
     body: PaymentIn,
-    idempotency_key: IdempotencyKey,
     clients: Clients,
     call: StaffCall,
+    idempotency_key: KeyPassedDown,
     response: Response,
 ) -> PaymentOut:
     """Pay a notice in full at the cashier; the answer carries the receipt."""
@@ -247,9 +253,9 @@ async def get_receipt(receipt_number: ReceiptNumber, clients: Clients, call: Sta
 async def record_refund(
     receipt_number: ReceiptNumber,
     body: RefundIn,
-    idempotency_key: IdempotencyKey,
     clients: Clients,
     call: StaffCall,
+    idempotency_key: KeyPassedDown,
     response: Response,
 ) -> RefundOut:
     """Refund part or all of a payment (approver); a red-letter receipt is issued."""

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from gateway.dependencies import Clients, StaffCall
+from gateway.idempotency import IdempotencyKey
 from gateway.routing import GatewayRoute
 from gateway.schemas.base import MAX_EXACT
 from gateway.schemas.cases import CaseList
@@ -45,7 +46,9 @@ async def list_seals(window_code: Code, clients: Clients, call: StaffCall) -> li
 
 
 @router.post("/seals/{seal_code}/uses", status_code=status.HTTP_201_CREATED, response_model=SealUseOut)
-async def use_seal(seal_code: Code, body: SealUseIn, clients: Clients, call: StaffCall) -> SealUseOut:
+async def use_seal(
+    seal_code: Code, body: SealUseIn, clients: Clients, call: StaffCall, _key: IdempotencyKey
+) -> SealUseOut:
     """Log a use of the window approval seal (on a case's approved result, or with a note)."""
     return seal_use_out(
         await call(
@@ -67,7 +70,9 @@ async def reconcile_seals(since: Day, until: Day, clients: Clients, call: StaffC
 
 
 @router.post("/consultations", status_code=status.HTTP_201_CREATED, response_model=ConsultationOut)
-async def record_consultation(body: ConsultationIn, clients: Clients, call: StaffCall) -> ConsultationOut:
+async def record_consultation(
+    body: ConsultationIn, clients: Clients, call: StaffCall, _key: IdempotencyKey
+) -> ConsultationOut:
     """The staff member who answers first owns the matter (首问负责制)."""
     return consultation_out(
         await call(
@@ -110,7 +115,7 @@ async def count_consultations(since: Day, until: Day, clients: Clients, call: St
 
 
 @router.post("/agency/assignments", status_code=status.HTTP_201_CREATED, response_model=AssignmentOut)
-async def assign_agent(body: AssignmentIn, clients: Clients, call: StaffCall) -> AssignmentOut:
+async def assign_agent(body: AssignmentIn, clients: Clients, call: StaffCall, _key: IdempotencyKey) -> AssignmentOut:
     """Full-process agency: the agent carries the enterprise's cases from now on."""
     return assignment_out(
         await call(

@@ -347,6 +347,23 @@ class ConsultationHandover(Base):
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
 
+class SubmissionKey(Base):
+    """An Idempotency-Key a submission was made with, per caller: a retry of the same
+    request (after a gateway deadline, say) finds its case instead of making a second one."""
+
+    __tablename__ = "submission_keys"
+
+    owner: Mapped[str] = mapped_column(sa.String(60), primary_key=True)  # staff id, client:<id> or anonymous
+    # sha256 of the key: the key itself unseals the query code below, so it is not kept.
+    key_sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    request_fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    case_id: Mapped[int] = mapped_column(BigId, sa.ForeignKey("cases.id"))
+    # The query code plus a pad only the key derives (mod 10**6): a replay can show the code
+    # again, while the database alone still does not hold it (cases keep only its digest).
+    sealed_query_code: Mapped[str] = mapped_column(sa.String(6))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
 class CaseNumberSequence(Base):
     """The last sequence number given out per prefix and day; bumped atomically."""
 

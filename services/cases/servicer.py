@@ -5,13 +5,14 @@ check; status codes come from the shared interceptor."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import grpc
 from sqlalchemy.orm import Session
 
 from servicehall.cases.v1 import cases_pb2, cases_pb2_grpc
-from services.cases import access, deadlines, decisions, intake, messages, supervision
+from services.cases import access, deadlines, decisions, intake, messages, submissions, supervision
 from services.cases.messages import case_message
 from services.cases.metrics import CASES_SUBMITTED, Outcome, outcomes
 from services.cases.models import Case
@@ -22,6 +23,14 @@ from shared.runtime import Runtime
 from shared.validation import parse_day
 
 CaseWork = Callable[[Session, Caller], Case]
+Submission = cases_pb2.SubmitApplicationRequest | cases_pb2.SubmitFormRequest
+
+
+def _fingerprint(method: str, request: Submission) -> str:
+    """What a retry must repeat: the request without its key (deterministic bytes)."""
+    keyless = type(request).FromString(request.SerializeToString())
+    keyless.ClearField("idempotency_key")
+    return hashlib.sha256(method.encode() + b"\0" + keyless.SerializeToString(deterministic=True)).hexdigest()
 
 
 def _case_after(case_number: str, work: Callable[[Session, Caller], object]) -> CaseWork:
@@ -59,7 +68,7 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         caller = caller_of(context)
         applicant = messages.applicant_input(request.applicant)
 
-        def unit(session: Session) -> cases_pb2.Case:
+        def submit(session: Session) -> tuple[Case, str]:
             case, _item, query_code = intake.submit_application(
                 session,
                 service_item_code=request.service_item_code,
@@ -69,13 +78,24 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
                 materials_supplied=list(request.materials_supplied),
                 declared_values=dict(request.declared_values),
             )
-            session.flush()
-            return case_message(session, case, query_code=query_code)
+            return case, query_code
 
-        message = await self.runtime.write(unit)
-        CASES_SUBMITTED.labels(
-            message.service_item.department_code, messages.kind_name(message.service_item.case_kind)
-        ).inc()
+        def unit(session: Session) -> tuple[cases_pb2.Case, bool]:
+            case, query_code, replayed = submissions.submit_once(
+                session,
+                caller,
+                key=request.idempotency_key,
+                fingerprint=_fingerprint("SubmitApplication", request),
+                submit=lambda: submit(session),
+            )
+            session.flush()
+            return case_message(session, case, query_code=query_code), replayed
+
+        message, replayed = await self.runtime.write(unit)
+        if not replayed:
+            CASES_SUBMITTED.labels(
+                message.service_item.department_code, messages.kind_name(message.service_item.case_kind)
+            ).inc()
         return message
 
     async def SubmitForm(
@@ -84,8 +104,8 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
         caller = caller_of(context)
         applicant = messages.applicant_input(request.applicant)
 
-        def unit(session: Session) -> cases_pb2.Case:
-            case, query_code = intake.submit_form(
+        def submit(session: Session) -> tuple[Case, str]:
+            return intake.submit_form(
                 session,
                 form_code=request.form_code,
                 applicant=applicant,
@@ -94,13 +114,23 @@ class CasesServicer(cases_pb2_grpc.CasesServiceServicer):
                 caller=caller,
                 materials_supplied=list(request.materials_supplied),
             )
-            session.flush()
-            return case_message(session, case, query_code=query_code)
 
-        message = await self.runtime.write(unit)
-        CASES_SUBMITTED.labels(
-            message.service_item.department_code, messages.kind_name(message.service_item.case_kind)
-        ).inc()
+        def unit(session: Session) -> tuple[cases_pb2.Case, bool]:
+            case, query_code, replayed = submissions.submit_once(
+                session,
+                caller,
+                key=request.idempotency_key,
+                fingerprint=_fingerprint("SubmitForm", request),
+                submit=lambda: submit(session),
+            )
+            session.flush()
+            return case_message(session, case, query_code=query_code), replayed
+
+        message, replayed = await self.runtime.write(unit)
+        if not replayed:
+            CASES_SUBMITTED.labels(
+                message.service_item.department_code, messages.kind_name(message.service_item.case_kind)
+            ).inc()
         return message
 
     async def GetCase(self, request: cases_pb2.GetCaseRequest, context: grpc.aio.ServicerContext) -> cases_pb2.Case:

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,8 @@ def http(
         f"http://127.0.0.1:{stack.http_port}{path}",
         data=body,
         method=method,
-        headers={"content-type": content_type, **(headers or {})},
+        # A POST that creates needs an Idempotency-Key: a new one unless the test names one.
+        headers={"content-type": content_type, "Idempotency-Key": str(uuid.uuid4()), **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:

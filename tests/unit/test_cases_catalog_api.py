@@ -35,7 +35,7 @@ from services.cases.models import OutboxMessage, SealUse
 from services.cases.server import DEFINITION as CASES
 from shared.clock import ShiftedClock
 from tests.identity import gateway_channel, staff_headers
-from tests.support import VALID_ID_CARD, free_port
+from tests.support import VALID_ID_CARD, free_port, fresh_idempotency_key
 
 ROOT = Path(__file__).resolve().parents[2]
 GRPCURL = shutil.which("grpcurl") or str(ROOT / ".cache" / "bin" / "grpcurl")
@@ -128,7 +128,11 @@ async def http(service, gateway_database_url):
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://gateway",
+            event_hooks={"request": [fresh_idempotency_key]},
+        ) as client,
     ):
         yield client
 

@@ -15,7 +15,7 @@ from services.cases.models import Case
 from services.cases.server import DEFINITION as CASES
 from services.notification.server import DEFINITION as NOTIFICATION
 from tests.identity import staff_headers
-from tests.support import VALID_ID_CARD, free_port
+from tests.support import VALID_ID_CARD, free_port, fresh_idempotency_key
 
 VALID = {
     "service_item_code": "AIC-002",
@@ -45,7 +45,11 @@ async def client(services, gateway_database_url):
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://gateway",
+            event_hooks={"request": [fresh_idempotency_key]},
+        ) as http,
     ):
         yield http
 

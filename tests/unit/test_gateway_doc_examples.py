@@ -42,7 +42,7 @@ from servicehall.fees.v1 import fees_pb2
 from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
 from tests.identity import gateway_channel
-from tests.support import free_port, relay
+from tests.support import free_port, fresh_idempotency_key, relay
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))]
@@ -254,7 +254,11 @@ async def shell(start_service, gateway_database_url):
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://gateway",
+            event_hooks={"request": [fresh_idempotency_key]},
+        ) as http,
     ):
         yield Shell(
             http=http,

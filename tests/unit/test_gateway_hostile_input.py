@@ -25,7 +25,7 @@ from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
 from services.notification.server import DEFINITION as NOTIFICATION
 from tests.identity import staff_headers
-from tests.support import VALID_ID_CARD, free_port
+from tests.support import VALID_ID_CARD, free_port, fresh_idempotency_key
 
 APPLICANT = {"name": "张三", "id_card_number": VALID_ID_CARD, "phone": "13812345678"}
 VALID = {"service_item_code": "AIC-002", "applicant": APPLICANT}
@@ -60,7 +60,11 @@ async def client(services, gateway_database_url) -> AsyncIterator[httpx.AsyncCli
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://gateway",
+            event_hooks={"request": [fresh_idempotency_key]},
+        ) as http,
     ):
         yield http
 
@@ -232,7 +236,7 @@ async def test_unknown_fields_are_refused_in_every_body(client):
         ("/api/v1/consultations", {"window_code": "AIC-01", "asker": "a", "topic": "t", "id": 7}, "id"),
     ]
     for path, body, field in attempts:
-        headers = {**CASHIER, "Idempotency-Key": "k-1"}
+        headers = CASHIER  # a fresh Idempotency-Key each (the hook): a reused one is its own 422
         assert field in fields(problem(await client.post(path, json=body, headers=headers), 422)), path
 
 

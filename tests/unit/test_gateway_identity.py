@@ -23,7 +23,7 @@ from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
 from shared.db import make_engine
 from shared.timeutil import utcnow
-from tests.support import VALID_ID_CARD, free_port
+from tests.support import VALID_ID_CARD, free_port, fresh_idempotency_key
 
 MANAGER_SECRET = "DEMOMANAGERTOTPSECRETAAAAAAAAAAA"
 ADMIN_SECRET = "DEMOADMINISTRATORTOTPSECRETAAAAA"
@@ -51,7 +51,11 @@ async def gateway(start_service, gateway_database_url):
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://gateway",
+            event_hooks={"request": [fresh_idempotency_key]},
+        ) as http,
     ):
         http.app = app  # type: ignore[attr-defined]
         http.settings = settings  # type: ignore[attr-defined]

@@ -26,7 +26,7 @@ from gateway.settings import GatewaySettings
 from services.cases.server import DEFINITION as CASES
 from services.fees.server import DEFINITION as FEES
 from tests.identity import staff_headers
-from tests.support import VALID_ID_CARD, free_port, relay
+from tests.support import VALID_ID_CARD, free_port, fresh_idempotency_key, relay
 
 CATALOG = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "services/cases/catalog/demo_catalog.yaml").read_text("utf-8")
@@ -64,7 +64,11 @@ async def stack(start_service, gateway_database_url):
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://gateway",
+            event_hooks={"request": [fresh_idempotency_key]},
+        ) as http,
     ):
         yield SimpleNamespace(http=http, cases=cases, fees=fees)
 

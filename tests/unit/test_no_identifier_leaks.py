@@ -25,7 +25,7 @@ from services.notification.server import DEFINITION as NOTIFICATION
 from shared.logging import JsonFormatter, install_trace_context
 from shared.telemetry import setup_tracing
 from tests.identity import staff_headers
-from tests.support import VALID_ID_CARD, free_port, relay
+from tests.support import VALID_ID_CARD, free_port, fresh_idempotency_key, relay
 
 PHONE, OTHER_PHONE = "13812345678", "13998765432"
 RAW = [VALID_ID_CARD, PHONE, OTHER_PHONE]
@@ -112,7 +112,11 @@ async def test_no_number_leaves_unmasked_through_logs_traces_metrics_or_answers(
     answers: list[str] = []
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://gateway",
+            event_hooks={"request": [fresh_idempotency_key]},
+        ) as http,
     ):
 
         async def call(method: str, url: str, **kwargs) -> httpx.Response:

@@ -99,7 +99,7 @@ class Applicant(_message.Message):
     def __init__(self, name: _Optional[str] = ..., id_card_number: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., enterprise_code: _Optional[str] = ...) -> None: ...
 
 class SubmitApplicationRequest(_message.Message):
-    __slots__ = ("service_item_code", "applicant", "remarks", "materials_supplied", "declared_values")
+    __slots__ = ("service_item_code", "applicant", "remarks", "materials_supplied", "declared_values", "idempotency_key")
     class DeclaredValuesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -112,15 +112,17 @@ class SubmitApplicationRequest(_message.Message):
     REMARKS_FIELD_NUMBER: _ClassVar[int]
     MATERIALS_SUPPLIED_FIELD_NUMBER: _ClassVar[int]
     DECLARED_VALUES_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     service_item_code: str
     applicant: Applicant
     remarks: str
     materials_supplied: _containers.RepeatedScalarFieldContainer[str]
     declared_values: _containers.ScalarMap[str, int]
-    def __init__(self, service_item_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., remarks: _Optional[str] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., declared_values: _Optional[_Mapping[str, int]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, service_item_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., remarks: _Optional[str] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., declared_values: _Optional[_Mapping[str, int]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class SubmitFormRequest(_message.Message):
-    __slots__ = ("form_code", "applicant", "form_data", "remarks", "materials_supplied")
+    __slots__ = ("form_code", "applicant", "form_data", "remarks", "materials_supplied", "idempotency_key")
     class FormDataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -133,12 +135,14 @@ class SubmitFormRequest(_message.Message):
     FORM_DATA_FIELD_NUMBER: _ClassVar[int]
     REMARKS_FIELD_NUMBER: _ClassVar[int]
     MATERIALS_SUPPLIED_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     form_code: str
     applicant: Applicant
     form_data: _containers.ScalarMap[str, str]
     remarks: str
     materials_supplied: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, form_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., form_data: _Optional[_Mapping[str, str]] = ..., remarks: _Optional[str] = ..., materials_supplied: _Optional[_Iterable[str]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, form_code: _Optional[str] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., form_data: _Optional[_Mapping[str, str]] = ..., remarks: _Optional[str] = ..., materials_supplied: _Optional[_Iterable[str]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class GetCaseRequest(_message.Message):
     __slots__ = ("case_number",)
