@@ -1,0 +1,1 @@
+"""Who signs in at the gateway: the adapters of the identity sources (single sign-on, ...)."""
