@@ -46,6 +46,9 @@ proto-check: venv ## Fail when the generated code is stale
 kafka-jars: ## Resolve the Kafka broker jars from Maven Central into .cache/
 	$(PYTHON) -c 'from pathlib import Path; from tools.kafka.broker import ensure_jars; ensure_jars(Path("."))'
 
+keycloak-dist: ## Fetch Keycloak (the OpenID provider of the sign-on tests) from Maven Central into .cache/, build it once
+	$(PYTHON) -c 'from pathlib import Path; from tools.keycloak.server import ensure_distribution; ensure_distribution(Path("."))'
+
 # Stamp files name the version, so changing a pin rebuilds the tool.
 $(GOBIN)/.helm-$(HELM_VERSION):
 	$(GO_ENV) go install -ldflags '$(HELM_LDFLAGS)' helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
@@ -69,7 +72,7 @@ status: ## Show what is running
 helm-lint: venv tools ## helm lint + kubernetes-validate --strict on the rendered chart
 	HELM=$(GOBIN)/helm $(PY) tools/helm_validate.py
 
-test: venv proto-check kafka-jars tools ## All tests: unit, integration (real Kafka, PostgreSQL if TEST_DATABASE_URL), e2e, chart
+test: venv proto-check kafka-jars keycloak-dist tools ## All tests: unit, integration (real Kafka and Keycloak, PostgreSQL if TEST_DATABASE_URL), e2e, chart
 	PATH=$(GOBIN):$$PATH $(PY) -m pytest -rA --durations=10
 
 test-unit: venv ## Only the fast unit tests
@@ -99,4 +102,4 @@ bench: venv kafka-jars ## Measure speed, write docs/benchmarks.md (PostgreSQL to
 clean: down ## Stop everything and remove local state (databases, logs, broker data)
 	rm -rf run data
 
-.PHONY: help venv proto proto-check kafka-jars tools up down status helm-lint test test-unit lint format typecheck migration bench clean
+.PHONY: help venv proto proto-check kafka-jars keycloak-dist tools up down status helm-lint test test-unit lint format typecheck migration bench clean

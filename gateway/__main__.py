@@ -8,6 +8,7 @@ import uvicorn
 
 from gateway.app import create_app
 from gateway.demo import seed_demo_accounts
+from gateway.identity.oidc import OidcSettings
 from gateway.settings import GatewaySettings
 from shared.db import migrate
 from shared.logging import configure_logging
@@ -28,7 +29,7 @@ elif command == "seed-demo":
 else:
     setup_tracing("gateway", settings.otel_exporter_otlp_endpoint)
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, OidcSettings()),
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,  # keep our JSON logging

@@ -15,22 +15,29 @@ from gateway.audit import AuditMiddleware
 from gateway.clients import open_clients
 from gateway.errors import install_error_handlers, problem_components
 from gateway.idempotency import IdempotencyStore, install_idempotency
+from gateway.identity.oidc import OidcSettings, OidcSignOn
 from gateway.identity.tokens import Tokens
 from gateway.limits import Limits, RateLimiter, RateLimitMiddleware, Rule
 from gateway.middleware import BodyLimitMiddleware, MetricsMiddleware
 from gateway.routers import admin, auth, cases, fees, health, registers
+from gateway.routers import sign_on as sign_on_routes
 from gateway.settings import GatewaySettings
 from shared.db import make_engine, make_session_factory
 
 
-def create_app(settings: GatewaySettings) -> FastAPI:
+def create_app(settings: GatewaySettings, sign_on: OidcSettings | None = None) -> FastAPI:
+    """`sign_on`: the OpenID provider staff sign in at (single sign-on), if any."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clients = open_clients(settings)
+        app.state.sign_on = OidcSignOn(sign_on) if sign_on is not None and sign_on.configured else None
         try:
             yield
         finally:
             await app.state.clients.close()
+            if app.state.sign_on is not None:
+                await app.state.sign_on.aclose()
             engine.dispose()
 
     app = FastAPI(
@@ -48,6 +55,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(admin.router)
+    app.include_router(sign_on_routes.router)
     app.include_router(cases.router)
     app.include_router(fees.router)
     app.include_router(registers.router)

@@ -30,11 +30,7 @@ class GatewaySettings(BaseSettings):
     key_retire_grace_seconds: int = Field(3600, ge=0)
     # Sign-in: after this many wrong attempts the login name is locked, 30 s doubling to 15 min.
     sign_in_failures_before_lock: int = Field(5, ge=1)
-    # Single sign-on; off while oidc_issuer is empty.
-    oidc_issuer: str = ""
-    oidc_client_id: str = ""
-    oidc_client_secret: str = ""
-    oidc_redirect_uri: str = ""
+    # Single sign-on: the OIDC_* variables, read by gateway.identity.oidc.OidcSettings.
 
     # Idempotency-Key records (docs/security.md#idempotency): kept this long; a request still
     # in flight after in_flight seconds is taken to be abandoned (its replica died).

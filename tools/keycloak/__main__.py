@@ -1,0 +1,5 @@
+import sys
+
+from tools.keycloak.server import main
+
+sys.exit(main())
