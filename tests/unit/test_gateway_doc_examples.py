@@ -11,6 +11,10 @@ statement, as Kafka does between two commands a reader types).
 - A `curl` must name a route and method of the gateway's OpenAPI and succeed (2xx); a
   `grpcurl` a method of the protos, with a body that parses, and succeed. A renamed route or
   field, a stale body, or a call made in the wrong order fails here.
+- The examples sign in as the demo accounts `make up` prints (gateway/demo.py), seeded here
+  into the gateway's database: a token is what `make up`'s gateway would issue, the services
+  verify it. A TOTP code signs in once per account and 30 s, so a page signs each account in
+  once and reuses the token.
 - A value that differs from one run to the next (a case number, the query code, a notice or
   receipt number, today's date) is never written into an example: it comes from an answer.
 
@@ -36,6 +40,7 @@ import yaml
 from google.protobuf import descriptor_pool, json_format, message_factory
 
 from gateway.app import create_app
+from gateway.demo import seed_demo_accounts
 from gateway.settings import GatewaySettings
 from servicehall.cases.v1 import cases_pb2
 from servicehall.fees.v1 import fees_pb2
@@ -251,6 +256,7 @@ async def shell(start_service, gateway_database_url):
         evaluation_addr=dead,
         grpc_timeout_seconds=5,
     )
+    seed_demo_accounts(settings)  # what `make up` does before it starts the gateway
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
