@@ -23,6 +23,7 @@ A curl or grpcurl is recognised as a statement of its own (`curl ...`) or captur
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -52,7 +53,7 @@ from tests.support import free_port, relay
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))]
 # The pages with examples to run: a page that loses its examples (or gains some) is noticed.
-PAGES_WITH_EXAMPLES = {"README.md", "docs/cases.md", "docs/fees.md"}
+PAGES_WITH_EXAMPLES = {"README.md", "docs/cases.md", "docs/fees.md", "docs/security.md"}
 GATEWAY_HOSTS = {"localhost:8080", "127.0.0.1:8080"}  # make up: HTTP_PORT 8080
 GRPC_PORTS = {"cases": 50051, "fees": 50052}  # make up: tools/stack.py DEFAULT_GRPC_PORTS
 CATALOG = yaml.safe_load((ROOT / "services/cases/catalog/demo_catalog.yaml").read_text("utf-8"))
@@ -175,6 +176,8 @@ class Shell:
                 headers[key.strip()] = value.strip()
             elif word in ("-d", "--data", "--data-raw"):
                 body = next(words)
+            elif word == "-u":  # HTTP Basic, as curl sends it
+                headers["Authorization"] = "Basic " + base64.b64encode(next(words).encode()).decode()
             elif word == "-o":
                 next(words)  # the file the answer is saved to
             else:
@@ -185,8 +188,11 @@ class Shell:
         parts = urlsplit(url if "://" in url else f"http://{url}")
         assert parts.netloc in GATEWAY_HOSTS, f"not the gateway of make up: {url}"
         template = self._route(method, parts.path)
-        if body is not None:
-            json.loads(body)  # a body is JSON
+        content_type = next((value for key, value in headers.items() if key.lower() == "content-type"), "")
+        if body is not None and not content_type:
+            content_type = headers["Content-Type"] = "application/x-www-form-urlencoded"  # curl's default for -d
+        if body is not None and content_type.startswith("application/json"):
+            json.loads(body)  # a JSON body is JSON
         response = await self.http.request(
             method, parts.path + (f"?{parts.query}" if parts.query else ""), content=body, headers=headers
         )
