@@ -18,7 +18,11 @@ DEMO_STAFF = (
     ("aic-01", "市场监管局窗口", "AIC", ["window_staff"], ""),
     ("aic-chief", "市场监管局首席代表", "AIC", ["chief_representative"], ""),
     ("land-01", "自然资源局窗口", "LAND", ["window_staff"], ""),
+    ("fin-01", "财政局窗口", "FIN", ["window_staff"], ""),
     ("fin-cash-1", "收费窗口", "FIN", ["cashier"], "DEMOCASHIERTOTPSECRETAAAAAAAAAAA"),
+    # A second till: the fee examples close fin-cash-1's day and then take one more payment.
+    ("fin-cash-2", "收费窗口二", "FIN", ["cashier"], "DEMOSECONDCASHIERTOTPSECRETAAAAA"),
+    ("fin-appr", "财政局审批", "FIN", ["approver"], "DEMOAPPROVERTOTPSECRETAAAAAAAAAA"),
     ("zy-mgr", "中心管理人员", "ZY", ["manager"], "DEMOMANAGERTOTPSECRETAAAAAAAAAAA"),
     ("xn-01", "县效能办", "XN", ["efficiency_office"], "DEMOEFFICIENCYOFFICETOTPSECRETAA"),
     ("admin", "账号管理员", "ZY", ["administrator"], "DEMOADMINISTRATORTOTPSECRETAAAAA"),
@@ -32,12 +36,16 @@ def seed_demo_accounts(settings: GatewaySettings) -> list[str]:
         run_in_transaction(make_session_factory(engine), _seed)
     finally:
         engine.dispose()
-    lines = [f"  password of every demo account: {DEMO_PASSWORD}"]
+    lines = [
+        f"  password of every account: {DEMO_PASSWORD}",
+        f"  {'staff id':<11} {'dept':<5} {'roles':<22}TOTP secret",
+    ]
     for staff_id, _name, department, roles, secret in DEMO_STAFF:
-        second = f"  TOTP secret {secret}" if secret else ""
-        lines.append(f"  {staff_id:<11} {department:<5} {','.join(roles):<22}{second}")
+        lines.append(f"  {staff_id:<11} {department:<5} {','.join(roles):<22}{secret or '-'}")
     client_id, _name, departments, _roles, scopes = DEMO_CLIENT
-    lines.append(f"  department system {client_id} ({','.join(departments)}): secret {DEMO_CLIENT_SECRET}, {scopes[0]}")
+    lines.append(
+        f"  department system {client_id} ({','.join(departments)}, {' '.join(scopes)}): secret {DEMO_CLIENT_SECRET}"
+    )
     return lines
 
 

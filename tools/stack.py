@@ -1,8 +1,10 @@
 """Run the whole platform as local processes: `make up`, `make down`, `make status`.
 
 Kafka (unless KAFKA_BOOTSTRAP_SERVERS names a cluster), then each service's migrations and
-seed data, then the five services and the gateway in the background, each with a pid file
-and a log under the run folder. The end-to-end tests drive the same class.
+seed data and the gateway's migrations and demo accounts, then the five services and the
+gateway in the background, each with a pid file and a log under the run folder. The
+services verify tokens with the gateway's JWKS (AUTH_JWKS_URL), fetched on the first token
+they meet, so they may start before the gateway. The end-to-end tests drive the same class.
 """
 
 from __future__ import annotations
@@ -21,10 +23,16 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from gateway.demo import DEMO_PASSWORD, DEMO_STAFF
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("cases", "fees", "attendance", "evaluation", "notification")
 DEFAULT_GRPC_PORTS = {"cases": 50051, "fees": 50052, "attendance": 50053, "evaluation": 50054, "notification": 50055}
 DEFAULT_METRICS_PORTS = {"cases": 9101, "fees": 9102, "attendance": 9103, "evaluation": 9104, "notification": 9105}
+# The demo account the printed example signs in with (window staff: no one-time code).
+EXAMPLE_STAFF = "aic-01"
+# ... and the one with a second factor: (staff id, TOTP secret) of the manager.
+EXAMPLE_TOTP = next((staff_id, secret) for staff_id, *_, secret in DEMO_STAFF if staff_id == "zy-mgr")
 
 
 @dataclass
@@ -38,11 +46,13 @@ class Stack:
     kafka_controller_port: int = 9093
     # Empty: a local broker is started. Set: that cluster is used and no broker is started.
     kafka_bootstrap_servers: str = ""
-    # Per service; missing ones use the SQLite default under data/.
+    # Per service and "gateway"; missing ones use the SQLite default under data/.
     database_urls: dict[str, str] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
     # Children of this process (tests): polled so that an exited child is not taken for alive.
     _children: dict[str, subprocess.Popen] = field(default_factory=dict, repr=False)
+    # What `python -m gateway seed-demo` printed: the demo accounts table of the summary.
+    demo_accounts: list[str] = field(default_factory=list)
 
     @property
     def pid_dir(self) -> Path:
@@ -55,6 +65,10 @@ class Stack:
     @property
     def bootstrap(self) -> str:
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
 
     # ----------------------------------------------------------------- kafka
     def _kafka(self, command: str) -> None:
@@ -100,7 +114,10 @@ class Stack:
             METRICS_PORT=str(self.metrics_ports[name]),
             KAFKA_BOOTSTRAP_SERVERS=self.bootstrap,
             OTEL_SERVICE_NAME=name,
+            AUTH_JWKS_URL=f"{self.gateway_url}/.well-known/jwks.json",
         )
+        # A dev stack: grpcurl can list and describe the services (off in the chart).
+        env.setdefault("GRPC_REFLECTION", "true")
         if name in self.database_urls:
             env["DATABASE_URL"] = self.database_urls[name]
         return env
@@ -110,20 +127,24 @@ class Stack:
         env.update(HTTP_HOST="127.0.0.1", HTTP_PORT=str(self.http_port), OTEL_SERVICE_NAME="gateway")
         for name in SERVICES:
             env[f"{name.upper()}_ADDR"] = f"127.0.0.1:{self.grpc_ports[name]}"
+        if "gateway" in self.database_urls:
+            env["GATEWAY_DATABASE_URL"] = self.database_urls["gateway"]
         return env
 
     def prepare_databases(self) -> None:
-        """Migrate every service's database and load the demo data (both idempotent)."""
+        """Migrate every database and load the demo data and accounts (all idempotent)."""
         for name in SERVICES:
             for command in ("migrate", "seed"):
-                subprocess.run(
-                    [self.python, "-m", f"services.{name}", command],
-                    cwd=ROOT,
-                    env=self.service_env(name),
-                    check=True,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                )
+                self._run([self.python, "-m", f"services.{name}", command], self.service_env(name))
+        self._run([self.python, "-m", "gateway", "migrate"], self.gateway_env())
+        seeded = self._run([self.python, "-m", "gateway", "seed-demo"], self.gateway_env())
+        self.demo_accounts = seeded.splitlines()
+
+    def _run(self, args: list[str], env: dict[str, str]) -> str:
+        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:  # the logs on stderr say why; without them "exit 1" says nothing
+            raise RuntimeError(f"{' '.join(args[1:])} failed:\n{done.stderr.strip()[-2000:]}")
+        return done.stdout
 
     def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
         if self.pid(name) is not None:
@@ -242,7 +263,8 @@ class Stack:
         return rows
 
     def urls(self) -> str:
-        gateway = f"http://127.0.0.1:{self.http_port}"
+        gateway = self.gateway_url
+        cases = f"127.0.0.1:{self.grpc_ports['cases']}"
         lines = [
             "servicehall is up.",
             "",
@@ -258,15 +280,36 @@ class Stack:
             f"  kafka                {self.bootstrap}",
             f"  logs                 {self.log_dir}/",
             "",
-            "Try it:",
+            "Demo accounts (sign in at POST /api/v1/auth/sign-in; a token lasts 15 minutes):",
+            *self.demo_accounts,
+            "",
+            "Try it (anyone: the catalog, submitting an application):",
             f"  curl -s {gateway}/api/v1/service-items",
             f"  curl -s -X POST {gateway}/api/v1/cases -H 'content-type: application/json' \\",
             '    -d \'{"service_item_code": "AIC-002", "applicant": {"name": "张三", '
             '"id_card_number": "340723199001010019", "phone": "13812345678"}}\'',
-            f"  .cache/bin/grpcurl -plaintext 127.0.0.1:{self.grpc_ports['cases']} list   (make tools builds grpcurl)",
+            "",
+            "Staff sign in, then send the token as Authorization: Bearer (from the repository root):",
+            *self._sign_in(EXAMPLE_STAFF, ""),
+            f'  curl -s {gateway}/api/v1/cases -H "Authorization: Bearer $TOKEN"',
+            f'  .cache/bin/grpcurl -plaintext -H "authorization: Bearer $TOKEN" {cases} '
+            "servicehall.cases.v1.CasesService/ListCases",
+            "An account with a TOTP secret adds the current one-time code (each code signs in once):",
+            f"  otp=$(.venv/bin/python -c 'import pyotp; print(pyotp.TOTP(\"{EXAMPLE_TOTP[1]}\").now())')",
+            *self._sign_in(EXAMPLE_TOTP[0], ', "otp_code": "\'"$otp"\'"'),
+            f"Reflection is on here: .cache/bin/grpcurl -plaintext {cases} list   (make tools builds grpcurl)",
+            "",
             "Stop everything with: make down",
         ]
         return "\n".join(lines)
+
+    def _sign_in(self, staff_id: str, more: str) -> list[str]:
+        """The two lines of a copy-paste sign-in that leaves the token in $TOKEN."""
+        take_token = "python3 -c 'import json, sys; print(json.load(sys.stdin)[\"access_token\"])'"
+        return [
+            f"  TOKEN=$(curl -s -X POST {self.gateway_url}/api/v1/auth/sign-in -H 'content-type: application/json' \\",
+            f'    -d \'{{"staff_id": "{staff_id}", "password": "{DEMO_PASSWORD}"{more}}}\' | {take_token})',
+        ]
 
 
 def from_environment() -> Stack:

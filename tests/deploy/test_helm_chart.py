@@ -45,6 +45,8 @@ GRPC_SERVICES = {
 }
 GATEWAY_PORT = 8080
 APP_UID = 10001
+# The variable each component reads its database URL from.
+DATABASE_ENV = {**dict.fromkeys(GRPC_SERVICES, "DATABASE_URL"), "gateway": "GATEWAY_DATABASE_URL"}
 
 Doc = dict[str, Any]
 
@@ -285,6 +287,8 @@ def test_gateway_reaches_every_enabled_service(values_file: Path):
     env = env_of(container)
     assert container["args"] == ["python", "-m", "gateway"]
     assert env["HTTP_PORT"]["value"] == str(GATEWAY_PORT)
+    assert set(env["GATEWAY_DATABASE_URL"]["valueFrom"]) == {"secretKeyRef"}
+    assert env["AUTH_ISSUER"]["value"] == "servicehall"
     services = by_name(docs, "Service")
     deployed = {component(d) for d in of_kind(docs, "Deployment")} - {"gateway"}
     addresses = {k[: -len("_ADDR")].lower(): v["value"] for k, v in env.items() if k.endswith("_ADDR")}
@@ -347,8 +351,8 @@ def test_service_monitors_match_services():
 
 @each_scenario
 def test_migration_jobs_are_hooks_that_can_run_on_first_install(values_file: Path):
-    """One Job per gRPC service, run before install and upgrade, with the same
-    DATABASE_URL as the service. Whatever chart object a Job needs (ServiceAccount,
+    """One Job per gRPC service and one for the gateway, run before install and upgrade,
+    with the same database URL as the component. Whatever chart object a Job needs (ServiceAccount,
     Secret) must itself be an earlier hook: ordinary objects do not exist yet when
     pre-install hooks run."""
     docs = render(values_file)
@@ -357,7 +361,7 @@ def test_migration_jobs_are_hooks_that_can_run_on_first_install(values_file: Pat
     if values_file.name == "minimal-values.yaml":
         assert not jobs, "migrations.enabled: false renders no Job"
         return
-    assert set(jobs) == set(deployments) - {"gateway"}
+    assert set(jobs) == set(deployments)
     for comp, job in jobs.items():
         where = f"{values_file.name}: Job/{job['metadata']['name']}"
         annotations = job["metadata"]["annotations"]
@@ -369,10 +373,11 @@ def test_migration_jobs_are_hooks_that_can_run_on_first_install(values_file: Pat
         spec = pod_spec(job)
         assert spec["restartPolicy"] == "Never"
         (container,) = spec["containers"]
-        assert container["args"] == ["python", "-m", f"services.{comp}", "migrate"], where
+        module = "gateway" if comp == "gateway" else f"services.{comp}"
+        assert container["args"] == ["python", "-m", module, "migrate"], where
 
         needed = [("ServiceAccount", spec["serviceAccountName"])]
-        ref = env_of(container)["DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        ref = env_of(container)[DATABASE_ENV[comp]]["valueFrom"]["secretKeyRef"]
         needed.append(("Secret", ref["name"]))
         for kind, name in needed:
             dependency = by_name(docs, kind).get(name)
@@ -382,7 +387,7 @@ def test_migration_jobs_are_hooks_that_can_run_on_first_install(values_file: Pat
             assert hook_weight(dependency) < hook_weight(job), (where, kind, name)
 
         (service_container,) = pod_spec(deployments[comp])["containers"]
-        service_ref = env_of(service_container)["DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        service_ref = env_of(service_container)[DATABASE_ENV[comp]]["valueFrom"]["secretKeyRef"]
         if service_ref["name"] in by_name(docs, "Secret"):
             assert secret_value(docs, ref["name"], ref["key"]) == secret_value(
                 docs, service_ref["name"], service_ref["key"]
@@ -396,11 +401,51 @@ def test_external_secrets_are_used_as_is():
     assert not of_kind(docs, "Secret"), "no chart-managed Secret when every URL is external"
     for doc in of_kind(docs, "Deployment") + of_kind(docs, "Job"):
         comp = component(doc).removesuffix("-migrate")
-        if comp == "gateway":
-            continue
         (container,) = pod_spec(doc)["containers"]
-        ref = env_of(container)["DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        ref = env_of(container)[DATABASE_ENV[comp]]["valueFrom"]["secretKeyRef"]
         assert ref == {"name": f"servicehall-{comp}-db", "key": "uri"}
+
+
+# ---------------------------------------------------------------------------- identity
+
+
+@each_scenario
+def test_every_service_verifies_tokens_with_the_gateway_keys_and_hides_its_api(values_file: Path):
+    """AUTH_JWKS_URL is the gateway Service's JWKS (a service without it refuses to start),
+    the issuer is the gateway's, and reflection is never switched on, in no workload."""
+    docs = render(values_file)
+    gateway = by_name(docs, "Service")[f"{_fullname(values_file)}-gateway"]
+    jwks = f"http://{gateway['metadata']['name']}:{GATEWAY_PORT}/.well-known/jwks.json"
+    services = [d for d in of_kind(docs, "Deployment") if component(d) != "gateway"]
+    assert services
+    for deployment in services:
+        (container,) = pod_spec(deployment)["containers"]
+        env = env_of(container)
+        assert env["AUTH_JWKS_URL"]["value"] == jwks, component(deployment)
+        assert env["AUTH_ISSUER"]["value"] == "servicehall"
+        assert env["GRPC_REFLECTION"]["value"] == "false"
+    for workload in workloads(docs):
+        for container in pod_spec(workload)["containers"]:
+            for variable in container.get("env", []):
+                if variable["name"] == "GRPC_REFLECTION":
+                    assert variable == {"name": "GRPC_REFLECTION", "value": "false"}, workload["metadata"]["name"]
+
+
+def _fullname(values_file: Path) -> str:
+    override = (yaml.safe_load(values_file.read_text()) or {}).get("fullnameOverride")
+    return override or f"{RELEASE}-servicehall"
+
+
+def test_the_jwks_url_can_name_another_issuer(tmp_path: Path):
+    values = write_values(
+        tmp_path, "auth.yaml", "auth:\n  issuer: county-hall\n  jwksUrl: https://sso.example.org/jwks\n"
+    )
+    for deployment in of_kind(render(DEFAULT_SCENARIO, values), "Deployment"):
+        (container,) = pod_spec(deployment)["containers"]
+        env = env_of(container)
+        assert env["AUTH_ISSUER"]["value"] == "county-hall"
+        if component(deployment) != "gateway":
+            assert env["AUTH_JWKS_URL"]["value"] == "https://sso.example.org/jwks"
 
 
 # ---------------------------------------------------------------------- helm test hook
@@ -478,8 +523,25 @@ def test_lint_rejects_schema_violation(tmp_path: Path):
             "serviceAccount:\n  create: false\n  name: ''\n",
             "serviceAccount.name must name an existing ServiceAccount",
         ),
+        ("components:\n  gateway:\n    database:\n      url: ''\n", "components.gateway.database: set url"),
+        (
+            "components:\n  gateway:\n    enabled: false\n",
+            "auth.jwksUrl is required when components.gateway is disabled",
+        ),
+        (
+            "components:\n  cases:\n    env:\n      - name: GRPC_REFLECTION\n        value: 'true'\n",
+            "GRPC_REFLECTION stays off in the chart",
+        ),
     ],
-    ids=["no-kafka", "no-database", "two-databases", "no-service-account"],
+    ids=[
+        "no-kafka",
+        "no-database",
+        "two-databases",
+        "no-service-account",
+        "no-gateway-database",
+        "no-gateway-no-jwks",
+        "reflection-on",
+    ],
 )
 def test_render_refuses_incomplete_externals(tmp_path: Path, text: str, expected: str):
     bad = write_values(tmp_path, "bad.yaml", text)

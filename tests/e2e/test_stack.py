@@ -11,18 +11,20 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 
+from gateway.demo import DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_STAFF
 from servicehall.events.v1 import cases_pb2 as case_events
 from servicehall.events.v1.envelope_pb2 import EventEnvelope
 from shared.kafka.topics import CASES_EVENTS
 from tests.conftest import Databases
-from tests.identity import staff_headers
 from tests.support import VALID_ID_CARD, eventually, free_port, read_topic
 from tools.stack import SERVICES, Stack
 
@@ -47,7 +49,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         http_port=free_port(),
         kafka_port=free_port(),
         kafka_controller_port=free_port(),
-        database_urls={name: databases.make(name) for name in SERVICES},
+        # The gateway's too: its accounts and keys are the stack's, not those of data/.
+        database_urls={name: databases.make(name) for name in [*SERVICES, "gateway"]},
     )
     try:
         stack.up()
@@ -186,8 +189,42 @@ def test_grpcurl_lists_every_service_and_health_is_serving(stack):
         assert json.loads(health.stdout) == {"status": "SERVING"}
 
 
-LAND_STAFF = staff_headers("LAND", "window_staff", staff_id="land-01")
-CASHIER = staff_headers("FIN", "cashier", staff_id="fin-cash-1")
+def test_a_department_system_calls_grpc_with_a_client_credentials_token(stack):
+    grpcurl = shutil.which("grpcurl") or str(ROOT / ".cache" / "bin" / "grpcurl")
+    form = urllib.parse.urlencode(
+        {"grant_type": "client_credentials", "client_id": "land-registry", "client_secret": DEMO_CLIENT_SECRET}
+    )
+    status, body = http(stack, "POST", "/oauth/token", form.encode(), "application/x-www-form-urlencoded")
+    assert status == 200, body
+    address = f"127.0.0.1:{stack.grpc_ports['cases']}"
+    method = "servicehall.cases.v1.CasesService/ListCases"
+
+    def call(*metadata: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([grpcurl, "-plaintext", *metadata, address, method], capture_output=True, text=True)
+
+    assert call("-H", f"authorization: Bearer {body['access_token']}").returncode == 0
+    refused = call()
+    assert refused.returncode != 0 and "Unauthenticated" in refused.stderr
+
+
+def sign_in(stack: Stack, staff_id: str) -> dict[str, str]:
+    """Signs a demo account in through the gateway, as staff do (`make up` seeded them), and
+    returns the header that carries the token."""
+    [secret] = [secret for account, *_, secret in DEMO_STAFF if account == staff_id]
+    credentials = {"staff_id": staff_id, "password": DEMO_PASSWORD}
+    if secret:
+        credentials["otp_code"] = pyotp.TOTP(secret).now()
+    status, body = http(stack, "POST", "/api/v1/auth/sign-in", json.dumps(credentials).encode())
+    assert status == 200, body
+    return {"Authorization": f"Bearer {body['access_token']}"}
+
+
+def test_staff_routes_need_a_token_the_services_accept(stack):
+    """The services started before the gateway and fetch its keys on the first token."""
+    status, _ = http(stack, "GET", "/api/v1/cases")
+    assert status == 401
+    status, body = http(stack, "GET", "/api/v1/cases", headers=sign_in(stack, "aic-01"))
+    assert status == 200, body
 
 
 def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stack):
@@ -205,9 +242,10 @@ def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stac
         stack, {**APPLICATION, "service_item_code": "LAND-001", "materials_supplied": land_materials}
     )
     number, applicant = case["case_number"], {"X-Query-Code": case["query_code"]}
+    land_staff, cashier = sign_in(stack, "land-01"), sign_in(stack, "fin-cash-1")
 
     def act(action: str):
-        return http(stack, "POST", f"/api/v1/cases/{number}/actions/{action}", b"{}", headers=LAND_STAFF)
+        return http(stack, "POST", f"/api/v1/cases/{number}/actions/{action}", b"{}", headers=land_staff)
 
     assert act("accept")[0] == 200
 
@@ -218,14 +256,14 @@ def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stac
     [notice] = eventually(assessed, timeout=30)
     assert notice["total_due_fen"] > 0 and notice["total_paid_fen"] == 0
     assert act("start-review")[0] == 200 and act("approve")[0] == 200
-    status, seals = http(stack, "GET", "/api/v1/windows/LAND-01/seals", headers=LAND_STAFF)
+    status, seals = http(stack, "GET", "/api/v1/windows/LAND-01/seals", headers=land_staff)
     assert status == 200 and seals
     status, _ = http(
         stack,
         "POST",
         f"/api/v1/seals/{seals[0]['code']}/uses",
         json.dumps({"case_number": number}).encode(),
-        headers=LAND_STAFF,
+        headers=land_staff,
     )
     assert status == 201
 
@@ -238,7 +276,7 @@ def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stac
         "POST",
         f"/api/v1/fees/notices/{notice['notice_number']}/payments",
         payment,
-        headers={**CASHIER, "Idempotency-Key": f"pay-{number}"},
+        headers={**cashier, "Idempotency-Key": f"pay-{number}"},
     )
     assert status == 201, paid
     assert paid["receipt"]["total_fen"] == notice["total_due_fen"] and paid["receipt"]["receipt_number"]

@@ -11,6 +11,10 @@ statement, as Kafka does between two commands a reader types).
 - A `curl` must name a route and method of the gateway's OpenAPI and succeed (2xx); a
   `grpcurl` a method of the protos, with a body that parses, and succeed. A renamed route or
   field, a stale body, or a call made in the wrong order fails here.
+- The examples sign in as the demo accounts `make up` prints (gateway/demo.py), seeded here
+  into the gateway's database: a token is what `make up`'s gateway would issue, the services
+  verify it. A TOTP code signs in once per account and 30 s, so a page signs each account in
+  once and reuses the token.
 - A value that differs from one run to the next (a case number, the query code, a notice or
   receipt number, today's date) is never written into an example: it comes from an answer.
 
@@ -19,6 +23,7 @@ A curl or grpcurl is recognised as a statement of its own (`curl ...`) or captur
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -36,6 +41,7 @@ import yaml
 from google.protobuf import descriptor_pool, json_format, message_factory
 
 from gateway.app import create_app
+from gateway.demo import seed_demo_accounts
 from gateway.settings import GatewaySettings
 from servicehall.cases.v1 import cases_pb2
 from servicehall.fees.v1 import fees_pb2
@@ -47,7 +53,7 @@ from tests.support import free_port, fresh_idempotency_key, relay
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))]
 # The pages with examples to run: a page that loses its examples (or gains some) is noticed.
-PAGES_WITH_EXAMPLES = {"README.md", "docs/cases.md", "docs/fees.md"}
+PAGES_WITH_EXAMPLES = {"README.md", "docs/cases.md", "docs/fees.md", "docs/security.md"}
 GATEWAY_HOSTS = {"localhost:8080", "127.0.0.1:8080"}  # make up: HTTP_PORT 8080
 GRPC_PORTS = {"cases": 50051, "fees": 50052}  # make up: tools/stack.py DEFAULT_GRPC_PORTS
 CATALOG = yaml.safe_load((ROOT / "services/cases/catalog/demo_catalog.yaml").read_text("utf-8"))
@@ -170,6 +176,8 @@ class Shell:
                 headers[key.strip()] = value.strip()
             elif word in ("-d", "--data", "--data-raw"):
                 body = next(words)
+            elif word == "-u":  # HTTP Basic, as curl sends it
+                headers["Authorization"] = "Basic " + base64.b64encode(next(words).encode()).decode()
             elif word == "-o":
                 next(words)  # the file the answer is saved to
             else:
@@ -180,8 +188,11 @@ class Shell:
         parts = urlsplit(url if "://" in url else f"http://{url}")
         assert parts.netloc in GATEWAY_HOSTS, f"not the gateway of make up: {url}"
         template = self._route(method, parts.path)
-        if body is not None:
-            json.loads(body)  # a body is JSON
+        content_type = next((value for key, value in headers.items() if key.lower() == "content-type"), "")
+        if body is not None and not content_type:
+            content_type = headers["Content-Type"] = "application/x-www-form-urlencoded"  # curl's default for -d
+        if body is not None and content_type.startswith("application/json"):
+            json.loads(body)  # a JSON body is JSON
         response = await self.http.request(
             method, parts.path + (f"?{parts.query}" if parts.query else ""), content=body, headers=headers
         )
@@ -251,6 +262,7 @@ async def shell(start_service, gateway_database_url):
         evaluation_addr=dead,
         grpc_timeout_seconds=5,
     )
+    seed_demo_accounts(settings)  # what `make up` does before it starts the gateway
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),

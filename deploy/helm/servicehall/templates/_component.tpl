@@ -3,8 +3,10 @@ The generic component: every entry of .Values.components is rendered by the defi
 below (called from components.yaml). Each define takes
   (dict "ctx" $ "name" <component key> "component" <component values>)
 A component's kind decides the flavour:
-  grpc  gRPC server + metrics port, DATABASE_URL, Kafka, gRPC health probes
-  http  the gateway: one HTTP port serving the API, /metrics, /healthz and /readyz
+  grpc  gRPC server + metrics port, DATABASE_URL, Kafka, gRPC health probes; verifies
+        tokens with the gateway's keys (AUTH_JWKS_URL), reflection off
+  http  the gateway: one HTTP port serving the API, /metrics, /healthz and /readyz, its
+        own database (GATEWAY_DATABASE_URL: accounts, clients, signing keys)
 */}}
 
 {{/*
@@ -41,6 +43,17 @@ dict> "serviceName" <OTEL_SERVICE_NAME>)
     secretKeyRef:
       name: {{ .secret.name }}
       key: {{ .secret.key }}
+- name: AUTH_ISSUER
+  value: {{ $.Values.auth.issuer | quote }}
+- name: AUTH_JWKS_URL
+  value: {{ include "servicehall.jwksUrl" $ | quote }}
+{{- range .component.env }}
+{{- if eq .name "GRPC_REFLECTION" }}
+{{- fail "components.*.env: GRPC_REFLECTION stays off in the chart (reflection describes the whole API to anyone who can connect)" }}
+{{- end }}
+{{- end }}
+- name: GRPC_REFLECTION
+  value: "false"
 {{ include "servicehall.commonEnv" (dict "ctx" $ "name" .serviceName "component" .component) }}
 {{- with .component.env }}
 {{ toYaml . }}
@@ -48,12 +61,21 @@ dict> "serviceName" <OTEL_SERVICE_NAME>)
 {{- end }}
 
 {{/*
-Environment of the gateway: its port and the address of every enabled gRPC service.
+Environment of the gateway: its port, its database, the issuer it signs tokens as and the
+address of every enabled gRPC service; its migration Job uses the same list.
+(dict "ctx" $ "name" $name "component" $c "secret" <databaseSecret dict> "serviceName" <OTEL_SERVICE_NAME>)
 */}}
 {{- define "servicehall.component.httpEnv" -}}
 {{- $ := .ctx -}}
 - name: HTTP_PORT
   value: {{ .component.ports.http | quote }}
+- name: GATEWAY_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret.name }}
+      key: {{ .secret.key }}
+- name: AUTH_ISSUER
+  value: {{ $.Values.auth.issuer | quote }}
 {{- range $other := keys $.Values.components | sortAlpha }}
 {{- $oc := get $.Values.components $other }}
 {{- if and $oc.enabled (eq $oc.kind "grpc") }}
@@ -61,7 +83,7 @@ Environment of the gateway: its port and the address of every enabled gRPC servi
   value: {{ printf "%s:%v" (include "servicehall.componentFullname" (dict "ctx" $ "name" $other)) $oc.ports.grpc | quote }}
 {{- end }}
 {{- end }}
-{{ include "servicehall.commonEnv" (dict "ctx" $ "name" .name "component" .component) }}
+{{ include "servicehall.commonEnv" (dict "ctx" $ "name" .serviceName "component" .component) }}
 {{- with .component.env }}
 {{ toYaml . }}
 {{- end }}
@@ -131,12 +153,9 @@ Deployment of a component.
 {{- $_ := set $podAnnotations "prometheus.io/port" (include "servicehall.component.metricsPort" .) }}
 {{- $_ := set $podAnnotations "prometheus.io/path" "/metrics" }}
 {{- end }}
-{{- $secret := dict }}
-{{- if $grpc }}
-{{- $secret = include "servicehall.databaseSecret" . | fromYaml }}
+{{- $secret := include "servicehall.databaseSecret" . | fromYaml }}
 {{- if $secret.managed }}
 {{- $_ := set $podAnnotations "checksum/database" ($c.database.url | sha256sum) }}
-{{- end }}
 {{- end -}}
 apiVersion: apps/v1
 kind: Deployment
@@ -192,7 +211,7 @@ spec:
             {{- if $grpc }}
             {{- include "servicehall.component.grpcEnv" (dict "ctx" $ "name" .name "component" $c "secret" $secret "serviceName" .name) | nindent 12 }}
             {{- else }}
-            {{- include "servicehall.component.httpEnv" . | nindent 12 }}
+            {{- include "servicehall.component.httpEnv" (dict "ctx" $ "name" .name "component" $c "secret" $secret "serviceName" .name) | nindent 12 }}
             {{- end }}
           {{- include "servicehall.component.probes" . | trim | nindent 10 }}
           resources:
@@ -284,7 +303,7 @@ spec:
 {{- end }}
 
 {{/*
-Secret holding a component's DATABASE_URL when the chart manages it (database.url).
+Secret holding a component's database URL when the chart manages it (database.url).
 */}}
 {{- define "servicehall.component.databaseSecret" -}}
 {{- $secret := include "servicehall.databaseSecret" . | fromYaml }}

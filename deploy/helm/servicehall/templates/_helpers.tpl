@@ -120,7 +120,8 @@ Uses hasKey so that falsy values such as replicas: 0 are kept.
 {{- end }}
 
 {{/*
-Where a gRPC component's DATABASE_URL lives: (dict "ctx" $ "name" $name "component" $c).
+Where a component's database URL lives (a gRPC service's DATABASE_URL, the gateway's
+GATEWAY_DATABASE_URL): (dict "ctx" $ "name" $name "component" $c).
 Fails rendering unless exactly one of database.url and database.existingSecret is set.
 Returns YAML {name: <secret>, key: <key>, managed: <bool>}.
 */}}
@@ -138,6 +139,20 @@ key: DATABASE_URL
 managed: true
 {{- else }}
 {{- fail (printf "components.%s.database: set url (the chart creates the Secret) or existingSecret (an existing Secret with the PostgreSQL URL)" .name) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The JWKS the services verify tokens with: auth.jwksUrl, else the chart's gateway Service.
+*/}}
+{{- define "servicehall.jwksUrl" -}}
+{{- $gateway := .Values.components.gateway }}
+{{- if .Values.auth.jwksUrl }}
+{{- .Values.auth.jwksUrl }}
+{{- else if $gateway.enabled }}
+{{- printf "http://%s:%v/.well-known/jwks.json" (include "servicehall.componentFullname" (dict "ctx" . "name" "gateway")) $gateway.ports.http }}
+{{- else }}
+{{- fail "auth.jwksUrl is required when components.gateway is disabled: the services verify tokens with the gateway's keys" }}
 {{- end }}
 {{- end }}
 
