@@ -126,7 +126,7 @@ RULES: dict[str, set[str] | str] = {
     "servicehall.cases.v1.CasesService/ResumeClock": {"chief_representative@own", "system@own", "window_staff@own"},
     "servicehall.cases.v1.CasesService/GrantExtension": {"approver@own", "chief_representative@own"},
     "servicehall.cases.v1.CasesService/IssueSupervisionOrder": UNVERIFIED,
-    "servicehall.cases.v1.CasesService/RunSupervisionScan": UNVERIFIED,
+    "servicehall.cases.v1.CasesService/RunSupervisionScan": {"efficiency_office", "manager"},
     "servicehall.cases.v1.CatalogService/GetServiceGuide": EVERYONE,
     "servicehall.cases.v1.CatalogService/ListServiceItems": EVERYONE,
     "servicehall.cases.v1.CatalogService/UpsertServiceItem": UNVERIFIED,
@@ -346,8 +346,9 @@ async def outcome(channel: grpc.aio.Channel, rpc: str, request: Any, metadata: A
     )
     try:
         answer = await call(request, metadata=metadata, timeout=5)
-        # A listing tells an outsider nothing by being empty (no oracle): that is a refusal.
-        return ("OK" if answer else "EMPTY"), ""
+        # An empty listing tells an outsider nothing (no oracle), and may be an insider's
+        # answer too: neither. An empty answer of another kind (a scan's zero counts) ran.
+        return ("OK" if answer or not _is_listing(rpc) else "EMPTY"), ""
     except grpc.aio.AioRpcError as error:
         return error.code().name, error.details() or ""
 
@@ -362,6 +363,12 @@ def object_rpcs() -> dict[str, str]:
                 found[rpc] = field
                 break
     return found
+
+
+def _is_listing(rpc: str) -> bool:
+    service, _, method = rpc.partition("/")
+    output = descriptor_pool.Default().FindServiceByName(service).FindMethodByName(method).output_type
+    return any(field.is_repeated for field in output.fields)
 
 
 def request_class(rpc: str) -> type:
