@@ -199,10 +199,12 @@ def install_error_handlers(app: FastAPI) -> None:
         for e in error.errors():
             if e.get("type") == "json_invalid":
                 malformed = True
+            if tuple(e.get("loc", ()))[:2] == ("header", "Idempotency-Key"):
+                malformed = True  # draft-ietf-httpapi-idempotency-key-header: a missing or bad key is 400
             # Never echo the input back: it may hold an ID card number.
             errors.append({"field": _location(tuple(e.get("loc", ()))), "message": _message(e)})
         if malformed:
-            return problem(400, "the request body is not valid JSON", errors)
+            return problem(400, "the request is malformed (its JSON body or its Idempotency-Key)", errors)
         return problem(422, INVALID_REQUEST, errors)
 
     @app.exception_handler(HTTPException)

@@ -251,6 +251,9 @@ def _store(request: Request) -> IdempotencyStore:
     return store
 
 
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
 def _check_key(key: str, principal: str) -> str:
     key = key.strip()
     if not key:
@@ -275,11 +278,11 @@ def _dependency(passes_key_down: bool) -> Callable[..., Any]:
             str,
             Header(
                 alias=HEADER,
-                max_length=100,
-                pattern=r"^[\x21-\x7e]*$",  # visible ASCII: what every proxy passes unchanged
-                description="a new UUID per request, the same on a retry",
+                max_length=36,
+                pattern=UUID_PATTERN,  # a random UUID: for an applicant it is the only proof of the request
+                description="a new random UUID per request, the same on a retry",
             ),
-        ] = "",
+        ],
     ) -> str:
         who = principal_of(request, principal)
         key = _check_key(key, who)

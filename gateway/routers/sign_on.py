@@ -64,8 +64,8 @@ async def login(request: Request, tokens: TokenService) -> RedirectResponse | JS
 async def callback(
     request: Request,
     tokens: TokenService,
-    code: Annotated[str, Query(min_length=1, max_length=2048)],
-    state: Annotated[str, Query(min_length=1, max_length=100)],
+    code: Annotated[str, Query(min_length=1, max_length=2048, pattern=r"^[\x21-\x7e]+$")],
+    state: Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")],
 ) -> StaffTokenOut | JSONResponse:
     sign_on = sign_on_of(request)
     if sign_on is None:

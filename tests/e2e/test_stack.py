@@ -276,7 +276,7 @@ def test_a_case_with_fees_concludes_only_after_they_are_paid_at_the_cashier(stac
         "POST",
         f"/api/v1/fees/notices/{notice['notice_number']}/payments",
         payment,
-        headers={**cashier, "Idempotency-Key": f"pay-{number}"},
+        headers={**cashier, "Idempotency-Key": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pay-{number}"))},
     )
     assert status == 201, paid
     assert paid["receipt"]["total_fen"] == notice["total_due_fen"] and paid["receipt"]["receipt_number"]

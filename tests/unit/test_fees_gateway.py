@@ -71,12 +71,25 @@ async def test_standards_are_public_and_created_by_a_manager(client):
         "quantity_value": "pages",
         "value_ranges": [{"value": "pages", "max": 500}],
     }
-    problem(await client.post("/api/v1/fees/standards", json=body, headers={**CASHIER, "Idempotency-Key": "s-1"}), 403)
-    created = await client.post("/api/v1/fees/standards", json=body, headers={**MANAGER, "Idempotency-Key": "s-2"})
+    problem(
+        await client.post(
+            "/api/v1/fees/standards",
+            json=body,
+            headers={**CASHIER, "Idempotency-Key": "6912faa6-a663-55f8-a447-a411709a9700"},
+        ),
+        403,
+    )
+    created = await client.post(
+        "/api/v1/fees/standards",
+        json=body,
+        headers={**MANAGER, "Idempotency-Key": "e30c6c95-5329-5ba8-b81d-0b1a0c8ede38"},
+    )
     assert created.status_code == 201 and created.json()["unit_price_fen"] == 100
     assert created.json()["value_ranges"] == [{"value": "pages", "min": None, "max": 500}]
     rate = await client.post(
-        "/api/v1/fees/standards", json={**body, "rule": "rate"}, headers={**MANAGER, "Idempotency-Key": "s-3"}
+        "/api/v1/fees/standards",
+        json={**body, "rule": "rate"},
+        headers={**MANAGER, "Idempotency-Key": "6697440d-b62a-52ee-b71f-1993e8a7685b"},
     )
     errors = problem(rate, 422)["errors"]
     assert {"standard.unit_price_fen", "standard.rate_basis_points"} <= {e["field"] for e in errors}
@@ -99,32 +112,51 @@ async def test_the_applicant_reads_and_the_cashier_pays_once(client, fees):
     url = f"/api/v1/fees/notices/{notice['notice_number']}/payments"
     payment = {"method": "cash", "expected_amount_fen": 10000}
     assert "Idempotency-Key" in problem(await client.post(url, json=payment, headers=CASHIER), 400)["detail"]
-    problem(await client.post(url, json=payment, headers={**APPROVER, "Idempotency-Key": "g-1"}), 403)
-    first = await client.post(url, json=payment, headers={**CASHIER, "Idempotency-Key": "g-1"})
+    problem(
+        await client.post(
+            url, json=payment, headers={**APPROVER, "Idempotency-Key": "1bdd323c-938f-5d7b-8dfa-7f6d666522ac"}
+        ),
+        403,
+    )
+    first = await client.post(
+        url, json=payment, headers={**CASHIER, "Idempotency-Key": "1bdd323c-938f-5d7b-8dfa-7f6d666522ac"}
+    )
     assert first.status_code == 201, first.text
     receipt = first.json()["receipt"]
     assert first.headers["location"] == f"/api/v1/fees/receipts/{receipt['receipt_number']}"
     assert first.json()["case_settled"] and receipt["kind"] == "payment" and receipt["total_fen"] == 10000
     assert receipt["receipt_type"] == "non_tax_receipt" and receipt["receipt_number"].startswith("NTR-")
     # The gateway answers a retry with its stored answer; another request with the key is 422.
-    again = await client.post(url, json=payment, headers={**CASHIER, "Idempotency-Key": "g-1"})
+    again = await client.post(
+        url, json=payment, headers={**CASHIER, "Idempotency-Key": "1bdd323c-938f-5d7b-8dfa-7f6d666522ac"}
+    )
     assert again.status_code == 201 and again.content == first.content
     assert again.headers["idempotent-replayed"] == "true"
     problem(
-        await client.post(url, json={**payment, "method": "qr"}, headers={**CASHIER, "Idempotency-Key": "g-1"}), 422
+        await client.post(
+            url,
+            json={**payment, "method": "qr"},
+            headers={**CASHIER, "Idempotency-Key": "1bdd323c-938f-5d7b-8dfa-7f6d666522ac"},
+        ),
+        422,
     )
-    problem(await client.post(url, json=payment, headers={**CASHIER, "Idempotency-Key": "g-2"}), 409)
+    problem(
+        await client.post(
+            url, json=payment, headers={**CASHIER, "Idempotency-Key": "ac6b48cb-49bf-522d-a39b-1212de06e9c5"}
+        ),
+        409,
+    )
 
     refund = await client.post(
         f"/api/v1/fees/receipts/{receipt['receipt_number']}/refunds",
         json={"amount_fen": 2500, "reason": "多收"},
-        headers={**APPROVER, "Idempotency-Key": "g-3"},
+        headers={**APPROVER, "Idempotency-Key": "b3003da5-f84f-5fc6-bdba-dbf1ccf7b3c5"},
     )
     assert refund.status_code == 201 and refund.json()["red_letter_receipt"]["total_fen"] == -2500
     too_much = await client.post(
         f"/api/v1/fees/receipts/{receipt['receipt_number']}/refunds",
         json={"amount_fen": 7501, "reason": "再退"},
-        headers={**APPROVER, "Idempotency-Key": "g-4"},
+        headers={**APPROVER, "Idempotency-Key": "c4312d8c-4f19-5712-b619-f0d40e80dfa9"},
     )
     assert problem(too_much, 422)["errors"][0]["field"] == "amount_fen"
 
@@ -136,7 +168,7 @@ async def test_day_close_reports_and_csv(client, fees):
     paid = await client.post(
         f"/api/v1/fees/notices/{notice['notice_number']}/payments",
         json={"method": "card", "expected_amount_fen": 10000, "reference": "POS-1"},
-        headers={**CASHIER, "Idempotency-Key": "c-1"},
+        headers={**CASHIER, "Idempotency-Key": "ceb6d6d9-94b8-5c93-99b9-accd63035625"},
     )
     day = paid.json()["receipt"]["day"]
     closed = await client.post("/api/v1/fees/day-closes", json={}, headers=CASHIER)

@@ -323,7 +323,7 @@ INTEGER_PROBES = [
 
 @pytest.mark.parametrize(("path", "body"), INTEGER_PROBES)
 async def test_integers_beyond_their_proto_field_are_422_and_the_connection_lives(client, path, body):
-    headers = {**MANAGER, "Idempotency-Key": "k-1"}
+    headers = {**MANAGER, "Idempotency-Key": "453c9d72-f3f0-5c74-aeb6-3a7609b0a79c"}
     problem(await client.post(path, json=body, headers=headers), 422)
 
 
