@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from gateway.audit import list_entries
 from gateway.dependencies import SignedIn, TokenService
+from gateway.errors import PROBLEM_JSON, PROBLEM_REF
 from gateway.idempotency import IdempotencyKey
 from gateway.identity import accounts, clients, keys
 from gateway.identity.accounts import require_administrator
@@ -152,7 +153,13 @@ async def rotate_client_secret(client_id: StaffIdPath, principal: SignedIn, toke
     return await tokens.write(work)
 
 
-@router.post("/admin/signing-keys", status_code=status.HTTP_201_CREATED, response_model=KeyRotated)
+@router.post(
+    "/admin/signing-keys",
+    status_code=status.HTTP_201_CREATED,
+    response_model=KeyRotated,
+    # No body, but a missing or malformed Idempotency-Key is a 400 all the same.
+    responses={400: {"description": "Bad request", "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}}}},
+)
 async def rotate_signing_key(principal: SignedIn, tokens: TokenService, _key: IdempotencyKey) -> KeyRotated:
     """A new key signs from now on; the old one stays published until its tokens expire."""
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
 from gateway.dependencies import SignedIn, TokenService
-from gateway.errors import problem
+from gateway.errors import PROBLEM_JSON, PROBLEM_REF, problem
 from gateway.identity import accounts, clients
 from gateway.routing import GatewayRoute
 from gateway.schemas.identity import PasswordChange, SignIn, StaffTokenOut
@@ -109,8 +109,11 @@ def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
     },
     # RFC 6749 §5.2 fixes the shape of these errors: OAuth libraries read `error`, not a problem.
     responses={
-        status: {"description": what, "content": {"application/json": {"schema": OAUTH_ERROR}}}
-        for status, what in ((400, "invalid_request, unsupported_grant_type"), (401, "invalid_client"))
+        **{
+            status: {"description": what, "content": {"application/json": {"schema": OAUTH_ERROR}}}
+            for status, what in ((400, "invalid_request, unsupported_grant_type"), (401, "invalid_client"))
+        },
+        429: {"description": "Too many requests", "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}}},
     },
 )
 async def issue_client_token(

@@ -293,7 +293,8 @@ def test_a_case_submitted_while_the_broker_is_down_is_notified_exactly_once(stac
     stack.stop_kafka()
     try:
         case = submit(stack)  # the submission does not need Kafka: the outbox holds the event
-        assert unpublished_outbox_rows(stack, case["case_number"]) == 1
+        # Its own event and the applicant's notice (on the topic only notification reads).
+        assert unpublished_outbox_rows(stack, case["case_number"]) == 2
         time.sleep(2)
         assert notices(stack, case["case_number"], case["query_code"]) == []
     finally:

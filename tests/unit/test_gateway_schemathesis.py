@@ -72,7 +72,14 @@ async def app(start_service, gateway_database_url):
     # All five: /readyz asks each, and schemathesis counts its 503 as a server error.
     ports = {name: (await start_service(definition)).port for name, definition in SERVICES.items()}
     addresses = {f"{name}_addr": f"127.0.0.1:{port}" for name, port in ports.items()}
-    return create_app(GatewaySettings(gateway_database_url=gateway_database_url, grpc_timeout_seconds=5, **addresses))
+    return create_app(
+        GatewaySettings(
+            gateway_database_url=gateway_database_url,
+            grpc_timeout_seconds=5,
+            rate_limits_enabled=False,  # tests/unit/test_limits.py tests them; here they would answer 429
+            **addresses,
+        )
+    )
 
 
 def _conforms(spec: dict[str, Any], case: Any) -> bool:
