@@ -16,7 +16,7 @@ from gateway.identity import accounts, clients, keys
 from gateway.identity.accounts import require_administrator
 from gateway.models import Account, SystemClient
 from gateway.routing import GatewayRoute
-from gateway.schemas.base import LINE_PATTERN
+from gateway.schemas.base import LINE_PATTERN, shown_at
 from gateway.schemas.identity import (
     AccountChangeOut,
     AccountIn,
@@ -122,7 +122,8 @@ async def account_changes(
 ) -> list[AccountChangeOut]:
     found = await tokens.read(lambda s: accounts.list_changes(s, principal.caller, subject=subject, limit=limit))
     return [
-        AccountChangeOut(at=c.at, actor=c.actor, action=c.action, subject=c.subject, details=c.details) for c in found
+        AccountChangeOut(at=shown_at(c.at), actor=c.actor, action=c.action, subject=c.subject, details=c.details)
+        for c in found
     ]
 
 
@@ -189,7 +190,7 @@ async def audit_entries(
     return AuditPage(
         entries=[
             AuditEntryOut(
-                at=e.at,
+                at=shown_at(e.at),
                 actor=e.actor,
                 roles=list(e.roles),
                 department_code=e.department_code,

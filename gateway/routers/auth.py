@@ -119,14 +119,21 @@ def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
 async def issue_client_token(
     request: Request,
     tokens: TokenService,
-    authorization: Annotated[str, Header(max_length=1024, description="Basic client_id:client_secret")] = "",
+    # Documented as bounded but checked here: an oversized header is an OAuth invalid_request,
+    # not the gateway's validation problem, so OAuth clients read every refusal the same way.
+    authorization: Annotated[
+        str, Header(json_schema_extra={"maxLength": 1024}, description="Basic client_id:client_secret")
+    ] = "",
 ) -> JSONResponse:
     """A department system's token (client credentials, secret in Basic auth or the form)."""
+    if len(authorization) > 1024:
+        return _oauth_error(400, "invalid_request", "the Authorization header is longer than 1024 characters")
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
         return _oauth_error(400, "invalid_request", "send application/x-www-form-urlencoded")
     body = await request.body()
     try:
-        form = {key: values[0] for key, values in parse_qs(body.decode("utf-8", "strict"), max_num_fields=10).items()}
+        # RFC 6749 §3.2: unknown parameters are ignored; the body limit bounds how many there are.
+        form = {key: values[0] for key, values in parse_qs(body.decode("utf-8", "strict")).items()}
     except (UnicodeDecodeError, ValueError):
         return _oauth_error(400, "invalid_request", "the form is not readable")
     if form.get("grant_type") != "client_credentials":
