@@ -34,7 +34,9 @@ def token(
     departments: tuple[str, ...] | list[str] = (),
     roles: tuple[str, ...] | list[str] = (),
     scopes: tuple[str, ...] | list[str] = (),
-    ttl_seconds: int = 600,
+    # Modules build their callers' headers once, at collection: a token must outlive the whole
+    # run (a full `make test` takes longer than a production token's ten minutes).
+    ttl_seconds: int = 6 * 3600,
     key: SigningKey = TEST_KEY,
     **extra: Any,
 ) -> str:
