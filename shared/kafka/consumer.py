@@ -130,7 +130,7 @@ class EventConsumer:
             if self._stop.wait(0.2):
                 return
         self._consumer.subscribe(self.topics)
-        watch = _ProgressWatch(self.check_seconds, self.stall_seconds)
+        watch = ProgressWatch(self.check_seconds, self.stall_seconds)
         while not self._stop.is_set():
             if watch.due():
                 self._check_progress(watch)
@@ -148,7 +148,7 @@ class EventConsumer:
                         }
                     )
 
-    def _check_progress(self, watch: _ProgressWatch) -> None:
+    def _check_progress(self, watch: ProgressWatch) -> None:
         assert self._consumer is not None
         assigned = list(self._consumer.assignment())
         if not assigned:
@@ -243,7 +243,7 @@ class EventConsumer:
         return "dead_lettered"
 
 
-class _ProgressWatch:
+class ProgressWatch:
     """When to look again, and since when the positions have not moved while behind."""
 
     def __init__(self, check_seconds: float, stall_seconds: float) -> None:

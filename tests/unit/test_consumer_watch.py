@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.kafka import consumer
-from shared.kafka.consumer import _ProgressWatch
+from shared.kafka.consumer import ProgressWatch
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def clock(monkeypatch):
 
 
 def test_behind_and_still_for_the_stall_time_is_stalled(clock):
-    watch = _ProgressWatch(check_seconds=5, stall_seconds=15)
+    watch = ProgressWatch(check_seconds=5, stall_seconds=15)
     assert not watch.stalled({"p0": 3}, behind=True)
     clock[0] += 14.9
     assert not watch.stalled({"p0": 3}, behind=True)
@@ -25,7 +25,7 @@ def test_behind_and_still_for_the_stall_time_is_stalled(clock):
 
 
 def test_moving_or_caught_up_is_never_stalled(clock):
-    watch = _ProgressWatch(check_seconds=5, stall_seconds=15)
+    watch = ProgressWatch(check_seconds=5, stall_seconds=15)
     for position in range(10):
         clock[0] += 10
         assert not watch.stalled({"p0": position}, behind=True)  # slow, but moving
@@ -39,7 +39,7 @@ def test_moving_or_caught_up_is_never_stalled(clock):
 
 
 def test_checks_are_spaced(clock):
-    watch = _ProgressWatch(check_seconds=5, stall_seconds=15)
+    watch = ProgressWatch(check_seconds=5, stall_seconds=15)
     assert watch.due()
     clock[0] += 4.9
     assert not watch.due()
