@@ -9,9 +9,12 @@ table of attempts (`QueryCodeAttemptMixin`, one row per case number):
   attempt during a lock is not checked and not counted (so hammering a locked number does not
   lengthen the applicant's wait beyond the period its last failure set);
 - the right code, outside a lock, clears the count;
-- attempts are counted per case number whether or not the case exists, and a refusal for a
-  lock is the caller's to answer exactly like a wrong code (which answers like a missing
-  case): nothing tells a guesser whether a number exists or is locked;
+- a number this service does not know is refused without counting: there is no code to
+  guess, and counting would let anyone lock the next sequential numbers before they are
+  issued (and lock out an applicant who asks notification or fees before the case's event
+  has reached them). The answer is the same either way, and a refusal for a lock is the
+  caller's to answer exactly like a wrong code (which answers like a missing case): nothing
+  tells a guesser whether a number exists or is locked;
 - the count is written in a transaction of its own, committed although the request fails and
   its transaction rolls back; every attempt takes the row's lock first (SELECT ... FOR UPDATE
   on PostgreSQL; SQLite serialises writers), so concurrent guesses are each counted.
@@ -37,7 +40,7 @@ MAX_LOCK = timedelta(hours=6)
 
 
 class QueryCodeAttemptMixin:
-    """Wrong query codes given for one case number (existing or not) and its lock."""
+    """Wrong query codes given for one case number this service knows, and its lock."""
 
     __tablename__ = "query_code_attempts"
 
@@ -59,8 +62,8 @@ def lock_period(failures: int) -> timedelta:
 def check(session: Session, model: type[Any], case_number: str, query_code: str, digest: str | None) -> bool:
     """Whether `query_code` opens `case_number` (`digest`: the case's query code digest, None
     when this service knows no such case). Records the attempt in its own transaction."""
-    if not query_code:
-        return False  # no code is no guess: nothing to count
+    if not query_code or digest is None:
+        return False  # no code, or no case here to open: no guess to count
     key = (case_number or "")[:40]
     with _own_transaction(session) as side:
         table = table_of(model)
@@ -70,7 +73,7 @@ def check(session: Session, model: type[Any], case_number: str, query_code: str,
         moment = now(session)
         if row.locked_until is not None and as_utc(row.locked_until) > moment:
             return False
-        if digest is not None and query_code_matches(key, query_code, digest):
+        if query_code_matches(key, query_code, digest):
             row.failures, row.locked_until = 0, None
             return True
         row.failures += 1

@@ -22,6 +22,7 @@ from typing import Any
 
 from google.protobuf.message import Message
 from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
@@ -122,6 +123,10 @@ class EventConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=50,
+            # A member that vanished (a killed replica, a client rebuilt after a stall) holds
+            # its partitions until its session expires: 10 s, not Kafka's default 45 s.
+            session_timeout_ms=10000,
+            heartbeat_interval_ms=3000,
         )
         # Join the group only once this client's metadata knows every topic: a member that
         # joins while a just-created topic is missing from it is assigned no partitions until
@@ -153,8 +158,13 @@ class EventConsumer:
         assigned = list(self._consumer.assignment())
         if not assigned:
             return
-        ends = self._consumer.end_offsets(assigned, timeout_ms=5000)
-        positions = {tp: self._consumer.position(tp, timeout_ms=5000) for tp in assigned}
+        try:
+            ends = self._consumer.end_offsets(assigned, timeout_ms=5000)
+            positions = {tp: self._consumer.position(tp, timeout_ms=5000) for tp in assigned}
+        except KafkaError:
+            # The broker is away: nothing to tell yet, and a rebuilt member would only make the
+            # group wait for the old one's session to expire.
+            return
         lag: dict[str, int] = dict.fromkeys(self.topics, 0)
         for tp in assigned:
             if positions[tp] is not None and ends.get(tp) is not None:
