@@ -64,6 +64,8 @@ class ServiceClients:
     notification: notification_pb2_grpc.NotificationServiceStub
     # Deadline of every call, in seconds (GatewaySettings.grpc_timeout_seconds); see Caller.
     timeout: float
+    # Deadline of a health check behind /readyz (GatewaySettings.readiness_timeout_seconds).
+    readiness_timeout: float
 
     async def close(self) -> None:
         for channel in self.channels.values():
@@ -94,4 +96,5 @@ def open_clients(settings: GatewaySettings) -> ServiceClients:
         evaluation=evaluation_pb2_grpc.EvaluationServiceStub(channels["evaluation"]),
         notification=notification_pb2_grpc.NotificationServiceStub(channels["notification"]),
         timeout=settings.grpc_timeout_seconds,
+        readiness_timeout=settings.readiness_timeout_seconds,
     )

@@ -16,6 +16,8 @@ class GatewaySettings(BaseSettings):
     notification_addr: str = "127.0.0.1:50055"
     # Deadline of every gRPC call the gateway makes.
     grpc_timeout_seconds: float = Field(5.0, gt=0)
+    # Deadline of each service's health check behind /readyz (a probe must answer quickly).
+    readiness_timeout_seconds: float = Field(1.0, gt=0)
     # Larger request bodies are refused with 413 before they are read.
     max_body_bytes: int = Field(64 * 1024, gt=0)
     otel_exporter_otlp_endpoint: str = ""

@@ -19,9 +19,14 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def shanghai_time(moment: datetime) -> datetime:
+    """A stored moment (UTC; SQLite hands it back without a zone) as the hall reads it."""
+    return as_utc(moment).astimezone(SHANGHAI)
+
+
 def shanghai_day(moment: datetime) -> date:
     """The calendar day in the hall's time zone (a 23:30 UTC punch belongs to the next day)."""
-    return as_utc(moment).astimezone(SHANGHAI).date()
+    return shanghai_time(moment).date()
 
 
 def to_timestamp(moment: datetime) -> Timestamp:

@@ -16,7 +16,7 @@ from gateway.identity import accounts, clients, keys
 from gateway.identity.accounts import require_administrator
 from gateway.models import Account, SystemClient
 from gateway.routing import GatewayRoute
-from gateway.schemas.base import LINE_PATTERN, shown_at
+from gateway.schemas.base import LINE_PATTERN
 from gateway.schemas.identity import (
     AccountChangeOut,
     AccountIn,
@@ -29,7 +29,7 @@ from gateway.schemas.identity import (
     KeyRotated,
     PasswordReset,
 )
-from shared.timeutil import utcnow
+from shared.timeutil import shanghai_time, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["administration"], route_class=GatewayRoute)
 StaffIdPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -122,7 +122,7 @@ async def account_changes(
 ) -> list[AccountChangeOut]:
     found = await tokens.read(lambda s: accounts.list_changes(s, principal.caller, subject=subject, limit=limit))
     return [
-        AccountChangeOut(at=shown_at(c.at), actor=c.actor, action=c.action, subject=c.subject, details=c.details)
+        AccountChangeOut(at=shanghai_time(c.at), actor=c.actor, action=c.action, subject=c.subject, details=c.details)
         for c in found
     ]
 
@@ -190,7 +190,7 @@ async def audit_entries(
     return AuditPage(
         entries=[
             AuditEntryOut(
-                at=shown_at(e.at),
+                at=shanghai_time(e.at),
                 actor=e.actor,
                 roles=list(e.roles),
                 department_code=e.department_code,

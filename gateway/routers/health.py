@@ -34,7 +34,7 @@ async def readyz(clients: Clients) -> JSONResponse:
         # Not through Caller: a probe forwards no identity and has its own short deadline.
         stub = health_pb2_grpc.HealthStub(clients.channels[name])
         try:
-            answer = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
+            answer = await stub.Check(health_pb2.HealthCheckRequest(), timeout=clients.readiness_timeout)
             return name, health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)
         except Exception:
             return name, "UNREACHABLE"

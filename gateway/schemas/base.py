@@ -21,7 +21,7 @@ from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.timeutil import SHANGHAI, as_utc, from_timestamp
+from shared.timeutil import SHANGHAI, from_timestamp
 
 # Never in any string: C0 controls but tab/LF/CR, DEL, C1 controls, the bidi marks, embeddings,
 # overrides and isolates (U+061C, U+200E/F, U+202A..E, U+2066..9), the line and paragraph
@@ -101,11 +101,6 @@ class Strict(BaseModel):
 
 def shown(stamp: Timestamp) -> datetime:
     return from_timestamp(stamp).astimezone(SHANGHAI)
-
-
-def shown_at(moment: datetime) -> datetime:
-    """A stored moment (UTC; SQLite hands it back without a zone) as the hall reads it."""
-    return as_utc(moment).astimezone(SHANGHAI)
 
 
 def enum_name(enum: EnumTypeWrapper, value: int, prefix: str) -> str:

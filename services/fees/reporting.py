@@ -36,7 +36,7 @@ from services.fees.models import (
 from services.fees.rules import yuan
 from shared import clock
 from shared.errors import FailedPrecondition
-from shared.timeutil import SHANGHAI, as_utc
+from shared.timeutil import shanghai_time
 
 Key = tuple[date, str, str, str]  # day, department, fee type, receipt type
 
@@ -316,7 +316,7 @@ def export_csv(session: Session, *, period: Period, department_code: str = "") -
                 receipt.kind,
                 receipt.status,
                 receipt.day.isoformat(),
-                as_utc(receipt.issued_at).astimezone(SHANGHAI).isoformat(timespec="seconds"),
+                shanghai_time(receipt.issued_at).isoformat(timespec="seconds"),
                 receipt.cashier_staff_id,
                 receipt.department_code,
                 receipt.fee_type,

@@ -5,28 +5,21 @@ transaction record the event id and apply the handler. Only then is the offset c
 A redelivered event finds its id recorded and has no second effect. A record that cannot be
 decoded or applied goes to the service's dead-letter topic with the reason, and the
 consumer moves on; a database that is unreachable is retried instead (the record is fine).
-
-Every few seconds the consumer compares its positions with the partitions' ends: that is
-the lag it exports, and a watchdog. After a broker restart kafka-python 3.0 can keep
-polling without fetching what is there (seen in tests/e2e: a notice waited minutes); a
-consumer that stays behind without moving is rebuilt and resumes from its commits.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 from google.protobuf.message import Message
 from kafka import KafkaConsumer, KafkaProducer
-from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,16 +37,6 @@ EVENTS_CONSUMED = Counter(
     "Kafka records handled by a consumer, by outcome",
     ["service", "topic", "outcome"],  # applied | duplicate | ignored | dead_lettered
 )
-CONSUMER_LAG = Gauge(
-    "servicehall_consumer_lag_records",
-    "Records on a topic's assigned partitions this service's consumer has not yet handled",
-    ["service", "topic"],
-)
-
-
-class ConsumerStalled(RuntimeError):
-    """Behind on a partition and not moving: the client is rebuilt."""
-
 
 # handler(session, envelope, payload): apply the event inside the caller's transaction.
 Handler = Callable[[Session, EventEnvelope, Message], None]
@@ -71,8 +54,6 @@ class EventConsumer:
         processed_model: type[ProcessedEventMixin],
         producer_factory: Callable[[], KafkaProducer],
         retry_seconds: float = 1.0,
-        check_seconds: float = 5.0,
-        stall_seconds: float = 15.0,
     ) -> None:
         self.service_name = service_name
         self.bootstrap_servers = bootstrap_servers
@@ -82,8 +63,6 @@ class EventConsumer:
         self.processed_model = processed_model
         self.producer_factory = producer_factory
         self.retry_seconds = retry_seconds
-        self.check_seconds = check_seconds
-        self.stall_seconds = stall_seconds
         self.dead_letter_topic = dead_letter_topic(service_name)
         self._dead_letter_producer: KafkaProducer | None = None
         self._stop = threading.Event()
@@ -123,8 +102,8 @@ class EventConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=50,
-            # A member that vanished (a killed replica, a client rebuilt after a stall) holds
-            # its partitions until its session expires: 10 s, not Kafka's default 45 s.
+            # A member that vanished (a killed replica) holds its partitions until its session
+            # expires: 10 s, not Kafka's default 45 s (heartbeats run on kafka-python's own thread).
             session_timeout_ms=10000,
             heartbeat_interval_ms=3000,
         )
@@ -135,10 +114,7 @@ class EventConsumer:
             if self._stop.wait(0.2):
                 return
         self._consumer.subscribe(self.topics)
-        watch = ProgressWatch(self.check_seconds, self.stall_seconds)
         while not self._stop.is_set():
-            if watch.due():
-                self._check_progress(watch)
             batches = self._consumer.poll(timeout_ms=500)
             for partition, records in batches.items():
                 for record in records:
@@ -152,27 +128,6 @@ class EventConsumer:
                             )
                         }
                     )
-
-    def _check_progress(self, watch: ProgressWatch) -> None:
-        assert self._consumer is not None
-        assigned = list(self._consumer.assignment())
-        if not assigned:
-            return
-        try:
-            ends = self._consumer.end_offsets(assigned, timeout_ms=5000)
-            positions = {tp: self._consumer.position(tp, timeout_ms=5000) for tp in assigned}
-        except KafkaError:
-            # The broker is away: nothing to tell yet, and a rebuilt member would only make the
-            # group wait for the old one's session to expire.
-            return
-        lag: dict[str, int] = dict.fromkeys(self.topics, 0)
-        for tp in assigned:
-            if positions[tp] is not None and ends.get(tp) is not None:
-                lag[tp.topic] = lag.get(tp.topic, 0) + max(0, ends[tp] - positions[tp])
-        for topic, records in lag.items():
-            CONSUMER_LAG.labels(self.service_name, topic).set(records)
-        if watch.stalled(positions, behind=sum(lag.values()) > 0):
-            raise ConsumerStalled(f"{sum(lag.values())} records behind and not moving for {self.stall_seconds:.0f} s")
 
     def handle_record(self, record: Any) -> str:
         """Apply one record; returns the outcome. Raises only when it should be retried."""
@@ -251,30 +206,3 @@ class EventConsumer:
             self.dead_letter_topic, value=record.value, key=record.key, headers=headers
         ).get(timeout=30)
         return "dead_lettered"
-
-
-class ProgressWatch:
-    """When to look again, and since when the positions have not moved while behind."""
-
-    def __init__(self, check_seconds: float, stall_seconds: float) -> None:
-        self.check_seconds = check_seconds
-        self.stall_seconds = stall_seconds
-        self._next = 0.0
-        self._positions: dict[Any, int | None] = {}
-        self._still_since: float | None = None
-
-    def due(self) -> bool:
-        current = time.monotonic()
-        if current < self._next:
-            return False
-        self._next = current + self.check_seconds
-        return True
-
-    def stalled(self, positions: dict[Any, int | None], *, behind: bool) -> bool:
-        current = time.monotonic()
-        if not behind or positions != self._positions:
-            self._positions, self._still_since = positions, (current if behind else None)
-            return False
-        if self._still_since is None:
-            self._still_since = current
-        return current - self._still_since >= self.stall_seconds

@@ -76,6 +76,9 @@ async def app(start_service, gateway_database_url):
         GatewaySettings(
             gateway_database_url=gateway_database_url,
             grpc_timeout_seconds=5,
+            # Five services share this test's one event loop with the fuzzing: a probe's 1 s is
+            # a production figure, and a busy loop here would make /readyz answer 503.
+            readiness_timeout_seconds=5,
             rate_limits_enabled=False,  # tests/unit/test_limits.py tests them; here they would answer 429
             **addresses,
         )
